@@ -58,12 +58,14 @@ export function stockholmLocalToUtc(local: LocalDateTime): { utcMs: number; kind
   // The offset a few hours either side brackets every candidate (Stockholm offsets are +1 h or +2 h).
   const before = stockholmOffsetMs(wall - 3 * HOUR_MS);
   const after = stockholmOffsetMs(wall + 3 * HOUR_MS);
-  const candidates = [...new Set([before, after])]
-    .filter((offset) => stockholmOffsetMs(wall - offset) === offset)
-    .map((offset) => wall - offset)
-    .sort((a, b) => a - b);
-  if (candidates.length === 1) return { utcMs: candidates[0], kind: 'normal' };
-  if (candidates.length > 1) return { utcMs: candidates[0], kind: 'ambiguous' };
+  if (before === after) return { utcMs: wall - before, kind: 'normal' };
+  const earlier = Math.max(before, after);
+  const later = Math.min(before, after);
+  const earlierFits = stockholmOffsetMs(wall - earlier) === earlier;
+  const laterFits = stockholmOffsetMs(wall - later) === later;
+  if (earlierFits && laterFits) return { utcMs: wall - earlier, kind: 'ambiguous' };
+  if (earlierFits) return { utcMs: wall - earlier, kind: 'normal' };
+  if (laterFits) return { utcMs: wall - later, kind: 'normal' };
   // In the gap: read the wall time with the offset in force before the gap, which lands after it.
   return { utcMs: wall - before, kind: 'nonexistent' };
 }
@@ -76,6 +78,12 @@ export function stockholmDate(utcMs: number): string {
 
 /** The first instant after the Stockholm calendar day containing `utcMs`: the end of "today" for plausibility checks. */
 export function endOfStockholmDay(utcMs: number): number {
+  if (utcMs === lastEndOfDay.forMs) return lastEndOfDay.endMs;
   const [year, month, day] = stockholmDate(utcMs).split('-').map(Number);
-  return stockholmLocalToUtc({ year, month, day: day + 1, hour: 0, minute: 0, second: 0, millisecond: 0 }).utcMs;
+  const endMs = stockholmLocalToUtc({ year, month, day: day + 1, hour: 0, minute: 0, second: 0, millisecond: 0 }).utcMs;
+  lastEndOfDay = { forMs: utcMs, endMs };
+  return endMs;
 }
+
+// An import asks with the same "now" for every row.
+let lastEndOfDay = { forMs: Number.NaN, endMs: 0 };
