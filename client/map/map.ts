@@ -1,0 +1,43 @@
+import * as maplibregl from 'maplibre-gl';
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import 'maplibre-gl/dist/maplibre-gl.css';
+import { MapLibreOverlay } from '@deck.gl/maplibre';
+import type { Layer } from '@deck.gl/core';
+
+maplibregl.setWorkerUrl(workerUrl);
+
+/** A style with nothing but a background: the map works offline, districts on a plain ground. */
+export const OFFLINE_STYLE: maplibregl.StyleSpecification = {
+  version: 8,
+  sources: {},
+  layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#eef1f4' } }],
+};
+
+export interface MapView {
+  map: maplibregl.Map;
+  setLayers(layers: Layer[]): void;
+  fitBounds(bounds: [number, number, number, number]): void;
+}
+
+/** Creates the MapLibre map with one deck.gl overlay that draws every data layer (STYLE: deck.gl). */
+export async function createMapView(container: HTMLElement, basemapStyleUrl: string | null): Promise<MapView> {
+  const map = new maplibregl.Map({
+    container,
+    style: basemapStyleUrl ?? OFFLINE_STYLE,
+    center: [15, 62],
+    zoom: 4,
+    attributionControl: false,
+    // Needed so a PNG export can read the canvas.
+    canvasContextAttributes: { preserveDrawingBuffer: true },
+  });
+  map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'bottom-right');
+  map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
+  const overlay = new MapLibreOverlay({ interleaved: false, layers: [] });
+  map.addControl(overlay);
+  await new Promise<void>((resolve) => (map.loaded() ? resolve() : map.once('load', () => resolve())));
+  return {
+    map,
+    setLayers: (layers) => overlay.setProps({ layers }),
+    fitBounds: (b) => map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: 40, duration: 0 }),
+  };
+}

@@ -1,0 +1,72 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
+import type { Config } from './config.ts';
+import type { Database } from './infra/db.ts';
+import { installProblemHandler } from './infra/problem.ts';
+import { PUBLIC_VIEWER } from './features/auth/viewer.ts';
+import { districtRoutes } from './features/districts/districts.routes.ts';
+import { healthRoutes } from './features/health/health.routes.ts';
+import { municipalityRoutes } from './features/municipalities/municipalities.routes.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    database: Database;
+    config: Config;
+  }
+}
+
+/** The Fastify instance with TypeBox-typed routes, as every feature's route plugin receives it. */
+export type AppInstance = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
+
+export interface AppOptions {
+  config: Config;
+  database: Database;
+  logger?: boolean | object;
+}
+
+/** Builds the HTTP app over an open, migrated database; no listening, so tests drive it with inject(). */
+export async function buildApp({ config, database, logger = false }: AppOptions): Promise<AppInstance> {
+  const app = Fastify({
+    logger,
+    bodyLimit: 1024 * 1024,
+    // Unknown fields are errors, not silently dropped (STYLE: validate at the edges).
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    requestIdHeader: false,
+    genReqId: () => crypto.randomUUID(),
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorate('database', database);
+  app.decorate('config', config);
+  app.decorateRequest('viewer', null as never);
+  app.addHook('onRequest', async (request) => {
+    request.viewer = PUBLIC_VIEWER;
+  });
+  installProblemHandler(app);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'Lägesbild API', version: '1', description: 'Joint police–municipality situation picture (SPEC §5).' },
+    },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  // Every feature, in one list.
+  await app.register(healthRoutes);
+  await app.register(municipalityRoutes);
+  await app.register(districtRoutes);
+
+  await serveClient(app, config.clientDir);
+  return app;
+}
+
+async function serveClient(app: AppInstance, clientDir: string) {
+  const indexHtml = path.join(clientDir, 'index.html');
+  if (!fs.existsSync(indexHtml)) return;
+  await app.register(fastifyStatic, { root: clientDir, prefix: '/', wildcard: false, index: ['index.html'] });
+}

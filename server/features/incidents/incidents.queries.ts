@@ -1,0 +1,40 @@
+import { sql } from 'kysely';
+import type { Db } from '../../infra/db.ts';
+import { finestDistrictIdSql } from '../districts/districts.queries.ts';
+
+/** One incident ready for storage: coordinates already in SWEREF 99 TM metres, or null when unlocated. */
+export interface IncidentInsert {
+  source: string;
+  source_ref: string;
+  category_code: string;
+  source_category: string | null;
+  /** ISO 8601 with offset. */
+  occurred_at: string;
+  occurred_until: string | null;
+  x: number | null;
+  y: number | null;
+  place: string | null;
+  description: string | null;
+  content_hash: string;
+}
+
+/**
+ * Inserts incidents in one set-based statement, assigning each its finest district at insert time
+ * (an UPDATE afterwards costs minutes on a million rows). Callers batch a few thousand rows per call.
+ */
+export async function insertIncidents(db: Db, municipalityCode: string, rows: IncidentInsert[], batchId: number | null): Promise<number> {
+  if (!rows.length) return 0;
+  const result = await sql`
+    INSERT INTO incident (municipality_code, source, source_ref, category_code, source_category, occurred_at,
+                          occurred_until, geom, district_id, place, description, content_hash, batch_id)
+    SELECT ${municipalityCode}, r.source, r.source_ref, r.category_code, r.source_category, r.occurred_at,
+           r.occurred_until, g.geom, ${finestDistrictIdSql(municipalityCode, sql`g.geom`)}, r.place, r.description,
+           r.content_hash, ${batchId}::bigint
+      FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(
+             source text, source_ref text, category_code text, source_category text, occurred_at timestamptz,
+             occurred_until timestamptz, x float8, y float8, place text, description text, content_hash text)
+     CROSS JOIN LATERAL (
+       SELECT CASE WHEN r.x IS NULL OR r.y IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint(r.x, r.y), 3006) END AS geom
+     ) g`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}

@@ -1,0 +1,94 @@
+import { PGlite } from '@electric-sql/pglite';
+import { postgis } from '@electric-sql/pglite-postgis';
+import { Kysely, PostgresDialect } from 'kysely';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+import pg from 'pg';
+import { lockDataDir } from './data-dir-lock.ts';
+import type { DB } from './schema.ts';
+
+export type DbKind = 'pglite' | 'postgres';
+
+/** Kysely over either backend; query functions take this (or a transaction) as their first argument. */
+export type Db = Kysely<DB>;
+
+/** An open database: one query code path over PGlite or a PostgreSQL server. */
+export interface Database {
+  db: Db;
+  kind: DbKind;
+  /** Runs a multi-statement SQL script (migrations); parameters are not allowed here. */
+  execScript(sql: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  databaseUrl?: string;
+  dataDir: string;
+  /** A schema to put first on the search path (tests isolate themselves this way on a server). */
+  schema?: string;
+}
+
+// Same JS types from both backends: bigint ids and counts as numbers (ids stay far below 2^53),
+// numeric as number, and dates as 'YYYY-MM-DD' strings so no time zone shifts them.
+const INT8 = 20;
+const NUMERIC = 1700;
+const DATE = 1082;
+
+/** Opens the configured backend: PostgreSQL when a URL is given, else PGlite under dataDir. */
+export async function openDatabase(options: OpenOptions): Promise<Database> {
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options.schema) : openPglite(options.dataDir);
+}
+
+async function openPglite(dataDir: string): Promise<Database> {
+  const release = lockDataDir(dataDir);
+  try {
+    const client = await PGlite.create({
+      dataDir,
+      extensions: { postgis },
+      parsers: { [INT8]: Number, [NUMERIC]: Number, [DATE]: (value: string) => value },
+    });
+    const db = new Kysely<DB>({ dialect: new PGliteDialect(client) });
+    return {
+      db,
+      kind: 'pglite',
+      execScript: async (sql) => {
+        await client.exec(sql);
+      },
+      close: async () => {
+        await db.destroy();
+        if (!client.closed) await client.close();
+        release();
+      },
+    };
+  } catch (error) {
+    release();
+    throw error;
+  }
+}
+
+async function openPostgres(url: string, schema: string | undefined): Promise<Database> {
+  const types = {
+    getTypeParser: (oid: number, format?: 'text' | 'binary') => {
+      if (oid === INT8 || oid === NUMERIC) return (value: string) => Number(value);
+      if (oid === DATE) return (value: string) => value;
+      return pg.types.getTypeParser(oid, format as 'text');
+    },
+  };
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    types,
+    ...(schema ? { options: `-c search_path=${schema},public` } : {}),
+  });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    kind: 'postgres',
+    execScript: async (sql) => {
+      // No parameters: pg sends it with the simple query protocol, which allows several statements.
+      await pool.query(sql);
+    },
+    close: async () => {
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import { buildApp } from './app.ts';
+import { buildClientIfNeeded } from './client-build.ts';
+import type { Config } from './config.ts';
+import { openDatabase } from './infra/db.ts';
+import { migrateToLatest } from './infra/migrate.ts';
+import { isDatabaseEmpty, seedDemo } from './features/demo/demo.seed.ts';
+
+/** Demo accounts printed at start; filled in by the auth feature (demo mode only). */
+export type DemoAccountLister = (config: Config) => Promise<string[]>;
+
+/**
+ * The server process: configuration → database (migrated, demo seeded when empty) → client build →
+ * app → listen, and a graceful close on SIGINT/SIGTERM.
+ */
+export async function startServer(config: Config, options: { onReady?: (lines: string[]) => void } = {}) {
+  const log = (line: string) => process.stdout.write(`${line}\n`);
+  const started = Date.now();
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    const applied = await migrateToLatest(database);
+    if (applied.length) log(`Migrated the database: ${applied.join(', ')}`);
+    if (config.demo && (await isDatabaseEmpty(database.db))) {
+      log('Empty database: seeding the demo municipality (fictional data)…');
+      const seeded = await seedDemo(database.db, { endDate: new Date() });
+      log(`Seeded ${seeded.districts} districts, ${seeded.incidents} incidents, ${seeded.responses} survey responses, ${seeded.marks} marks.`);
+    }
+    await buildClientIfNeeded(config.clientDir, log);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  const app = await buildApp({ config, database, logger: { level: config.logLevel === 'info' ? 'warn' : config.logLevel } });
+  let closing = false;
+  const close = async () => {
+    if (closing) return;
+    closing = true;
+    await app.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', close);
+  process.once('SIGTERM', close);
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const shownHost = config.host === '0.0.0.0' || config.host === '127.0.0.1' || config.host === '::' ? 'localhost' : config.host;
+  const lines = [`Lägesbild is running at http://${shownHost}:${port}  (database: ${database.kind}, ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`];
+  for (const line of lines) log(line);
+  options.onReady?.(lines);
+  return { app, database, close };
+}
