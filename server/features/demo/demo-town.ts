@@ -2,9 +2,11 @@ import type { DemoDistrict } from './demo-data.ts';
 import { buildJitteredGrid, cellPoint, distanceToRing, outlineOf, pointInRing, ringBounds, type Position } from './demo-geometry.ts';
 import { allocate, type DemoRandom } from './demo-random.ts';
 
+/** Population age groups of SPEC §4.1 district statistics (SCB-style bands). */
 export const AGE_GROUPS = ['0-15', '16-19', '20-34', '35-49', '50-64', '65-79', '80+'] as const;
 export type PopulationAgeGroup = (typeof AGE_GROUPS)[number];
 
+/** The survey's standard problem items (SPEC §4.3 `problem_<code>`). */
 export const PROBLEM_ITEMS = ['nedskrapning', 'klotter', 'narkotika', 'brak_berusade', 'buskorning', 'dalig_belysning', 'ungdomsgang'] as const;
 export type ProblemItem = (typeof PROBLEM_ITEMS)[number];
 
@@ -151,8 +153,10 @@ const HOTSPOT_SPECS = [
   { key: 'skola-lindas', name: 'Lindåsskolan', stadsdel: 'lindas', u: 0.5, v: 0.55, landmark: true, places: ['Lindåsskolan', 'Lindåsvägen'] },
 ] as const;
 
+/** Keys of the demo's hotspots; the landmark ones are also the keys of `DemoData.landmarks`. */
 export type HotspotKey = (typeof HOTSPOT_SPECS)[number]['key'];
 
+/** A place in the town that concentrates incidents or marks, at a whole-metre EPSG:3006 position. */
 export interface Hotspot {
   key: HotspotKey;
   name: string;
@@ -161,6 +165,7 @@ export interface Hotspot {
   places: readonly string[];
 }
 
+/** A stadsdel's behaviour, its generated district and the bounding box of its ring. */
 export interface TownStadsdel {
   spec: StadsdelSpec;
   district: DemoDistrict;
