@@ -35,6 +35,8 @@ export async function createMapView(container: HTMLElement, basemapStyleUrl: str
   const overlay = new MapLibreOverlay({ interleaved: false, layers: [] });
   map.addControl(overlay);
   await new Promise<void>((resolve) => (map.loaded() ? resolve() : map.once('load', () => resolve())));
+  // A handle for browser tests and debugging in the console (projecting coordinates to pixels).
+  (globalThis as { __lagesbildMap?: maplibregl.Map }).__lagesbildMap = map;
   return {
     map,
     setLayers: (layers) => overlay.setProps({ layers }),

@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { SEQUENTIAL_5 } from '../../client/ui/color-scale.ts';
+import { countColours, decodePng, saveArtifact, startHarness, type Harness } from './harness.ts';
+
+// The choropleth fills districts at alpha 215/255 over the offline background #eef1f4.
+const BACKGROUND = [0xee, 0xf1, 0xf4];
+const blended = SEQUENTIAL_5.map((c) => c.map((v, i) => Math.round((v * 215 + BACKGROUND[i] * 40) / 255)) as [number, number, number]);
+
+describe('district map in Chromium', () => {
+  let h: Harness;
+  let page: Page;
+  let errors: string[];
+
+  beforeAll(async () => {
+    h = await startHarness();
+    ({ page, errors } = await h.newPage());
+    await page.goto(h.url);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+    await page.waitForTimeout(500);
+  }, 120_000);
+  afterAll(async () => h?.close());
+
+  it('loads without console errors', () => {
+    expect(errors).toEqual([]);
+  });
+
+  it('draws the districts in the choropleth colours (pixels, not DOM)', async () => {
+    const shot = await page.locator('#map').screenshot();
+    saveArtifact('district-map.png', shot);
+    const counts = countColours(decodePng(shot), blended, 8);
+    const coloured = counts.reduce((a, b) => a + b, 0);
+    // 12 districts fill most of the 1400×~800 map; several classes must show.
+    expect(coloured).toBeGreaterThan(100_000);
+    expect(counts.filter((n) => n > 2_000).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('shows a legend with the classes', async () => {
+    await expect(page.locator('#legend h2').textContent()).resolves.toContain('per 1 000 invånare');
+    expect(await page.locator('#legend .legend-rows li').count()).toBeGreaterThanOrEqual(4);
+  });
+
+  it('opens the panel of the clicked district with its numbers', async () => {
+    const districts = (await (await fetch(`${h.url}/api/districts?kind=stadsdel`)).json()).features as { properties: { id: number; name: string }; geometry: { coordinates: number[][][][] } }[];
+    const target = districts.find((d) => d.properties.name === 'Centrum') ?? districts[0];
+    const ring = target.geometry.coordinates[0][0];
+    const lon = ring.slice(0, -1).reduce((s, p) => s + p[0], 0) / (ring.length - 1);
+    const lat = ring.slice(0, -1).reduce((s, p) => s + p[1], 0) / (ring.length - 1);
+    const point = await page.evaluate(([x, y]) => {
+      const map = (globalThis as unknown as { __lagesbildMap: { project(p: [number, number]): { x: number; y: number } } }).__lagesbildMap;
+      return map.project([x, y]);
+    }, [lon, lat] as [number, number]);
+    const box = (await page.locator('#map').boundingBox())!;
+    await page.mouse.click(box.x + point.x, box.y + point.y);
+    await page.waitForSelector('#panel:not([hidden])', { timeout: 5_000 });
+    saveArtifact('district-panel.png', await page.screenshot());
+
+    expect(await page.locator('#panel-title').textContent()).toBe(target.properties.name);
+    const search = new URL(page.url()).search;
+    expect(search).toContain(`district=${target.properties.id}`);
+    const stats = await (await fetch(`${h.url}/api/stats/districts`)).json();
+    const stat = stats.districts.find((d: { id: number }) => d.id === target.properties.id);
+    const shown = (await page.locator('#panel [data-field="count"]').textContent())!.replace(/\s/g, '');
+    expect(shown).toBe(String(stat.count));
+  });
+});
