@@ -8,10 +8,12 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawReplyDef
 import type { Config } from './config.ts';
 import type { Database } from './infra/db.ts';
 import { installProblemHandler } from './infra/problem.ts';
-import { PUBLIC_VIEWER } from './features/auth/viewer.ts';
+import { installAuth } from './features/auth/auth.hooks.ts';
 import { districtRoutes } from './features/districts/districts.routes.ts';
 import { healthRoutes } from './features/health/health.routes.ts';
+import { incidentRoutes } from './features/incidents/incidents.routes.ts';
 import { municipalityRoutes } from './features/municipalities/municipalities.routes.ts';
+import { surveyMarkRoutes } from './features/survey-marks/survey-marks.routes.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -43,9 +45,7 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
   app.decorate('database', database);
   app.decorate('config', config);
   app.decorateRequest('viewer', null as never);
-  app.addHook('onRequest', async (request) => {
-    request.viewer = PUBLIC_VIEWER;
-  });
+  installAuth(app);
   installProblemHandler(app);
 
   await app.register(fastifySwagger, {
@@ -60,6 +60,8 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
   await app.register(healthRoutes);
   await app.register(municipalityRoutes);
   await app.register(districtRoutes);
+  await app.register(incidentRoutes);
+  await app.register(surveyMarkRoutes);
 
   await serveClient(app, config.clientDir);
   return app;
