@@ -1,0 +1,150 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importIncidents, type IncidentImportInput } from '../../../../server/features/imports/incident-import.service.ts';
+import { rollbackImportBatch } from '../../../../server/features/imports/import-batches.service.ts';
+import { bytesOf } from '../../../../server/features/imports/text-decoding.ts';
+import { createDistrict, createMunicipality, ORIGIN } from '../../../helpers/factories.ts';
+import { createTestDatabase, testBackends, type TestDatabase } from '../../../helpers/test-db.ts';
+import { NOW } from './import-test-data.ts';
+
+/** SWEREF 99 TM coordinates `dx`, `dy` metres from the fixture origin, as CSV `n;e` cells. */
+const ne = (dx: number, dy: number) => `${ORIGIN.n + dy};${ORIGIN.e + dx}`;
+
+for (const backend of testBackends()) {
+  describe(`incident import (${backend})`, () => {
+    let t: TestDatabase;
+    let m: string;
+    let west: number;
+    let east: number;
+
+    beforeAll(async () => {
+      t = await createTestDatabase(backend);
+      m = await createMunicipality(t.db, '0999');
+      west = await createDistrict(t.db, { municipality: m, name: 'Väster', kind: 'stadsdel', x: 0, y: 0, size: 2000 });
+      east = await createDistrict(t.db, { municipality: m, name: 'Öster', kind: 'stadsdel', x: 2000, y: 0, size: 2000 });
+    });
+    afterAll(async () => t?.destroy());
+
+    const run = (csv: string, overrides: Partial<IncidentImportInput> = {}) =>
+      importIncidents(t.db, {
+        municipality: m,
+        bytes: bytesOf(Buffer.from(csv, 'utf8')),
+        fileName: 'test.csv',
+        source: 'police',
+        allowRejects: false,
+        createdBy: 'test',
+        nowMs: NOW,
+        ...overrides,
+      });
+    const stored = async (ref: string) =>
+      (
+        await sql<{ category_code: string; district_id: number | null; has_geom: boolean; batch_id: number; place: string | null }>`
+          SELECT category_code, district_id, geom IS NOT NULL AS has_geom, batch_id, place FROM incident
+           WHERE municipality_code = ${m} AND source_ref = ${ref}`.execute(t.db)
+      ).rows[0];
+
+    it('writes new rows with districts assigned and counts the unlocated', async () => {
+      const summary = await run(`id;kategori;tidpunkt;n;e\nA1;stold;2024-05-01 10:00;${ne(500, 500)}\nA2;hot;2024-05-01 11:00;${ne(2500, 500)}\nA3;hot;2024-05-02 11:00;;\n`);
+      expect(summary).toMatchObject({ accepted: 3, updated: 0, unchanged: 0, unlocated: 1, rejected: 0, errors: [], written: true });
+      expect(summary.batch).toEqual(expect.any(Number));
+      expect(await stored('A1')).toMatchObject({ district_id: west, has_geom: true });
+      expect(await stored('A2')).toMatchObject({ district_id: east });
+      expect(await stored('A3')).toMatchObject({ district_id: null, has_geom: false });
+    });
+
+    it('transforms WGS84 to SWEREF 99 TM in SQL and assigns the district', async () => {
+      const { rows } = await sql<{ lon: number; lat: number }>`
+        SELECT ST_X(p) AS lon, ST_Y(p) AS lat FROM (SELECT ST_Transform(ST_SetSRID(ST_MakePoint(${ORIGIN.e + 2500}::float8, ${ORIGIN.n + 500}::float8), 3006), 4326) AS p) q`.execute(t.db);
+      const summary = await run(`id,category,occurred_at,lat,lon\nW1,klotter,2024-05-01 10:00,${rows[0].lat},${rows[0].lon}\n`);
+      expect(summary).toMatchObject({ accepted: 1, rejected: 0 });
+      expect(await stored('W1')).toMatchObject({ district_id: east });
+    });
+
+    it('re-importing the same file changes nothing', async () => {
+      const csv = `id;kategori;tidpunkt;n;e\nR1;stold;2024-05-01 10:00;${ne(100, 100)}\nR2;stold;2024-05-01 10:00;${ne(100, 100)}\n`;
+      await run(csv);
+      const again = await run(csv);
+      expect(again).toMatchObject({ accepted: 0, updated: 0, unchanged: 2, written: true });
+    });
+
+    it('counts a changed row as updated and rolls it back to the previous version', async () => {
+      const first = await run(`id;kategori;tidpunkt;plats\nU1;stold;2024-05-01 10:00;Torget\n`);
+      const second = await run(`id;kategori;tidpunkt;plats\nU1;skadegorelse;2024-05-01 10:00;Torget\nU2;stold;2024-05-01 10:00;\n`);
+      expect(second).toMatchObject({ accepted: 1, updated: 1, unchanged: 0 });
+      expect(await stored('U1')).toMatchObject({ category_code: 'skadegorelse', batch_id: second.batch });
+      const result = await rollbackImportBatch(t.db, second.batch!);
+      expect(result).toMatchObject({ id: second.batch, status: 'rolled_back' });
+      expect(await stored('U1')).toMatchObject({ category_code: 'stold', batch_id: first.batch });
+      expect(await stored('U2')).toBeUndefined();
+    });
+
+    it('refuses to roll back a batch whose rows a later batch changed', async () => {
+      const first = await run(`id;kategori;tidpunkt\nB1;stold;2024-05-01 10:00\n`);
+      const second = await run(`id;kategori;tidpunkt\nB1;hot;2024-05-01 10:00\n`);
+      await expect(rollbackImportBatch(t.db, first.batch!)).rejects.toMatchObject({ status: 409 });
+      await rollbackImportBatch(t.db, second.batch!);
+      await rollbackImportBatch(t.db, first.batch!);
+      expect(await stored('B1')).toBeUndefined();
+    });
+
+    it('rejects the whole file for one bad row and writes nothing', async () => {
+      const before = await sql<{ n: number }>`SELECT count(*)::int AS n FROM incident`.execute(t.db);
+      const batches = await sql<{ n: number }>`SELECT count(*)::int AS n FROM import_batch`.execute(t.db);
+      const summary = await run(`id;kategori;tidpunkt\nX1;stold;2024-05-01 10:00\nX2;fylla;2024-05-01 10:00\n`);
+      expect(summary).toMatchObject({ batch: null, accepted: 0, rejected: 1, written: false });
+      expect(summary.errors).toEqual([expect.objectContaining({ row: 2, field: 'category' })]);
+      expect((await sql<{ n: number }>`SELECT count(*)::int AS n FROM incident`.execute(t.db)).rows[0].n).toBe(before.rows[0].n);
+      expect((await sql<{ n: number }>`SELECT count(*)::int AS n FROM import_batch`.execute(t.db)).rows[0].n).toBe(batches.rows[0].n);
+    });
+
+    it('with --allow-rejects writes the valid rows', async () => {
+      const summary = await run(`id;kategori;tidpunkt\nY1;stold;2024-05-01 10:00\nY2;fylla;2024-05-01 10:00\n`, { allowRejects: true });
+      expect(summary).toMatchObject({ accepted: 1, rejected: 1, written: true });
+    });
+
+    it('rejects a point far outside the municipality', async () => {
+      const summary = await run(`id;kategori;tidpunkt;n;e\nO1;stold;2024-05-01 10:00;${ne(50_000, 0)}\n`);
+      expect(summary.errors).toEqual([expect.objectContaining({ row: 1, field: 'n', message: expect.stringMatching(/utanför kommunen/) })]);
+    });
+
+    it('accepts a point within 1 km outside the districts', async () => {
+      const summary = await run(`id;kategori;tidpunkt;n;e\nO2;stold;2024-05-01 10:00;${ne(-800, 500)}\n`);
+      expect(summary).toMatchObject({ accepted: 1 });
+      expect(await stored('O2')).toMatchObject({ district_id: null, has_geom: true });
+    });
+
+    it('says the axes look swapped when swapping them puts the point inside', async () => {
+      const summary = await run(`id;kategori;tidpunkt;n;e\nS1;stold;2024-05-01 10:00;${ORIGIN.e + 500};${ORIGIN.n + 500}\n`);
+      expect(summary.errors[0]).toMatchObject({ row: 1, field: 'n', message: expect.stringMatching(/omkastade/) });
+    });
+
+    it('says lat/lon look swapped', async () => {
+      const { rows } = await sql<{ lon: number; lat: number }>`
+        SELECT ST_X(p) AS lon, ST_Y(p) AS lat FROM (SELECT ST_Transform(ST_SetSRID(ST_MakePoint(${ORIGIN.e + 500}::float8, ${ORIGIN.n + 500}::float8), 3006), 4326) AS p) q`.execute(t.db);
+      const summary = await run(`id,category,occurred_at,lat,lon\nS2,stold,2024-05-01 10:00,${rows[0].lon},${rows[0].lat}\n`);
+      expect(summary.errors[0]).toMatchObject({ field: 'lat', message: expect.stringMatching(/lat och lon byter plats/) });
+    });
+
+    it('rejects a file-level problem with a summary and nothing written', async () => {
+      const summary = await run('');
+      expect(summary).toMatchObject({ batch: null, written: false, errors: [expect.objectContaining({ row: 0, message: expect.stringMatching(/tom/) })] });
+    });
+
+    it('rejects an unknown municipality', async () => {
+      const summary = await run('id;kategori;tidpunkt\n', { municipality: '0001' });
+      expect(summary.errors[0].message).toMatch(/0001 finns inte/);
+    });
+
+    it('limits sources to what the role may import', async () => {
+      const summary = await run('id;kategori;tidpunkt\nP1;stold;2024-05-01 10:00\n', { allowedSources: ['municipality'] });
+      expect(summary.errors[0]).toMatchObject({ field: 'source' });
+    });
+
+    it('lists the batch with who, when, file name, checksum and counts', async () => {
+      const summary = await run('id;kategori;tidpunkt\nL1;stold;2024-05-01 10:00\n', { createdBy: 'anna@kommun.se', fileName: 'polisen-maj.csv' });
+      const { rows } = await sql<Record<string, unknown>>`SELECT * FROM import_batch WHERE id = ${summary.batch}`.execute(t.db);
+      expect(rows[0]).toMatchObject({ kind: 'incidents', created_by: 'anna@kommun.se', file_name: 'polisen-maj.csv', accepted: 1, status: 'committed' });
+      expect(rows[0].checksum).toMatch(/^[0-9a-f]{64}$/);
+    });
+  });
+}
