@@ -9,6 +9,10 @@ import type { Config } from './config.ts';
 import type { Database } from './infra/db.ts';
 import { installProblemHandler } from './infra/problem.ts';
 import { installAuth } from './features/auth/auth.hooks.ts';
+import { authRoutes } from './features/auth/auth.routes.ts';
+import { userRoutes } from './features/auth/users.routes.ts';
+import { auditRoutes } from './features/audit/audit.routes.ts';
+import { installSecurityHeaders } from './infra/security-headers.ts';
 import { districtRoutes } from './features/districts/districts.routes.ts';
 import { healthRoutes } from './features/health/health.routes.ts';
 import { incidentRoutes } from './features/incidents/incidents.routes.ts';
@@ -46,6 +50,7 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
   app.decorate('config', config);
   app.decorateRequest('viewer', null as never);
   installAuth(app);
+  installSecurityHeaders(app, { basemapStyleUrl: config.basemapStyleUrl });
   installProblemHandler(app);
 
   await app.register(fastifySwagger, {
@@ -58,6 +63,9 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
 
   // Every feature, in one list.
   await app.register(healthRoutes);
+  await app.register(authRoutes);
+  await app.register(userRoutes);
+  await app.register(auditRoutes);
   await app.register(municipalityRoutes);
   await app.register(districtRoutes);
   await app.register(incidentRoutes);

@@ -1,8 +1,9 @@
 import { EXIT, exitCodeFor, parseCommandArgs, UsageError, type CliCommand } from './infra/cli-command.ts';
 import { demoCommand, migrateCommand, serveCommand } from './features/demo/demo.cli.ts';
+import { tokenCreateCommand, userAddCommand } from './features/auth/auth.cli.ts';
 
 // Every command, in one list. Features add theirs here.
-const COMMANDS: CliCommand[] = [serveCommand, migrateCommand, demoCommand];
+const COMMANDS: CliCommand[] = [serveCommand, migrateCommand, demoCommand, userAddCommand, tokenCreateCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -1,12 +1,24 @@
 import { buildApp } from './app.ts';
 import { buildClientIfNeeded } from './client-build.ts';
 import type { Config } from './config.ts';
-import { openDatabase } from './infra/db.ts';
+import { openDatabase, type Database } from './infra/db.ts';
 import { migrateToLatest } from './infra/migrate.ts';
 import { isDatabaseEmpty, seedDemo } from './features/demo/demo.seed.ts';
+import { demoAccountLines, disableDemoAccounts, ensureDemoAccounts } from './features/auth/demo-accounts.ts';
 
 /** Demo accounts printed at start; filled in by the auth feature (demo mode only). */
 export type DemoAccountLister = (config: Config) => Promise<string[]>;
+
+/** Migrates, and seeds the demo municipality when demo mode is on and the database is empty (never twice). */
+export async function prepareDatabase(database: Database, config: Config, log: (line: string) => void): Promise<void> {
+  const applied = await migrateToLatest(database);
+  if (applied.length) log(`Migrated the database: ${applied.join(', ')}`);
+  if (config.demo && (await isDatabaseEmpty(database.db))) {
+    log('Empty database: seeding the demo municipality (fictional data)…');
+    const seeded = await seedDemo(database.db, { endDate: new Date() });
+    log(`Seeded ${seeded.districts} districts, ${seeded.incidents} incidents, ${seeded.responses} survey responses, ${seeded.marks} marks.`);
+  }
+}
 
 /**
  * The server process: configuration → database (migrated, demo seeded when empty) → client build →
@@ -16,35 +28,27 @@ export async function startServer(config: Config, options: { onReady?: (lines: s
   const log = (line: string) => process.stdout.write(`${line}\n`);
   const started = Date.now();
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  let demoAccounts: Awaited<ReturnType<typeof ensureDemoAccounts>> = [];
   try {
-    const applied = await migrateToLatest(database);
-    if (applied.length) log(`Migrated the database: ${applied.join(', ')}`);
-    if (config.demo && (await isDatabaseEmpty(database.db))) {
-      log('Empty database: seeding the demo municipality (fictional data)…');
-      const seeded = await seedDemo(database.db, { endDate: new Date() });
-      log(`Seeded ${seeded.districts} districts, ${seeded.incidents} incidents, ${seeded.responses} survey responses, ${seeded.marks} marks.`);
-    }
+    await prepareDatabase(database, config, log);
+    if (config.demo) demoAccounts = await ensureDemoAccounts(database.db);
+    else await disableDemoAccounts(database.db);
     await buildClientIfNeeded(config.clientDir, log);
   } catch (error) {
     await database.close();
     throw error;
   }
   const app = await buildApp({ config, database, logger: { level: config.logLevel === 'info' ? 'warn' : config.logLevel } });
-  let closing = false;
-  const close = async () => {
-    if (closing) return;
-    closing = true;
-    await app.close();
-    await database.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', close);
-  process.once('SIGTERM', close);
+  let closing: Promise<void> | null = null;
+  const close = () => (closing ??= app.close().then(() => database.close()));
+  const exitAfterClose = () => void close().then(() => process.exit(0));
+  process.once('SIGINT', exitAfterClose);
+  process.once('SIGTERM', exitAfterClose);
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const shownHost = config.host === '0.0.0.0' || config.host === '127.0.0.1' || config.host === '::' ? 'localhost' : config.host;
-  const lines = [`Lägesbild is running at http://${shownHost}:${port}  (database: ${database.kind}, ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`];
+  const lines = [`Lägesbild is running at http://${shownHost}:${port}  (database: ${database.kind}, ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`, ...demoAccountLines(demoAccounts)];
   for (const line of lines) log(line);
   options.onReady?.(lines);
   return { app, database, close };

@@ -27,6 +27,8 @@ export interface ApiTokenTable {
 export interface AuditLogTable {
   id: Generated<number>; at: Generated<Date>; user_id: number | null; token_id: number | null; role: string; action: string;
   route: string; municipality_code: string | null; filters: Json<Record<string, unknown>>; result_count: number | null; ip: string | null;
+  /** Email of the user or name of the token at the time (migration 0005), kept when the account is removed. */
+  actor: string | null;
 }
 export interface FocusAreaTable {
   municipality_code: string; id: Generated<number>; code: string; name_sv: string; name_en: string; goal: string | null;

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../../infra/db.ts';
 import type { Viewer } from '../auth/viewer.ts';
 
@@ -25,6 +26,7 @@ export async function recordAudit(db: Db, viewer: Viewer, entry: AuditEntry): Pr
       filters: JSON.stringify(entry.filters ?? {}),
       result_count: entry.resultCount ?? null,
       ip: entry.ip ?? null,
+      actor: sql<string | null>`coalesce((SELECT email FROM app_user WHERE id = ${viewer.userId}), (SELECT name FROM api_token WHERE id = ${viewer.tokenId}))`,
     })
     .execute();
 }

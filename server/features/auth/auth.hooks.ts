@@ -78,7 +78,8 @@ export function installAuth(app: AppInstance) {
     }
 
     const secret = readCookie(request, SESSION_COOKIE);
-    if (secret) {
+    // Signing in replaces whatever session there was, so it needs no CSRF token (only the same-origin check below).
+    if (secret && path !== '/api/auth/sign-in') {
       const session = await viewerOfSession(db, secret);
       if (!session) {
         clearSessionCookie(request, reply);

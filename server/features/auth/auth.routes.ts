@@ -1,0 +1,97 @@
+import { Type } from 'typebox';
+import type { AppInstance } from '../../app.ts';
+import { AppError } from '../../infra/errors.ts';
+import { ProblemSchema } from '../../infra/problem.ts';
+import { signIn, signOut } from './auth.service.ts';
+import { clearSessionCookie, readCookie, SESSION_COOKIE, setSessionCookie } from './session-cookie.ts';
+import { SignInLimiter } from './sign-in-limiter.ts';
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+
+const Me = Type.Object({
+  role: Type.String(),
+  signed_in: Type.Boolean(),
+  via: Type.Union([Type.Literal('session'), Type.Literal('token'), Type.Null()]),
+  email: Nullable(Type.String()),
+  display_name: Nullable(Type.String()),
+  municipalities: Nullable(Type.Array(Type.String())),
+  csrf_token: Nullable(Type.String()),
+  expires_at: Nullable(Type.String()),
+});
+
+/** POST /api/auth/sign-in, POST /api/auth/sign-out, GET /api/auth/me. */
+export async function authRoutes(app: AppInstance) {
+  const limiter = new SignInLimiter();
+
+  app.post(
+    '/api/auth/sign-in',
+    {
+      bodyLimit: 4096,
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign in with email and password; sets an httpOnly session cookie',
+        body: Type.Object(
+          { email: Type.String({ minLength: 3, maxLength: 320 }), password: Type.String({ minLength: 1, maxLength: 1024 }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Me, 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 413: ProblemSchema, 429: ProblemSchema },
+      },
+    },
+    async (request, reply) => {
+      const ipKey = `ip:${request.ip}`;
+      const wait = limiter.retryAfterS(ipKey);
+      if (wait > 0) {
+        reply.header('retry-after', String(wait));
+        throw new AppError(429, 'TOO_MANY_SIGN_INS', `Too many failed sign-ins from your address; try again in ${Math.ceil(wait / 60)} minutes`);
+      }
+      const result = await signIn(app.database.db, request.body.email, request.body.password);
+      if (!result.ok) {
+        limiter.fail(ipKey);
+        if (result.failure.kind === 'locked') {
+          reply.header('retry-after', String(result.failure.retryAfterS));
+          throw new AppError(429, 'ACCOUNT_LOCKED', `Too many failed sign-ins for this account; try again in ${Math.ceil(result.failure.retryAfterS / 60)} minutes`);
+        }
+        throw new AppError(401, 'INVALID_CREDENTIALS', 'Wrong email or password');
+      }
+      limiter.succeed(ipKey);
+      setSessionCookie(request, reply, result.secret);
+      const v = result.viewer;
+      return {
+        role: v.role, signed_in: true, via: 'session' as const, email: v.email, display_name: v.displayName,
+        municipalities: v.municipalityCodes, csrf_token: v.csrfToken, expires_at: v.expiresAt.toISOString(),
+      };
+    },
+  );
+
+  app.post(
+    '/api/auth/sign-out',
+    { schema: { tags: ['auth'], summary: 'End the session and clear its cookie', response: { 204: Type.Null(), 403: ProblemSchema } } },
+    async (request, reply) => {
+      const secret = readCookie(request, SESSION_COOKIE);
+      if (secret) await signOut(app.database.db, secret);
+      clearSessionCookie(request, reply);
+      reply.status(204);
+      return null;
+    },
+  );
+
+  app.get(
+    '/api/auth/me',
+    { schema: { tags: ['auth'], summary: 'Who is asking: role, municipalities, and the CSRF token for writes', response: { 200: Me, 401: ProblemSchema } } },
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store');
+      const v = request.viewer;
+      const s = request.session;
+      return {
+        role: v.role,
+        signed_in: v.role !== 'public',
+        via: s ? ('session' as const) : v.tokenId !== null ? ('token' as const) : null,
+        email: s?.email ?? null,
+        display_name: s?.displayName ?? null,
+        municipalities: v.role === 'public' ? null : v.municipalityCodes,
+        csrf_token: s?.csrfToken ?? null,
+        expires_at: s ? s.expiresAt.toISOString() : null,
+      };
+    },
+  );
+}
