@@ -2,16 +2,9 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../../../shared/roles.ts';
 import { createDistrict, createIncidents, createMunicipality, times } from '../../../helpers/factories.ts';
+import { authHeaders } from '../../../helpers/auth.ts';
 import { buildTestApp, type TestApp } from '../../../helpers/test-app.ts';
 import { testBackends } from '../../../helpers/test-db.ts';
-
-// Until sign-in lands, a test-only hook sets the viewer's role from a header (after the app's own hook).
-function actAs(t: TestApp) {
-  t.app.addHook('onRequest', async (request) => {
-    const role = request.headers['x-test-role'];
-    if (typeof role === 'string') request.viewer = { role: role as Role, userId: null, tokenId: null, municipalityCodes: null };
-  });
-}
 
 // ORIGIN (650000, 6600000) in SWEREF 99 TM is near 17.6° E, 59.5° N; this bbox covers the fixtures.
 const BBOX = '17.5,59.4,17.8,59.6';
@@ -23,7 +16,6 @@ for (const backend of testBackends()) {
 
     beforeAll(async () => {
       t = await buildTestApp(backend);
-      actAs(t);
       const db = t.database.db;
       const m = await createMunicipality(db);
       district = await createDistrict(db, { municipality: m, name: 'Åby', population: 1000, x: 0, y: 0, size: 1000 });
@@ -38,8 +30,8 @@ for (const backend of testBackends()) {
     });
     afterAll(async () => t?.close());
 
-    const get = (url: string, role?: Role) =>
-      t.app.inject({ method: 'GET', url, headers: role ? { 'x-test-role': role } : {} });
+    const get = async (url: string, role?: Role) =>
+      t.app.inject({ method: 'GET', url, headers: role ? await authHeaders(t, role) : {} });
     const url = (extra = '') => `/api/incidents?bbox=${BBOX}&from=2025-01-01&to=2025-02-01${extra}`;
 
     it('refuses points to the public with 403', async () => {

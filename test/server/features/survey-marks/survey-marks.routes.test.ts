@@ -2,15 +2,9 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../../../shared/roles.ts';
 import { createMunicipality, ORIGIN } from '../../../helpers/factories.ts';
+import { authHeaders } from '../../../helpers/auth.ts';
 import { buildTestApp, type TestApp } from '../../../helpers/test-app.ts';
 import { testBackends } from '../../../helpers/test-db.ts';
-
-function actAs(t: TestApp) {
-  t.app.addHook('onRequest', async (request) => {
-    const role = request.headers['x-test-role'];
-    if (typeof role === 'string') request.viewer = { role: role as Role, userId: null, tokenId: null, municipalityCodes: null };
-  });
-}
 
 for (const backend of testBackends()) {
   describe(`GET /api/survey-marks (${backend})`, () => {
@@ -18,7 +12,6 @@ for (const backend of testBackends()) {
 
     beforeAll(async () => {
       t = await buildTestApp(backend);
-      actAs(t);
       const db = t.database.db;
       const m = await createMunicipality(db);
       const survey = await sql<{ id: number }>`INSERT INTO survey (municipality_code, name) VALUES (${m}, 'Trygghetsmätning 2025') RETURNING id`.execute(db);
@@ -36,7 +29,7 @@ for (const backend of testBackends()) {
     });
     afterAll(async () => t?.close());
 
-    const get = (url: string, role?: Role) => t.app.inject({ method: 'GET', url, headers: role ? { 'x-test-role': role } : {} });
+    const get = async (url: string, role?: Role) => t.app.inject({ method: 'GET', url, headers: role ? await authHeaders(t, role) : {} });
     const comments = (body: { features: { properties: { comment: string | null } }[] }) =>
       body.features.map((f) => f.properties.comment).filter(Boolean);
 
