@@ -1,5 +1,5 @@
 import { addYears, daysBetween, addDays } from '../../../shared/time.ts';
-import { isSuppressedCount } from '../../../shared/roles.ts';
+import { protectCounts, type SuppressionReason } from '../../../shared/suppression.ts';
 import type { Db } from '../../infra/db.ts';
 import { badRequest } from '../../infra/errors.ts';
 import { poissonChangeTest } from '../../stats/poisson-change.ts';
@@ -27,13 +27,16 @@ export interface DistrictStat {
   change_pct: number | null;
   change_significant: boolean | null;
   p_value: number | null;
+  /** True when the count is hidden: "<5" (`suppression: 'small'`) or to protect one (`'complementary'`). */
   suppressed: boolean;
+  suppression: SuppressionReason | null;
 }
 
 /**
  * Counts, rates per 1000 inhabitants and change against the comparison period per district
- * (SPEC §5). Where the viewer's access suppresses small counts, a count of 1–4 in either period
- * hides that count and the change that would reveal it.
+ * (SPEC §5). Where the viewer's access suppresses small counts, counts of 1–4 in either period are
+ * hidden with the change that would reveal them, a complementary cell is hidden so no lone small count
+ * can be recovered by difference, and published counts are rounded to 5 (shared/suppression.ts).
  */
 export async function getDistrictStats(db: Db, filters: IncidentFilters, options: { compare: Comparison; level?: string }) {
   const kinds = await listDistrictKinds(db, filters.municipality);
@@ -49,24 +52,39 @@ export async function getDistrictStats(db: Db, filters: IncidentFilters, options
     municipality: filters.municipality, from: filters.from, to: filters.to, prevFrom: previous.from, prevTo: previous.to,
     categories: filters.categories, sources: filters.sources, kind: filters.districtId ? null : level, withinDistrictId: filters.districtId,
   });
+  // Small counts are protected against difference attacks: siblings under one parent, and the whole answer
+  // with the unlocated count, are groups whose totals can be learnt elsewhere (shared/suppression.ts).
+  const unlocatedCount = await countUnlocatedIncidents(db, filters);
+  const UNLOCATED = -1;
+  const cellsOf = (pick: (r: (typeof rows)[number]) => number) => [
+    ...rows.map((r) => ({ key: r.id, count: pick(r), groups: [`parent:${r.parent_id ?? 'root'}:${r.kind}`, `all:${r.kind}`] })),
+    ...[...new Set(rows.map((r) => r.kind))].map((kind, i) => ({ key: UNLOCATED - i, count: unlocatedCount, groups: [`all:${kind}`] })),
+  ];
+  const now = protectCounts(cellsOf((r) => r.count), filters.suppress);
+  const prev = protectCounts(cellsOf((r) => r.previous_count), filters.suppress);
   const districts: DistrictStat[] = rows.map((r) => {
-    const test = poissonChangeTest(r.count, r.previous_count);
-    const hideNow = isSuppressedCount(r.count, filters.suppress);
-    const hidePrev = isSuppressedCount(r.previous_count, filters.suppress);
-    const rate = r.population ? (r.count / r.population) * 1000 : null;
+    const cur = now.get(r.id)!;
+    const before = prev.get(r.id)!;
+    const hidden = cur.count === null || before.count === null;
+    // With suppression, rates and changes come from the published (rounded) counts so they reveal no more.
+    const test = filters.suppress ? poissonChangeTest(cur.count ?? 0, before.count ?? 0) : poissonChangeTest(r.count, r.previous_count);
+    const rate = r.population && cur.count !== null ? (cur.count / r.population) * 1000 : null;
     return {
       id: r.id, name: r.name, kind: r.kind, parent_id: r.parent_id, population: r.population,
-      count: hideNow ? null : r.count,
-      rate_per_1000: hideNow || rate === null ? null : rate,
-      previous_count: hidePrev ? null : r.previous_count,
-      change_pct: hideNow || hidePrev ? null : test.change_pct,
-      change_significant: hideNow || hidePrev ? null : test.significant,
-      p_value: hideNow || hidePrev ? null : test.p,
-      suppressed: hideNow,
+      count: cur.count,
+      rate_per_1000: rate,
+      previous_count: before.count,
+      change_pct: hidden ? null : test.change_pct,
+      change_significant: hidden ? null : test.significant,
+      p_value: hidden ? null : test.p,
+      suppressed: cur.count === null,
+      suppression: cur.suppression,
     };
   });
-  const unlocatedCount = await countUnlocatedIncidents(db, filters);
-  const unlocatedHidden = isSuppressedCount(unlocatedCount, filters.suppress);
+  // Unlocated is one cell of every level's whole-answer group; hidden when any of them hides it.
+  const unlocatedProtected = [...new Set(rows.map((r) => r.kind))].map((_, i) => now.get(UNLOCATED - i)!);
+  const unlocatedHidden = unlocatedProtected.some((p) => p.count === null) || (filters.suppress && !rows.length && unlocatedCount > 0 && unlocatedCount < 5);
+  const unlocatedValue = unlocatedHidden ? null : (unlocatedProtected[0]?.count ?? (filters.suppress ? Math.round(unlocatedCount / 5) * 5 : unlocatedCount));
   return {
     municipality: filters.municipality,
     period: { from: filters.from, to: filters.to },
@@ -74,7 +92,7 @@ export async function getDistrictStats(db: Db, filters: IncidentFilters, options
     level,
     categories: filters.categories,
     districts,
-    unlocated: unlocatedHidden ? null : unlocatedCount,
+    unlocated: unlocatedValue,
     unlocated_suppressed: unlocatedHidden,
   };
 }

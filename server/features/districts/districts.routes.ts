@@ -37,6 +37,7 @@ const DistrictStat = Type.Object({
   change_significant: Nullable(Type.Boolean()),
   p_value: Nullable(Type.Number()),
   suppressed: Type.Boolean(),
+  suppression: Nullable(Type.Union([Type.Literal('small'), Type.Literal('complementary')], { description: 'small = "<5"; complementary = hidden so a small count cannot be worked out by difference' })),
 });
 
 const Period = Type.Object({ from: Type.String(), to: Type.String() });
