@@ -1,9 +1,10 @@
 import { EXIT, exitCodeFor, parseCommandArgs, UsageError, type CliCommand } from './infra/cli-command.ts';
 import { demoCommand, migrateCommand, serveCommand } from './features/demo/demo.cli.ts';
 import { tokenCreateCommand, userAddCommand } from './features/auth/auth.cli.ts';
+import { IMPORT_COMMANDS } from './features/imports/imports.cli.ts';
 
 // Every command, in one list. Features add theirs here.
-const COMMANDS: CliCommand[] = [serveCommand, migrateCommand, demoCommand, userAddCommand, tokenCreateCommand];
+const COMMANDS: CliCommand[] = [serveCommand, migrateCommand, demoCommand, userAddCommand, tokenCreateCommand, ...IMPORT_COMMANDS];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

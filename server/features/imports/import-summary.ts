@@ -61,9 +61,13 @@ export function buildSummary(p: { batch: number | null; counts: ImportCounts; er
     message = `Importen är klar: ${parts.join(', ')}.`;
   }
   if (p.errors.omitted > 0) message += ` ${describeOmittedErrors(p.errors.omitted)}.`;
+  const counts = p.written ? p.counts : emptyCounts();
   return {
     batch: p.batch,
-    ...(p.written ? p.counts : emptyCounts()),
+    accepted: counts.accepted,
+    updated: counts.updated,
+    unchanged: counts.unchanged,
+    unlocated: counts.unlocated,
     rejected,
     errors: p.errors.listed,
     errors_omitted: p.errors.omitted,
