@@ -15,6 +15,7 @@ import { auditRoutes } from './features/audit/audit.routes.ts';
 import { installSecurityHeaders } from './infra/security-headers.ts';
 import { districtRoutes } from './features/districts/districts.routes.ts';
 import { healthRoutes } from './features/health/health.routes.ts';
+import { importRoutes } from './features/imports/imports.routes.ts';
 import { incidentRoutes } from './features/incidents/incidents.routes.ts';
 import { municipalityRoutes } from './features/municipalities/municipalities.routes.ts';
 import { surveyMarkRoutes } from './features/survey-marks/survey-marks.routes.ts';
@@ -69,6 +70,7 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
   await app.register(municipalityRoutes);
   await app.register(districtRoutes);
   await app.register(incidentRoutes);
+  await app.register(importRoutes);
   await app.register(surveyMarkRoutes);
 
   await serveClient(app, config.clientDir);
