@@ -5,6 +5,7 @@ import { PNG } from 'pngjs';
 import { buildApp, type AppInstance } from '../../server/app.ts';
 import { loadConfig, PROJECT_ROOT } from '../../server/config.ts';
 import { seedDemo } from '../../server/features/demo/demo.seed.ts';
+import { ensureClientBuild } from '../helpers/client-build.ts';
 import { createTestDatabase, TEST_TMP, type TestDatabase } from '../helpers/test-db.ts';
 
 /** Where browser tests build the client (apart from dist/client, which `npm start` owns). */
@@ -39,7 +40,7 @@ export interface Harness {
  * incidents than the full demo, same structure), serving the client built by global setup.
  */
 export async function startHarness(options: { incidentCount?: number; endDate?: Date } = {}): Promise<Harness> {
-  if (!fs.existsSync(path.join(TEST_CLIENT_DIR, 'index.html'))) throw new Error('client not built: test/helpers/global-setup.ts builds it');
+  await ensureClientBuild(TEST_CLIENT_DIR);
   const database = await createTestDatabase('pglite');
   await seedDemo(database.db, { endDate: options.endDate ?? new Date(), incidentCount: options.incidentCount ?? 8000 });
   const config = loadConfig({ DEMO: '0', CLIENT_DIR: TEST_CLIENT_DIR, PORT: '0', HOST: '127.0.0.1' });
