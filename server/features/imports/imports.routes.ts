@@ -95,11 +95,10 @@ function maxUploadBytes(): number {
 }
 
 /** Streams every part of a multipart request to a private temporary directory (bounded memory), enforcing the size limit with a 413. */
-async function receiveUpload(request: FastifyRequest, allowedFiles: readonly string[], allowedFields: readonly string[]): Promise<Upload> {
+async function receiveUpload(request: FastifyRequest, limit: number, allowedFiles: readonly string[], allowedFields: readonly string[]): Promise<Upload> {
   if (!request.isMultipart()) throw new AppError(415, 'NOT_MULTIPART', 'Skicka filen som multipart/form-data (fältet "file").');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lagesbild-upload-'));
   const upload: Upload = { fields: {}, files: {}, dir };
-  const limit = maxUploadBytes();
   try {
     for await (const part of request.parts({ limits: { fileSize: limit, files: allowedFiles.length, fields: 20 } })) {
       if (part.type === 'file') {
@@ -186,7 +185,8 @@ function answer(reply: { status(code: number): { type(t: string): unknown }; typ
 
 /** POST /api/imports/{incidents,districts,survey,category-mapping}, GET /api/imports, POST /api/imports/{id}/rollback, category mapping CRUD. */
 export async function importRoutes(app: AppInstance) {
-  await app.register(fastifyMultipart, { limits: { fileSize: maxUploadBytes() } });
+  const limit = maxUploadBytes();
+  await app.register(fastifyMultipart, { limits: { fileSize: limit } });
 
   app.post(
     '/api/imports/incidents',
@@ -203,7 +203,7 @@ export async function importRoutes(app: AppInstance) {
       if (viewer.role === 'public') throw new AppError(401, 'UNAUTHENTICATED', 'Logga in för att importera.');
       const allowedSources = INCIDENT_SOURCES.filter((s) => mayImport(viewer.role, s));
       if (allowedSources.length === 0) throw new AppError(403, 'FORBIDDEN_IMPORT', `Rollen ${viewer.role} får inte importera händelser.`);
-      const upload = await receiveUpload(request, ['file'], ['municipality', 'source', 'crs', 'allow_rejects']);
+      const upload = await receiveUpload(request, limit, ['file'], ['municipality', 'source', 'crs', 'allow_rejects']);
       try {
         const municipality = requireMunicipalityField(upload, viewer);
         const sourceText = upload.fields.source?.trim();
@@ -240,7 +240,7 @@ export async function importRoutes(app: AppInstance) {
     },
     async (request, reply) => {
       requireImporter(request.viewer, null);
-      const upload = await receiveUpload(request, ['file'], ['municipality', 'name_field', 'kind', 'population_field', 'crs', 'allow_rejects']);
+      const upload = await receiveUpload(request, limit, ['file'], ['municipality', 'name_field', 'kind', 'population_field', 'crs', 'allow_rejects']);
       try {
         const municipality = requireMunicipalityField(upload, request.viewer);
         const kindText = upload.fields.kind?.trim();
@@ -277,7 +277,7 @@ export async function importRoutes(app: AppInstance) {
     },
     async (request, reply) => {
       requireImporter(request.viewer, null);
-      const upload = await receiveUpload(request, ['file', 'marks'], ['municipality', 'survey', 'crs', 'allow_rejects']);
+      const upload = await receiveUpload(request, limit, ['file', 'marks'], ['municipality', 'survey', 'crs', 'allow_rejects']);
       try {
         const municipality = requireMunicipalityField(upload, request.viewer);
         const survey = upload.fields.survey?.trim();
@@ -312,7 +312,7 @@ export async function importRoutes(app: AppInstance) {
     },
     async (request, reply) => {
       requireImporter(request.viewer, null);
-      const upload = await receiveUpload(request, ['file'], ['municipality']);
+      const upload = await receiveUpload(request, limit, ['file'], ['municipality']);
       try {
         const municipality = requireMunicipalityField(upload, request.viewer);
         const file = requireFile(upload, 'file');

@@ -40,3 +40,19 @@ export function cp1252(text: string): Buffer {
   }
   return Buffer.from(bytes);
 }
+
+/** A multipart/form-data body for app.inject: text fields and files (name → [file name, content]). */
+export function multipart(fields: Record<string, string>, files: Record<string, [string, string | Buffer]>) {
+  const boundary = `----lagesbild${Math.random().toString(16).slice(2)}`;
+  const parts: Buffer[] = [];
+  for (const [name, value] of Object.entries(fields)) {
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
+  }
+  for (const [name, [fileName, content]] of Object.entries(files)) {
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="${fileName}"\r\nContent-Type: application/octet-stream\r\n\r\n`));
+    parts.push(typeof content === 'string' ? Buffer.from(content, 'utf8') : content);
+    parts.push(Buffer.from('\r\n'));
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return { payload: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
