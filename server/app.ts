@@ -12,6 +12,7 @@ import { installAuth } from './features/auth/auth.hooks.ts';
 import { authRoutes } from './features/auth/auth.routes.ts';
 import { userRoutes } from './features/auth/users.routes.ts';
 import { auditRoutes } from './features/audit/audit.routes.ts';
+import { publicRoutes } from './features/public/public.routes.ts';
 import { installSecurityHeaders } from './infra/security-headers.ts';
 import { districtRoutes } from './features/districts/districts.routes.ts';
 import { healthRoutes } from './features/health/health.routes.ts';
@@ -67,6 +68,7 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
   await app.register(authRoutes);
   await app.register(userRoutes);
   await app.register(auditRoutes);
+  await app.register(publicRoutes);
   await app.register(municipalityRoutes);
   await app.register(districtRoutes);
   await app.register(incidentRoutes);
