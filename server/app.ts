@@ -16,6 +16,7 @@ import { publicRoutes } from './features/public/public.routes.ts';
 import { installSecurityHeaders } from './infra/security-headers.ts';
 import { districtRoutes } from './features/districts/districts.routes.ts';
 import { healthRoutes } from './features/health/health.routes.ts';
+import { hotspotRoutes } from './features/hotspots/hotspots.routes.ts';
 import { importRoutes } from './features/imports/imports.routes.ts';
 import { incidentRoutes } from './features/incidents/incidents.routes.ts';
 import { municipalityRoutes } from './features/municipalities/municipalities.routes.ts';
@@ -71,6 +72,7 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
   await app.register(publicRoutes);
   await app.register(municipalityRoutes);
   await app.register(districtRoutes);
+  await app.register(hotspotRoutes);
   await app.register(incidentRoutes);
   await app.register(importRoutes);
   await app.register(surveyMarkRoutes);

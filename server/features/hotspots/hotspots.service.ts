@@ -1,0 +1,195 @@
+import { sql } from 'kysely';
+import { hotspotAccess, isSuppressedCount, type Role } from '../../../shared/roles.ts';
+import { addDays, daysBetween } from '../../../shared/time.ts';
+import type { Db } from '../../infra/db.ts';
+import { AppError, badRequest } from '../../infra/errors.ts';
+import { stockholmMidnight } from '../../infra/postgis.ts';
+import { emergingPattern, type EmergingPattern } from '../../stats/emerging-hotspot.ts';
+import { getisOrdGiStar, type GiStarClass } from '../../stats/gi-star.ts';
+import { assertDistrictInMunicipality } from '../incidents/incident-filter-sql.ts';
+import type { IncidentFilters } from '../incidents/incident-filters.ts';
+import { countPointsPerHexagon, measureStudyArea, type HexCountRow, type HexPoints, type StudyArea } from './hotspots.queries.ts';
+
+/** A GeoJSON geometry object as parsed from ST_AsGeoJSON. */
+export interface GeoJsonGeometry {
+  type: string;
+  coordinates: unknown[];
+}
+
+/** Hexagon edge length limits in metres. */
+export const CELL_MIN_M = 50;
+export const CELL_MAX_M = 5000;
+/** The band may reach at most this many cell edges (cost grows with its square). */
+export const BAND_MAX_CELLS = 20;
+/** At most this many hexagons per answer (a 20 × 20 km municipality at 200 m has ~3 900). */
+export const MAX_CELLS = 20_000;
+/** The default band: 3.5 × the edge reaches the two nearest rings (centroids at √3·s, 3·s and 2√3·s ≈ 3.46·s). */
+export const DEFAULT_BAND_FACTOR = 3.5;
+
+export interface GridOptions {
+  /** Hexagon edge length, metres (EPSG:3006). */
+  cell: number;
+  /** Gi* distance band between centroids, metres; default 3.5 × cell. */
+  band?: number;
+}
+
+/** A hexagon as the API returns it: WGS84 geometry, count (or "<5" when suppressed) and Gi*. */
+export interface HotspotFeature {
+  type: 'Feature';
+  geometry: GeoJsonGeometry;
+  properties: {
+    i: number;
+    j: number;
+    count: number | '<5';
+    z: number | null;
+    p: number | null;
+    p_fdr: number | null;
+    class: GiStarClass;
+  };
+}
+
+/** Validates cell and band and checks the grid stays under MAX_CELLS; returns the band in metres. */
+export async function validateGrid(db: Db, area: StudyArea, options: GridOptions): Promise<number> {
+  const { cell } = options;
+  if (!(cell >= CELL_MIN_M && cell <= CELL_MAX_M)) throw badRequest('cell', `edge length must be ${CELL_MIN_M}–${CELL_MAX_M} m`);
+  const band = options.band ?? DEFAULT_BAND_FACTOR * cell;
+  if (!(band > 0 && band <= BAND_MAX_CELLS * cell)) throw badRequest('band', `must be > 0 and at most ${BAND_MAX_CELLS} × cell (${BAND_MAX_CELLS * cell} m)`);
+  const extent = await measureStudyArea(db, area);
+  if (!extent) throw new AppError(404, 'NO_DISTRICTS', 'The municipality has no districts: the hotspot study area is its districts');
+  // An upper bound on the hexagons of the bounding box: columns every 1.5·s, rows every √3·s.
+  const estimate = (Math.ceil(extent.width / (1.5 * cell)) + 2) * (Math.ceil(extent.height / (Math.sqrt(3) * cell)) + 2);
+  if (estimate > MAX_CELLS) {
+    const smallest = Math.ceil(Math.sqrt((extent.width * extent.height) / (1.5 * Math.sqrt(3) * MAX_CELLS)));
+    throw badRequest('cell', `${cell} m hexagons would make about ${estimate} cells over this area; at most ${MAX_CELLS} are allowed (use cell ≥ ${smallest})`);
+  }
+  return band;
+}
+
+function requireHotspotAccess(role: Role): { suppressed: boolean } {
+  const access = hotspotAccess(role);
+  if (!access) throw new AppError(403, 'FORBIDDEN', 'Your role may not see hotspot cells (SPEC §6)');
+  return access;
+}
+
+function shownCount(count: number, suppressed: boolean): number | '<5' {
+  return isSuppressedCount(count, suppressed) ? '<5' : count;
+}
+
+/** Gi* over a set of hexagons (centroids in metres) with the cells' counts. */
+export function giStarForCells(cells: readonly HexCountRow[], counts: readonly number[], band: number) {
+  return getisOrdGiStar(cells.map((c, k) => ({ x: c.x, y: c.y, count: counts[k] })), band);
+}
+
+/**
+ * Hot and cold spots (SPEC §5): Getis–Ord Gi* over every hexagon of the study area (the
+ * municipality's districts, or the `district` filter's subtree) including empty ones. Counts
+ * are located incidents matching the filters; the caller's role decides access and "<5".
+ */
+export async function getHotspots(db: Db, filters: IncidentFilters, role: Role, options: GridOptions) {
+  const access = requireHotspotAccess(role);
+  await assertDistrictInMunicipality(db, filters);
+  const area: StudyArea = { municipality: filters.municipality, districtId: filters.districtId };
+  const band = await validateGrid(db, area, options);
+  const { cells } = await countPointsPerHexagon(db, area, options.cell, { kind: 'incidents', filters }, { slices: 1, withGeometry: true });
+  const gi = giStarForCells(cells, cells.map((c) => c.count), band);
+  const features: HotspotFeature[] = cells.map((c, k) => ({
+    type: 'Feature',
+    geometry: JSON.parse(c.geometry!),
+    properties: { i: c.i, j: c.j, count: shownCount(c.count, access.suppressed), z: gi[k].z, p: gi[k].p, p_fdr: gi[k].p_fdr, class: gi[k].class },
+  }));
+  const total = cells.reduce((s, c) => s + c.count, 0);
+  return {
+    type: 'FeatureCollection' as const,
+    municipality: filters.municipality,
+    period: { from: filters.from, to: filters.to },
+    categories: filters.categories,
+    cell_m: options.cell,
+    band_m: band,
+    n_cells: cells.length,
+    total: shownCount(total, access.suppressed),
+    method: GI_STAR_METHOD,
+    features,
+  };
+}
+
+/** The Gi* definition as stated in every hotspot answer. */
+export const GI_STAR_METHOD =
+  'Getis–Ord Gi* (Ord & Getis 1995): z_i = (Σ_j w_ij x_j − W_i x̄) / (s √((n W_i − W_i²)/(n − 1))), ' +
+  'w_ij = 1 when centroid distance ≤ band (i itself included), s the population standard deviation over all n cells; ' +
+  'two-sided normal p, Benjamini–Hochberg p_fdr over all cells; hot/cold 99/95/90 at p_fdr ≤ 0.01/0.05/0.10.';
+
+/** Limits for emerging hotspots. */
+export const SLICES_MIN = 3;
+export const SLICES_MAX = 24;
+
+/**
+ * Slice boundaries: `slices` consecutive half-open periods of whole Stockholm days covering
+ * [from, to); they are equal when the days divide evenly and differ by at most one day otherwise.
+ */
+export function sliceBounds(from: string, to: string, slices: number): string[] {
+  const days = daysBetween(from, to);
+  return Array.from({ length: slices + 1 }, (_, k) => addDays(from, Math.round((k * days) / slices)));
+}
+
+/** An emerging-hotspot hexagon: pattern plus the per-slice Gi* that decided it. */
+export interface EmergingFeature {
+  type: 'Feature';
+  geometry: GeoJsonGeometry;
+  properties: {
+    i: number;
+    j: number;
+    count: number | '<5';
+    pattern: EmergingPattern;
+    slice_z: (number | null)[];
+    slice_class: GiStarClass[];
+    slice_counts: (number | '<5')[];
+  };
+}
+
+/**
+ * Emerging hot spots: the period is split into `slices` equal slices, Gi* is computed per slice
+ * over the same hexagons, and each cell is labelled by {@link emergingPattern} (new, intensifying,
+ * persistent, diminishing, sporadic, no_pattern; Mann–Kendall on the cell's z across slices).
+ */
+export async function getEmergingHotspots(db: Db, filters: IncidentFilters, role: Role, options: GridOptions & { slices: number }) {
+  const access = requireHotspotAccess(role);
+  const { slices } = options;
+  if (!(Number.isInteger(slices) && slices >= SLICES_MIN && slices <= SLICES_MAX)) throw badRequest('slices', `must be an integer ${SLICES_MIN}–${SLICES_MAX}`);
+  if (daysBetween(filters.from, filters.to) < slices) throw badRequest('slices', 'each slice needs at least one day: widen the period or use fewer slices');
+  await assertDistrictInMunicipality(db, filters);
+  const area: StudyArea = { municipality: filters.municipality, districtId: filters.districtId };
+  const band = await validateGrid(db, area, options);
+  const dates = sliceBounds(filters.from, filters.to, slices);
+  const bounds = sql`ARRAY[${sql.join(dates.map((d) => stockholmMidnight(d)))}]::timestamptz[]`;
+  const points: HexPoints = { kind: 'incident_slices', filters, bounds };
+  const { cells, sliceCounts } = await countPointsPerHexagon(db, area, options.cell, points, { slices, withGeometry: true });
+  const perSlice = sliceCounts.map((counts) => giStarForCells(cells, counts, band));
+  const features: EmergingFeature[] = cells.map((c, k) => {
+    const z = perSlice.map((g) => g[k].z);
+    const classes = perSlice.map((g) => g[k].class);
+    return {
+      type: 'Feature',
+      geometry: JSON.parse(c.geometry!),
+      properties: {
+        i: c.i, j: c.j,
+        count: shownCount(c.count, access.suppressed),
+        pattern: emergingPattern(classes, z),
+        slice_z: z,
+        slice_class: classes,
+        slice_counts: sliceCounts.map((s) => shownCount(s[k], access.suppressed)),
+      },
+    };
+  });
+  return {
+    type: 'FeatureCollection' as const,
+    municipality: filters.municipality,
+    period: { from: filters.from, to: filters.to },
+    slices: dates.slice(0, -1).map((d, k) => ({ from: d, to: dates[k + 1] })),
+    categories: filters.categories,
+    cell_m: options.cell,
+    band_m: band,
+    n_cells: cells.length,
+    method: `${GI_STAR_METHOD} Per slice; patterns: new = hot in the final slice only; with hot in ≥ 90 % of slices, Mann–Kendall (α 0.05) on z gives intensifying (up, final hot), diminishing (down, final hot) or persistent (no trend); sporadic = hot in the final slice and some earlier but < 90 %; else no_pattern.`,
+    features,
+  };
+}
