@@ -2,34 +2,97 @@
 export type Lang = 'sv' | 'en';
 
 const sv = {
-  period: 'Period', category: 'Kategori', allCategories: 'Alla kategorier', compare: 'Jämför med',
+  period: 'Period', category: 'Kategori', categories: 'Kategorier', allCategories: 'Alla kategorier', compare: 'Jämför med',
   comparePrevious: 'föregående period', compareYear: 'samma period förra året',
-  last30: 'Senaste 30 dagarna', last12: 'Senaste 12 månaderna', thisYear: 'I år', lastYear: 'Förra året',
-  legendTitle: 'Anmälda händelser per 1 000 invånare', noPopulation: 'ingen befolkningsuppgift', suppressed: 'färre än 5 (dolt)',
+  last30: 'Senaste 30 dagarna', last12: 'Senaste 12 månaderna', thisYear: 'I år', lastYear: 'Förra året', custom: 'Egna datum…',
+  from: 'Från', toInclusive: 'Till och med',
+  legendTitle: 'Anmälda händelser per 1 000 invånare', legendCount: 'Anmälda händelser (antal)', legendChange: 'Förändring mot jämförelseperioden',
+  noPopulation: 'ingen befolkningsuppgift', suppressed: 'färre än 5 (dolt)', noChange: 'ingen jämförelse möjlig',
+  significantMark: 'tjock svart kant = statistiskt säkerställd förändring (p < 0,05)',
   count: 'Antal', rate: 'Per 1 000 invånare', previous: 'Jämförelseperiod', change: 'Förändring',
   significant: 'statistiskt säkerställd', notSignificant: 'inte statistiskt säkerställd', population: 'Invånare',
   close: 'Stäng', loading: 'Laddar…', loadError: 'Kunde inte hämta data', empty: 'Inga händelser i perioden',
   unlocated: 'utan plats (räknas bara i kommunens total)', demo: 'Demodata — fiktiv kommun', language: 'Språk',
   kind_kommundel: 'Kommundel', kind_stadsdel: 'Stadsdel', kind_omrade: 'Område', pValue: 'p-värde',
+  sources: 'Källor', allSources: 'Alla källor', source_police: 'Polisen', source_municipality: 'Kommunen', source_housing: 'Bostadsbolag',
+  source_security: 'Bevakningsföretag', source_transport: 'Kollektivtrafik', source_public: 'Invånare',
+  district: 'Område', searchDistrict: 'Sök område', selectedCount: 'valda', all: 'alla',
+  layers: 'Lager', layer_districts: 'Områden (koropletkarta)', layer_hotspots: 'Hot spots (Gi*)', layer_heatmap: 'Värmekarta',
+  layer_points: 'Händelser som punkter', layer_survey: 'Trygghetsmätning: andel otrygga', layer_marks: 'Otrygga platser (markeringar)',
+  layer_discrepancy: 'Säkerhet–trygghet (avvikelse)', layer_plans: 'Prioriteringar, medborgarlöften, insatser',
+  metric: 'Visa', metric_rate: 'per 1 000 invånare', metric_count: 'antal', metric_change: 'förändring',
+  notAvailable: 'inte tillgängligt ännu', notPermitted: 'din roll får inte se detta', signInHint: 'logga in för mer',
+  truncated: 'visar de första', points: 'punkter', snapped: 'punkter flyttade till 100 m-rutans mitt',
+  binned: 'summerat i rutor — zooma in för punkter',
+  timeline: 'Tidsreglage', play: 'Spela', pause: 'Paus', wholePeriod: 'Hela perioden', step_week: 'vecka för vecka', step_month: 'månad för månad',
+  mode_cumulative: 'ackumulerat', mode_window: 'glidande fönster', frame: 'Bild',
+  hot99: 'Hot spot 99 %', hot95: 'Hot spot 95 %', hot90: 'Hot spot 90 %', ns: 'Inte signifikant', cold90: 'Cold spot 90 %', cold95: 'Cold spot 95 %', cold99: 'Cold spot 99 %',
+  emerging: 'Framväxande mönster',
+  reasons: 'Skäl', timeOfDay: 'Tid på dygnet', dag: 'dag', kvall: 'kväll', natt: 'natt',
+  reason_belysning: 'Belysning', reason_vegetation: 'Vegetation', reason_folksamlingar: 'Folksamlingar', reason_narkotika: 'Narkotika',
+  reason_trafik: 'Trafik', reason_nedskrapning_klotter: 'Nedskräpning/klotter', reason_ode_plats: 'Öde plats', reason_ovrigt: 'Övrigt',
+  surveyGroup: 'Grupp', group_all: 'Alla', group_kvinna: 'Kvinnor', group_man: 'Män', shareUnsafe: 'Andel otrygga kvällstid',
+  surveyResults: 'Trygghetsmätning', byGender: 'Efter kön', byAge: 'Efter åldersgrupp', ci: '95 % konfidensintervall',
+  discrepancy: 'Säkerhet–trygghet', monthlyTrend: 'Utveckling per månad', topCategories: 'Vanligaste kategorierna',
+  weekdayHour: 'Veckodag × timme', yearWheel: 'Årshjul (alla år, per månad)', weekdays: 'Mån,Tis,Ons,Tor,Fre,Lör,Sön',
+  months: 'jan,feb,mar,apr,maj,jun,jul,aug,sep,okt,nov,dec',
+  exports: 'Exportera', exportPng: 'Karta (PNG)', exportCsv: 'Tabell (CSV)', exportGeojson: 'Områden (GeoJSON)',
+  filtersLabel: 'Filter', dataCutoff: 'Dataläge', sourcesLabel: 'Källor', title: 'Lägesbild',
+  policeInitiatedNote: 'Narkotika och langning upptäcks mest genom polisens egna insatser: antalet speglar polisens aktivitet lika mycket som brottsligheten.',
+  noData: 'ingen uppgift',
 };
 const en: typeof sv = {
-  period: 'Period', category: 'Category', allCategories: 'All categories', compare: 'Compare with',
+  period: 'Period', category: 'Category', categories: 'Categories', allCategories: 'All categories', compare: 'Compare with',
   comparePrevious: 'previous period', compareYear: 'same period last year',
-  last30: 'Last 30 days', last12: 'Last 12 months', thisYear: 'This year', lastYear: 'Last year',
-  legendTitle: 'Reported incidents per 1,000 inhabitants', noPopulation: 'no population figure', suppressed: 'fewer than 5 (hidden)',
+  last30: 'Last 30 days', last12: 'Last 12 months', thisYear: 'This year', lastYear: 'Last year', custom: 'Custom dates…',
+  from: 'From', toInclusive: 'To (inclusive)',
+  legendTitle: 'Reported incidents per 1,000 inhabitants', legendCount: 'Reported incidents (count)', legendChange: 'Change against the comparison period',
+  noPopulation: 'no population figure', suppressed: 'fewer than 5 (hidden)', noChange: 'no comparison possible',
+  significantMark: 'thick black outline = statistically significant change (p < 0.05)',
   count: 'Count', rate: 'Per 1,000 inhabitants', previous: 'Comparison period', change: 'Change',
   significant: 'statistically significant', notSignificant: 'not statistically significant', population: 'Inhabitants',
   close: 'Close', loading: 'Loading…', loadError: 'Could not load data', empty: 'No incidents in this period',
   unlocated: 'without location (municipality total only)', demo: 'Demo data — fictional municipality', language: 'Language',
   kind_kommundel: 'District', kind_stadsdel: 'Neighbourhood', kind_omrade: 'Area', pValue: 'p-value',
+  sources: 'Sources', allSources: 'All sources', source_police: 'Police', source_municipality: 'Municipality', source_housing: 'Housing companies',
+  source_security: 'Security firms', source_transport: 'Public transport', source_public: 'Residents',
+  district: 'District', searchDistrict: 'Find a district', selectedCount: 'selected', all: 'all',
+  layers: 'Layers', layer_districts: 'Districts (choropleth)', layer_hotspots: 'Hotspots (Gi*)', layer_heatmap: 'Heatmap',
+  layer_points: 'Incidents as points', layer_survey: 'Safety survey: share feeling unsafe', layer_marks: 'Unsafe places (marks)',
+  layer_discrepancy: 'Crime vs perceived safety (discrepancy)', layer_plans: 'Priorities, citizen promises, actions',
+  metric: 'Show', metric_rate: 'per 1,000 inhabitants', metric_count: 'count', metric_change: 'change',
+  notAvailable: 'not available yet', notPermitted: 'your role may not see this', signInHint: 'sign in for more',
+  truncated: 'showing the first', points: 'points', snapped: 'points moved to the centre of their 100 m cell',
+  binned: 'summed in cells — zoom in for points',
+  timeline: 'Time slider', play: 'Play', pause: 'Pause', wholePeriod: 'Whole period', step_week: 'week by week', step_month: 'month by month',
+  mode_cumulative: 'cumulative', mode_window: 'moving window', frame: 'Frame',
+  hot99: 'Hotspot 99%', hot95: 'Hotspot 95%', hot90: 'Hotspot 90%', ns: 'Not significant', cold90: 'Cold spot 90%', cold95: 'Cold spot 95%', cold99: 'Cold spot 99%',
+  emerging: 'Emerging patterns',
+  reasons: 'Reasons', timeOfDay: 'Time of day', dag: 'day', kvall: 'evening', natt: 'night',
+  reason_belysning: 'Lighting', reason_vegetation: 'Vegetation', reason_folksamlingar: 'Gatherings', reason_narkotika: 'Drugs',
+  reason_trafik: 'Traffic', reason_nedskrapning_klotter: 'Litter/graffiti', reason_ode_plats: 'Deserted place', reason_ovrigt: 'Other',
+  surveyGroup: 'Group', group_all: 'Everyone', group_kvinna: 'Women', group_man: 'Men', shareUnsafe: 'Share unsafe in the evening',
+  surveyResults: 'Safety survey', byGender: 'By gender', byAge: 'By age group', ci: '95% confidence interval',
+  discrepancy: 'Crime vs perceived safety', monthlyTrend: 'Monthly trend', topCategories: 'Top categories',
+  weekdayHour: 'Weekday × hour', yearWheel: 'Annual cycle (all years, by month)', weekdays: 'Mon,Tue,Wed,Thu,Fri,Sat,Sun',
+  months: 'Jan,Feb,Mar,Apr,May,Jun,Jul,Aug,Sep,Oct,Nov,Dec',
+  exports: 'Export', exportPng: 'Map (PNG)', exportCsv: 'Table (CSV)', exportGeojson: 'Districts (GeoJSON)',
+  filtersLabel: 'Filters', dataCutoff: 'Data as of', sourcesLabel: 'Sources', title: 'Situation picture',
+  policeInitiatedNote: 'Drug offences and supply to minors are mostly found by police-initiated work: their counts measure police activity as much as crime.',
+  noData: 'no data',
 };
 
 export type MessageKey = keyof typeof sv;
 const dictionaries: Record<Lang, typeof sv> = { sv, en };
 
-/** The translation of a key in a language. */
+/** The translation of a key in a language; an unknown dynamic key comes back as itself. */
 export function t(lang: Lang, key: MessageKey): string {
-  return dictionaries[lang][key];
+  return dictionaries[lang][key] ?? key;
+}
+
+/** A dynamic key (e.g. `reason_${code}`), falling back to the raw code when there is no translation. */
+export function tx(lang: Lang, key: string): string {
+  return (dictionaries[lang] as Record<string, string>)[key] ?? key.replace(/^[a-z]+_/, '');
 }
 
 /** Locale for number and date formatting. */

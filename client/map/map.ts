@@ -17,6 +17,8 @@ export interface MapView {
   map: maplibregl.Map;
   setLayers(layers: Layer[]): void;
   fitBounds(bounds: [number, number, number, number]): void;
+  /** The canvases to compose for a PNG export: basemap first, then deck.gl's overlay. */
+  canvases(): HTMLCanvasElement[];
 }
 
 /** Creates the MapLibre map with one deck.gl overlay that draws every data layer (STYLE: deck.gl). */
@@ -40,6 +42,14 @@ export async function createMapView(container: HTMLElement, basemapStyleUrl: str
   return {
     map,
     setLayers: (layers) => overlay.setProps({ layers }),
-    fitBounds: (b) => map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: 40, duration: 0 }),
+    fitBounds: (b) => {
+      // Keep the districts clear of the layer list (left) and the time slider (bottom).
+      const wide = container.clientWidth > 900;
+      map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: { top: 30, bottom: wide ? 110 : 30, left: wide ? 370 : 30, right: 30 }, duration: 0 });
+    },
+    canvases: () => {
+      const deckCanvas = overlay.getCanvas();
+      return deckCanvas ? [map.getCanvas(), deckCanvas] : [map.getCanvas()];
+    },
   };
 }

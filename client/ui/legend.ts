@@ -1,18 +1,69 @@
-import { t, type Lang } from '../i18n.ts';
-import { NO_DATA, colorFor } from './color-scale.ts';
-import { formatNumber } from './format.ts';
+import { t, tx, type Lang } from '../i18n.ts';
+import type { Metric } from '../state/view.ts';
+import { CHANGE_BREAKS, DIVERGING_7, HOTSPOT_CLASSES, HOTSPOT_COLORS, NO_DATA, OKABE_ITO, colorFor, css, shareColor, DISCREPANCY_COLORS, type Rgb } from './color-scale.ts';
+import { escapeHtml, formatNumber } from './format.ts';
 
-const swatch = (rgb: number[]) => `<span class="swatch" style="background: rgb(${rgb.join(',')})"></span>`;
+const swatch = (rgb: Rgb, extra = '') => `<span class="swatch" style="background:${css(rgb)}${extra}"></span>`;
 
-/** Legend of the district choropleth: one row per class, plus "no data". */
-export function renderLegend(breaks: number[], maxValue: number | null, lang: Lang, unlocated: number | null): string {
+/** One legend: a title and rows of swatch + label (also what the PNG export draws). */
+export interface LegendModel { title: string; rows: { color: Rgb; label: string; outline?: boolean }[]; notes: string[] }
+
+/** Legend model of the district choropleth for a metric. */
+export function choroplethLegend(metric: Metric, breaks: number[], maxValue: number | null, lang: Lang, unlocated: number | null): LegendModel {
+  const notes: string[] = [];
+  if (unlocated !== null) notes.push(`${formatNumber(unlocated, lang)} ${t(lang, 'unlocated')}`);
+  if (metric === 'change') {
+    const bounds = [-Infinity, ...CHANGE_BREAKS];
+    const rows: LegendModel['rows'] = DIVERGING_7.map((color, i) => {
+      const low = bounds[i], high = CHANGE_BREAKS[i];
+      const label = i === 0 ? `< ${formatNumber(high, lang)} %` : high === undefined ? `≥ ${formatNumber(low, lang)} %` : `${formatNumber(low, lang)} – ${formatNumber(high, lang)} %`;
+      return { color, label };
+    });
+    rows.push({ color: NO_DATA, label: `${t(lang, 'suppressed')} / ${t(lang, 'noChange')}` });
+    rows.push({ color: [255, 255, 255], label: t(lang, 'significantMark'), outline: true });
+    return { title: t(lang, 'legendChange'), rows, notes };
+  }
+  const decimals = metric === 'rate' ? 1 : 0;
   const bounds = [0, ...breaks];
   const rows = bounds.map((low, i) => {
     const high = i < breaks.length ? breaks[i] : maxValue;
-    const label = high === null ? `≥ ${formatNumber(low, lang, 1)}` : `${formatNumber(low, lang, 1)} – ${formatNumber(high, lang, 1)}`;
-    return `<li>${swatch(colorFor(low, breaks))}${label}</li>`;
+    const label = high === null ? `≥ ${formatNumber(low, lang, decimals)}` : `${formatNumber(low, lang, decimals)} – ${formatNumber(high, lang, decimals)}`;
+    return { color: colorFor(low, breaks), label };
   });
-  rows.push(`<li>${swatch(NO_DATA)}${t(lang, 'suppressed')} / ${t(lang, 'noPopulation')}</li>`);
-  const unlocatedLine = unlocated === null ? '' : `<p class="muted small">${formatNumber(unlocated, lang)} ${t(lang, 'unlocated')}</p>`;
-  return `<h2>${t(lang, 'legendTitle')}</h2><ul class="legend-rows">${rows.join('')}</ul>${unlocatedLine}`;
+  rows.push({ color: NO_DATA, label: metric === 'rate' ? `${t(lang, 'suppressed')} / ${t(lang, 'noPopulation')}` : t(lang, 'suppressed') });
+  return { title: t(lang, metric === 'rate' ? 'legendTitle' : 'legendCount'), rows, notes };
+}
+
+/** Legend model of the Gi* hotspot classes. */
+export function hotspotLegend(lang: Lang): LegendModel {
+  return { title: t(lang, 'layer_hotspots'), rows: HOTSPOT_CLASSES.filter((c) => c !== 'ns').map((c) => ({ color: HOTSPOT_COLORS[c], label: tx(lang, c) })), notes: [] };
+}
+
+/** Legend model of the unsafe-place reasons (Okabe–Ito). */
+export function markLegend(reasons: readonly string[], lang: Lang): LegendModel {
+  return { title: t(lang, 'layer_marks'), rows: reasons.map((r, i) => ({ color: OKABE_ITO[i % OKABE_ITO.length], label: tx(lang, `reason_${r}`) })), notes: [] };
+}
+
+/** Legend model of the survey share (fixed 10-point classes). */
+export function surveyLegend(lang: Lang, groupLabel: string): LegendModel {
+  const rows = [0, 10, 20, 30, 40].map((low, i, a) => ({ color: shareColor((low + 1) / 100), label: i === a.length - 1 ? `≥ ${low} %` : `${low} – ${a[i + 1]} %` }));
+  rows.push({ color: NO_DATA, label: lang === 'sv' ? 'för få svar (n < 10)' : 'too few answers (n < 10)' });
+  return { title: `${t(lang, 'shareUnsafe')} · ${groupLabel}`, rows, notes: [] };
+}
+
+/** Legend model of the discrepancy classes present. */
+export function discrepancyLegend(classes: string[], lang: Lang): LegendModel {
+  return { title: t(lang, 'layer_discrepancy'), rows: classes.map((c) => ({ color: DISCREPANCY_COLORS[c] ?? NO_DATA, label: c.replace(/_/g, ' ') })), notes: [] };
+}
+
+/** Legend model of heatmap density. */
+export function heatmapLegend(lang: Lang): LegendModel {
+  return { title: t(lang, 'layer_heatmap'), rows: [{ color: [255, 255, 178], label: lang === 'sv' ? 'låg täthet' : 'low density' }, { color: [189, 0, 38], label: lang === 'sv' ? 'hög täthet' : 'high density' }], notes: [] };
+}
+
+/** A legend model as HTML. */
+export function renderLegendHtml(model: LegendModel): string {
+  const rows = model.rows.map((r) => `<li>${swatch(r.color, r.outline ? ';border:3px solid #141414' : '')}${escapeHtml(r.label)}</li>`).join('');
+  const notes = model.notes.map((n) => `<p class="muted small">${escapeHtml(n)}</p>`).join('');
+  return `<h2>${escapeHtml(model.title)}</h2><ul class="legend-rows">${rows}</ul>${notes}`;
 }

@@ -25,10 +25,13 @@ export interface DistrictStats {
   period: { from: string; to: string };
   comparison: { compare: string; from: string; to: string };
   level: string | null;
+  categories?: string[];
   districts: DistrictStat[];
   unlocated: number | null;
   unlocated_suppressed: boolean;
 }
+
+export interface StatsQuery { municipality: string; from: string; to: string; category?: string; source?: string; compare: string; district?: number; level?: string }
 
 /** District polygons (WGS84) of a municipality, optionally one kind. */
 export function fetchDistricts(municipality: string, kind?: string, signal?: AbortSignal): Promise<DistrictCollection> {
@@ -36,9 +39,6 @@ export function fetchDistricts(municipality: string, kind?: string, signal?: Abo
 }
 
 /** Per-district counts, rates and change for the filters. */
-export function fetchDistrictStats(
-  params: { municipality: string; from: string; to: string; category?: string; compare: string },
-  signal?: AbortSignal,
-): Promise<DistrictStats> {
-  return getJson('/api/stats/districts', params, signal);
+export function fetchDistrictStats(params: StatsQuery, signal?: AbortSignal): Promise<DistrictStats> {
+  return getJson('/api/stats/districts', { ...params }, signal);
 }

@@ -1,14 +1,17 @@
 import { GeoJsonLayer, TextLayer } from '@deck.gl/layers';
 import type { Layer, PickingInfo } from '@deck.gl/core';
-import { colorFor, type Rgb } from '../../ui/color-scale.ts';
+import type { Metric } from '../../state/view.ts';
+import { changeColor, colorFor, type Rgb } from '../../ui/color-scale.ts';
 import type { DistrictCollection, DistrictFeature, DistrictStat } from './districts.api.ts';
 
 export interface DistrictLayerInput {
   districts: DistrictCollection;
   stats: Map<number, DistrictStat>;
+  metric: Metric;
+  /** Class breaks of the metric (rate or count); change uses fixed diverging breaks. */
   breaks: number[];
   selectedId: number | null;
-  /** Changes whenever stats or breaks change, so deck.gl recolours (updateTriggers). */
+  /** Changes whenever stats, metric or breaks change, so deck.gl recolours (updateTriggers). */
   version: string;
   onSelect(id: number | null): void;
 }
@@ -25,41 +28,94 @@ export function labelPoint(feature: DistrictFeature): [number, number] {
   return [x / n, y / n];
 }
 
-/** The district choropleth (fill by rate per 1000) and its labels, as cheap deck.gl descriptors. */
-export function districtLayers(input: DistrictLayerInput): Layer[] {
-  const fill = (f: DistrictFeature): [...Rgb, number] => {
-    const stat = input.stats.get(f.properties.id);
-    return [...colorFor(stat?.rate_per_1000 ?? null, input.breaks), 215];
+/** The value a metric shows for a district (null: suppressed, no population or no comparison). */
+export function metricValue(stat: DistrictStat | undefined, metric: Metric): number | null {
+  if (!stat) return null;
+  if (metric === 'rate') return stat.rate_per_1000;
+  if (metric === 'count') return stat.count;
+  return stat.change_pct;
+}
+
+/** The fill colour of a district under a metric. */
+export function districtColor(stat: DistrictStat | undefined, metric: Metric, breaks: number[]): Rgb {
+  const v = metricValue(stat, metric);
+  return metric === 'change' ? changeColor(v) : colorFor(v, breaks);
+}
+
+/** Whether a district's outline marks a significant change (only on the change map). */
+export function marksSignificance(stat: DistrictStat | undefined, metric: Metric): boolean {
+  return metric === 'change' && stat?.change_significant === true;
+}
+
+/** The bounding box [minLon, minLat, maxLon, maxLat] of a district collection, or null when empty. */
+export function collectionBounds(districts: DistrictCollection): [number, number, number, number] | null {
+  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  const visit = (c: unknown): void => {
+    if (Array.isArray(c) && typeof c[0] === 'number') {
+      const [x, y] = c as number[];
+      if (x < x0) x0 = x; if (x > x1) x1 = x; if (y < y0) y0 = y; if (y > y1) y1 = y;
+    } else if (Array.isArray(c)) c.forEach(visit);
   };
-  return [
+  districts.features.forEach((f) => visit(f.geometry.coordinates));
+  return Number.isFinite(x0) ? [x0, y0, x1, y1] : null;
+}
+
+/** A districts layer filled by any per-district colour (survey shares, discrepancy classes reuse it). */
+export function districtFillLayer(id: string, districts: DistrictCollection, fill: (f: DistrictFeature) => [number, number, number, number], version: string): Layer {
+  return new GeoJsonLayer({
+    id,
+    data: districts as never,
+    filled: true,
+    stroked: true,
+    getFillColor: fill as never,
+    getLineColor: [70, 70, 80, 200],
+    lineWidthUnits: 'pixels',
+    getLineWidth: 1.5,
+    updateTriggers: { getFillColor: version },
+  });
+}
+
+/** The district choropleth (rate, count or change), significance outlines, and labels, as cheap deck.gl descriptors. */
+export function districtLayers(input: DistrictLayerInput, opts: { labels?: boolean; fill?: boolean } = {}): Layer[] {
+  const { metric, breaks, selectedId } = input;
+  const statOf = (f: unknown) => input.stats.get((f as DistrictFeature).properties.id);
+  const layers: Layer[] = [
     new GeoJsonLayer<DistrictFeature['properties']>({
       id: 'districts-fill',
       data: input.districts as never,
       pickable: true,
       stroked: true,
-      filled: true,
-      getFillColor: fill as never,
-      getLineColor: (f: unknown) => ((f as DistrictFeature).properties.id === input.selectedId ? [20, 20, 20, 255] : [70, 70, 80, 200]),
-      getLineWidth: (f: unknown) => ((f as DistrictFeature).properties.id === input.selectedId ? 4 : 1.5),
+      filled: opts.fill !== false,
+      getFillColor: ((f: unknown) => [...districtColor(statOf(f), metric, breaks), opts.fill === false ? 0 : 215]) as never,
+      getLineColor: (f: unknown) => ((f as DistrictFeature).properties.id === selectedId || marksSignificance(statOf(f), metric) ? [20, 20, 20, 255] : [70, 70, 80, 200]),
+      getLineWidth: (f: unknown) => ((f as DistrictFeature).properties.id === selectedId ? 5 : marksSignificance(statOf(f), metric) ? 3.5 : 1.5),
       lineWidthUnits: 'pixels',
       autoHighlight: true,
       highlightColor: [0, 0, 0, 40],
-      updateTriggers: { getFillColor: input.version, getLineColor: input.selectedId, getLineWidth: input.selectedId },
+      updateTriggers: {
+        getFillColor: `${input.version}|${metric}|${opts.fill}`,
+        getLineColor: `${input.version}|${metric}|${selectedId}`,
+        getLineWidth: `${input.version}|${metric}|${selectedId}`,
+      },
       onClick: (info: PickingInfo) => input.onSelect((info.object as DistrictFeature | undefined)?.properties.id ?? null),
     }),
-    new TextLayer<DistrictFeature>({
+  ];
+  if (opts.labels !== false) {
+    layers.push(new TextLayer<DistrictFeature>({
       id: 'districts-labels',
       data: input.districts.features,
       getPosition: labelPoint,
-      getText: (f) => f.properties.name,
-      getSize: 13,
+      getText: (f) => (marksSignificance(input.stats.get(f.properties.id), metric) ? `${f.properties.name} *` : f.properties.name),
+      getSize: 15,
       getColor: [20, 20, 30, 255],
-      outlineWidth: 3,
-      outlineColor: [255, 255, 255, 230],
+      outlineWidth: 4,
+      outlineColor: [255, 255, 255, 235],
       fontSettings: { sdf: true },
       fontFamily: 'Liberation Sans, Arial, sans-serif',
       characterSet: 'auto',
       fontWeight: 600,
-    }),
-  ];
+      updateTriggers: { getText: `${input.version}|${metric}` },
+    }));
+  }
+  return layers;
 }

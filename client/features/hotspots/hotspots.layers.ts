@@ -1,0 +1,56 @@
+import { GeoJsonLayer, TextLayer } from '@deck.gl/layers';
+import type { Layer } from '@deck.gl/core';
+import { HOTSPOT_COLORS, NO_DATA } from '../../ui/color-scale.ts';
+import type { HotspotCollection, HotspotFeature } from './hotspots.api.ts';
+
+/** Fill colour of a Gi* class; not-significant cells are left transparent so the districts show through. */
+export function hotspotFill(cls: string): [number, number, number, number] {
+  if (cls === 'ns') return [0, 0, 0, 0];
+  return [...(HOTSPOT_COLORS[cls] ?? NO_DATA), 200];
+}
+
+function centre(f: HotspotFeature): [number, number] {
+  const ring = f.geometry.coordinates[0];
+  const n = ring.length - 1;
+  let x = 0, y = 0;
+  for (let i = 0; i < n; i++) { x += ring[i][0]; y += ring[i][1]; }
+  return [x / n, y / n];
+}
+
+/** Gi* hexagons coloured by class, and labels of emerging patterns where known. */
+export function hotspotLayers(cells: HotspotCollection, emerging: HotspotCollection | null, version: string): Layer[] {
+  const layers: Layer[] = [
+    new GeoJsonLayer({
+      id: 'hotspots-cells',
+      data: cells as never,
+      filled: true,
+      stroked: true,
+      getFillColor: ((f: HotspotFeature) => hotspotFill(f.properties.class)) as never,
+      getLineColor: ((f: HotspotFeature) => (f.properties.class === 'ns' ? [0, 0, 0, 0] : [60, 60, 60, 160])) as never,
+      lineWidthUnits: 'pixels',
+      getLineWidth: 0.5,
+      updateTriggers: { getFillColor: version, getLineColor: version },
+    }),
+  ];
+  const labelled = (emerging?.features ?? []).filter((f) => {
+    const pattern = f.properties.pattern ?? f.properties.emerging;
+    return pattern && pattern !== 'none' && pattern !== 'no_pattern';
+  });
+  if (labelled.length) {
+    layers.push(new TextLayer<HotspotFeature>({
+      id: 'hotspots-emerging-labels',
+      data: labelled,
+      getPosition: centre,
+      getText: (f) => String(f.properties.pattern ?? f.properties.emerging).replace(/_/g, ' '),
+      getSize: 12,
+      getColor: [20, 20, 30, 255],
+      outlineWidth: 3,
+      outlineColor: [255, 255, 255, 230],
+      fontSettings: { sdf: true },
+      fontFamily: 'Liberation Sans, Arial, sans-serif',
+      characterSet: 'auto',
+      updateTriggers: { getText: version },
+    }));
+  }
+  return layers;
+}

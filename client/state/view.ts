@@ -1,0 +1,57 @@
+/** Map layers a person can switch on and off. */
+export const LAYER_IDS = ['districts', 'hotspots', 'heatmap', 'points', 'survey', 'marks', 'discrepancy', 'plans'] as const;
+export type LayerId = (typeof LAYER_IDS)[number];
+export type Metric = 'rate' | 'count' | 'change';
+export const MARK_REASONS = ['belysning', 'vegetation', 'folksamlingar', 'narkotika', 'trafik', 'nedskrapning_klotter', 'ode_plats', 'ovrigt'] as const;
+export const MARK_TIMES = ['dag', 'kvall', 'natt'] as const;
+export const SURVEY_GROUPS = ['all', 'kvinna', 'man', '16-19', '20-34', '35-49', '50-64', '65-79', '80+'] as const;
+export type SurveyGroup = (typeof SURVEY_GROUPS)[number];
+
+/** The view slice: which layers show and how; serialisable and mirrored in the URL like the filters. */
+export interface ViewState {
+  layers: LayerId[];
+  metric: Metric;
+  markReasons: string[];
+  markTimes: string[];
+  surveyGroup: SurveyGroup;
+}
+
+export const DEFAULT_VIEW: ViewState = { layers: ['districts'], metric: 'rate', markReasons: [], markTimes: [], surveyGroup: 'all' };
+
+/** Applies a partial change; pure. */
+export function updateView(view: ViewState, change: Partial<ViewState>): ViewState {
+  return { ...view, ...change };
+}
+
+/** Switches one layer on or off, keeping the canonical order. */
+export function toggleLayer(view: ViewState, id: LayerId, on: boolean): ViewState {
+  const set = new Set(view.layers);
+  if (on) set.add(id); else set.delete(id);
+  return { ...view, layers: LAYER_IDS.filter((l) => set.has(l)) };
+}
+
+/** Writes the view into URL parameters (only what differs from the defaults). */
+export function viewToSearch(view: ViewState, p = new URLSearchParams()): URLSearchParams {
+  if (view.layers.join(',') !== DEFAULT_VIEW.layers.join(',')) p.set('layers', view.layers.join(',') || 'none');
+  if (view.metric !== DEFAULT_VIEW.metric) p.set('metric', view.metric);
+  if (view.markReasons.length) p.set('reason', view.markReasons.join(','));
+  if (view.markTimes.length) p.set('time_of_day', view.markTimes.join(','));
+  if (view.surveyGroup !== DEFAULT_VIEW.surveyGroup) p.set('group', view.surveyGroup);
+  return p;
+}
+
+/** Reads the view from URL parameters, ignoring what it does not recognise. */
+export function viewFromSearch(search: string | URLSearchParams): ViewState {
+  const p = typeof search === 'string' ? new URLSearchParams(search) : search;
+  const list = (key: string, allowed: readonly string[]) => [...new Set((p.get(key) ?? '').split(',').filter((v) => allowed.includes(v)))];
+  const layersParam = p.get('layers');
+  const metric = p.get('metric');
+  const group = p.get('group') as SurveyGroup | null;
+  return {
+    layers: layersParam === null ? [...DEFAULT_VIEW.layers] : LAYER_IDS.filter((l) => list('layers', LAYER_IDS).includes(l)),
+    metric: metric === 'count' || metric === 'change' ? metric : 'rate',
+    markReasons: list('reason', MARK_REASONS),
+    markTimes: list('time_of_day', MARK_TIMES),
+    surveyGroup: group && (SURVEY_GROUPS as readonly string[]).includes(group) ? group : 'all',
+  };
+}
