@@ -24,6 +24,8 @@ const Entry = Type.Object({
 
 /** GET /api/audit-log: who asked for point-level data or exports, when, with which filters (admin only). */
 export async function auditRoutes(app: AppInstance) {
+  // Gate before body validation, so non-admins learn nothing about the admin routes' inputs.
+  app.addHook('preValidation', async (request) => requireAdmin(request.viewer));
   app.get(
     '/api/audit-log',
     {

@@ -7,6 +7,10 @@ import { clearSessionCookie, readCookie, SESSION_COOKIE } from './session-cookie
 import { PUBLIC_VIEWER } from './viewer.ts';
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every registered route (method and URL pattern): the permission matrix test covers each one. */
+    routeTable: { method: string; url: string }[];
+  }
   interface FastifyRequest {
     /** The session behind a cookie-authenticated request (null for tokens and the public). */
     session: SessionViewer | null;
@@ -54,6 +58,11 @@ function safeEqual(a: string, b: string): boolean {
  */
 export function installAuth(app: AppInstance) {
   app.decorateRequest('session', null);
+  const routeTable: { method: string; url: string }[] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routeTable.push({ method, url: route.url });
+  });
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     request.viewer = PUBLIC_VIEWER;
     request.session = null;

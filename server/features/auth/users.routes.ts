@@ -47,6 +47,8 @@ function scopeCheck(viewer: Viewer, municipality: string | null) {
 
 /** Admin routes: /api/users (list, create, change) and /api/tokens (list, create, revoke). */
 export async function userRoutes(app: AppInstance) {
+  // Gate before body validation, so non-admins learn nothing about the admin routes' inputs.
+  app.addHook('preValidation', async (request) => requireAdmin(request.viewer));
   const db = () => app.database.db;
 
   async function loadUser(viewer: Viewer, id: number) {
