@@ -15,6 +15,7 @@ import { auditRoutes } from './features/audit/audit.routes.ts';
 import { publicRoutes } from './features/public/public.routes.ts';
 import { installSecurityHeaders } from './infra/security-headers.ts';
 import { districtRoutes } from './features/districts/districts.routes.ts';
+import { tileRoutes } from './features/tiles/tiles.routes.ts';
 import { healthRoutes } from './features/health/health.routes.ts';
 import { hotspotRoutes } from './features/hotspots/hotspots.routes.ts';
 import { importRoutes } from './features/imports/imports.routes.ts';
@@ -74,6 +75,7 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
   await app.register(districtRoutes);
   await app.register(hotspotRoutes);
   await app.register(incidentRoutes);
+  await app.register(tileRoutes);
   await app.register(importRoutes);
   await app.register(surveyMarkRoutes);
 

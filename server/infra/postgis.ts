@@ -24,3 +24,8 @@ export function multiPolygon3006FromGeoJson(geojson: string, srid: number = WIRE
 export function stockholmMidnight(date: string): RawBuilder<Date> {
   return sql<Date>`(${date}::date::timestamp AT TIME ZONE 'Europe/Stockholm')`;
 }
+
+/** A SWEREF 99 TM point moved to the centre of its 100 m grid cell (location protection, SPEC §6). */
+export function snapTo100mCellCentre(geom: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`ST_SetSRID(ST_MakePoint(floor(ST_X(${geom}) / 100) * 100 + 50, floor(ST_Y(${geom}) / 100) * 100 + 50), 3006)`;
+}
