@@ -21,6 +21,7 @@ import { hotspotRoutes } from './features/hotspots/hotspots.routes.ts';
 import { importRoutes } from './features/imports/imports.routes.ts';
 import { incidentRoutes } from './features/incidents/incidents.routes.ts';
 import { municipalityRoutes } from './features/municipalities/municipalities.routes.ts';
+import { timePatternRoutes } from './features/time-patterns/time-patterns.routes.ts';
 import { surveyMarkRoutes } from './features/survey-marks/survey-marks.routes.ts';
 
 declare module 'fastify' {
@@ -74,6 +75,7 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
   await app.register(municipalityRoutes);
   await app.register(districtRoutes);
   await app.register(hotspotRoutes);
+  await app.register(timePatternRoutes);
   await app.register(incidentRoutes);
   await app.register(tileRoutes);
   await app.register(importRoutes);

@@ -1,0 +1,91 @@
+import { CATEGORY_BY_CODE } from '../../../shared/categories.ts';
+import { isSuppressedCount } from '../../../shared/roles.ts';
+import type { Db } from '../../infra/db.ts';
+import { badRequest } from '../../infra/errors.ts';
+import { assertDistrictInMunicipality, type DrawnArea } from '../incidents/incident-filter-sql.ts';
+import type { IncidentFilters } from '../incidents/incident-filters.ts';
+import { countIncidentsByTime, countUnlocatedMatching } from './time-patterns.queries.ts';
+
+/** Row labels of the weekday × hour matrix: Monday first (ISO 8601, as Swedish calendars are). */
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
+/** Categories whose counts mostly measure police activity (spaningsbrott), flagged in every view. */
+const POLICE_INITIATED_NOTE = 'narkotika and langning are mostly police-initiated (spaningsbrott): their counts measure police activity as much as crime.';
+
+/** Every 'YYYY-MM' month touched by the half-open period [from, to). */
+export function monthsOfPeriod(from: string, to: string): string[] {
+  const months: string[] = [];
+  let [y, m] = from.split('-').map(Number);
+  const last = to.slice(8) === '01' ? prevMonth(to.slice(0, 7)) : to.slice(0, 7);
+  for (;;) {
+    const key = `${y}-${String(m).padStart(2, '0')}`;
+    if (key > last) break;
+    months.push(key);
+    m += 1;
+    if (m === 13) { m = 1; y += 1; }
+  }
+  return months;
+}
+
+function prevMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number);
+  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+}
+
+/**
+ * Time patterns (SPEC §5): a 7 × 24 weekday × hour matrix (Monday first, Europe/Stockholm local
+ * time), a monthly series with every month of the period, and an årshjul (calendar month ×
+ * category, summed over years). Municipality-wide they count every incident, located or not; with
+ * a district or a drawn area only the located ones inside. Where the viewer's access suppresses
+ * small counts, each count of 1–4 is null.
+ */
+export async function getTimePatterns(db: Db, filters: IncidentFilters, area: DrawnArea | null) {
+  if (area && filters.districtId !== null) throw badRequest('area', 'give either a district or a drawn area, not both');
+  await assertDistrictInMunicipality(db, filters);
+  const rows = await countIncidentsByTime(db, filters, area);
+  const weekdayHour = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
+  const monthly = new Map(monthsOfPeriod(filters.from, filters.to).map((m) => [m, 0]));
+  const wheel = new Map(filters.categories.map((c) => [c, new Array<number>(12).fill(0)]));
+  let total = 0;
+  for (const r of rows) {
+    if (r.dow !== null && r.hour !== null) {
+      weekdayHour[r.dow - 1][r.hour] += r.n;
+      total += r.n;
+    } else if (r.month !== null && r.category_code !== null) {
+      monthly.set(r.month, (monthly.get(r.month) ?? 0) + r.n);
+      wheel.get(r.category_code)![Number(r.month.slice(5)) - 1] += r.n;
+    }
+  }
+  const municipalityWide = !area && filters.districtId === null;
+  const unlocated = municipalityWide ? await countUnlocatedMatching(db, filters) : null;
+  let suppressedCells = 0;
+  const show = (n: number): number | null => {
+    if (isSuppressedCount(n, filters.suppress)) {
+      suppressedCells += 1;
+      return null;
+    }
+    return n;
+  };
+  const notes = filters.categories.some((c) => CATEGORY_BY_CODE.get(c)?.policeInitiated) ? [POLICE_INITIATED_NOTE] : [];
+  return {
+    municipality: filters.municipality,
+    period: { from: filters.from, to: filters.to },
+    scope: area ? ('area' as const) : filters.districtId !== null ? ('district' as const) : ('municipality' as const),
+    district: filters.districtId,
+    categories: filters.categories,
+    time_zone: 'Europe/Stockholm',
+    total: show(total),
+    unlocated: unlocated === null ? null : show(unlocated),
+    weekdays: [...WEEKDAYS],
+    weekday_hour: weekdayHour.map((row) => row.map(show)),
+    monthly: [...monthly].map(([month, count]) => ({ month, count: show(count) })),
+    arshjul: {
+      months: Array.from({ length: 12 }, (_, k) => k + 1),
+      categories: [...wheel]
+        .filter(([, counts]) => counts.some((n) => n > 0))
+        .map(([code, counts]) => ({ code, name_sv: CATEGORY_BY_CODE.get(code)!.sv, counts: counts.map(show) })),
+    },
+    suppressed_cells: suppressedCells,
+    notes,
+  };
+}
