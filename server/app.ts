@@ -23,6 +23,7 @@ import { incidentRoutes } from './features/incidents/incidents.routes.ts';
 import { municipalityRoutes } from './features/municipalities/municipalities.routes.ts';
 import { timePatternRoutes } from './features/time-patterns/time-patterns.routes.ts';
 import { surveyMarkRoutes } from './features/survey-marks/survey-marks.routes.ts';
+import { surveyRoutes } from './features/surveys/surveys.routes.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -76,6 +77,7 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
   await app.register(districtRoutes);
   await app.register(hotspotRoutes);
   await app.register(timePatternRoutes);
+  await app.register(surveyRoutes);
   await app.register(incidentRoutes);
   await app.register(tileRoutes);
   await app.register(importRoutes);

@@ -1,0 +1,108 @@
+import type { Db } from '../../infra/db.ts';
+import { badRequest, notFound } from '../../infra/errors.ts';
+import type { Viewer } from '../auth/viewer.ts';
+import { resolveMunicipality } from '../municipalities/municipalities.service.ts';
+import { computeIndicators, INDICATOR_DEFINITIONS, MIN_GROUP_N, PROBLEM_CODES, type IndicatorSet } from './survey-indicators.ts';
+import { findSurvey, listDistrictLabels, listResponses, listSurveys, type ResponseRow, type SurveyRow } from './surveys.queries.ts';
+
+/** Dimensions an indicator table may be broken down by (the gender and child-rights perspective needs the last two). */
+export const BREAKDOWNS = ['district', 'gender', 'age_group'] as const;
+export type Breakdown = (typeof BREAKDOWNS)[number];
+
+const GENDER_ORDER = ['kvinna', 'man', 'annat', 'uppgift_saknas'];
+const AGE_ORDER = ['16-19', '20-34', '35-49', '50-64', '65-79', '80+'];
+
+function presentSurvey(s: SurveyRow) {
+  return { id: s.id, name: s.name, kind: s.kind, conducted_from: s.conducted_from, conducted_to: s.conducted_to, responses: s.responses, marks: s.marks };
+}
+
+/** The municipality's surveys with response and mark counts, newest first. */
+export async function listSurveysFor(db: Db, viewer: Viewer, municipalityCode: string | undefined) {
+  const municipality = await resolveMunicipality(db, municipalityCode, viewer);
+  return { municipality, surveys: (await listSurveys(db, municipality)).map(presentSurvey) };
+}
+
+/** Parses `by` (comma list of district, gender, age_group; empty = no breakdown) or throws a 400 naming it. */
+export function parseBreakdown(value: string | undefined): Breakdown[] {
+  if (value === undefined || value.trim() === '') return [];
+  const items = value.split(',').map((s) => s.trim());
+  for (const item of items) {
+    if (!(BREAKDOWNS as readonly string[]).includes(item)) throw badRequest('by', `unknown breakdown "${item.slice(0, 40)}" (use ${BREAKDOWNS.join(', ')})`);
+  }
+  if (new Set(items).size !== items.length) throw badRequest('by', 'a breakdown is named twice');
+  return items as Breakdown[];
+}
+
+/** The survey a viewer asked for, after the municipality access check; 404 when it does not exist. */
+export async function resolveSurvey(db: Db, viewer: Viewer, surveyId: number, municipalityCode?: string): Promise<SurveyRow> {
+  const survey = await findSurvey(db, surveyId);
+  if (!survey || (municipalityCode !== undefined && survey.municipality_code !== municipalityCode)) throw notFound(`survey ${surveyId}`);
+  await resolveMunicipality(db, survey.municipality_code, viewer);
+  return survey;
+}
+
+/** The group key of a response for the chosen breakdowns. */
+function groupKey(r: ResponseRow, by: readonly Breakdown[]): string {
+  return JSON.stringify(by.map((b) => (b === 'district' ? r.district_id : b === 'gender' ? r.gender : r.age_group)));
+}
+
+function rank(order: string[], v: string | null) {
+  const k = v === null ? -1 : order.indexOf(v);
+  return k === -1 ? order.length + (v === null ? 1 : 0) : k;
+}
+
+/** A group's indicators, or null indicators when it has fewer than MIN_GROUP_N responses. */
+function presentGroup(rows: readonly ResponseRow[]): { n: number | null; suppressed: boolean; indicators: IndicatorSet | null } {
+  if (rows.length < MIN_GROUP_N) return { n: null, suppressed: true, indicators: null };
+  return { n: rows.length, suppressed: false, indicators: computeIndicators(rows) };
+}
+
+/**
+ * Survey indicators (SPEC §4.3) overall and per group of the chosen breakdowns, with weights,
+ * 95 % Wilson intervals and n; groups with n < 10 suppressed. `level` rolls districts up to a
+ * coarser kind.
+ */
+export async function getSurveyIndicators(db: Db, viewer: Viewer, surveyId: number, options: { by: Breakdown[]; level?: string; municipality?: string }) {
+  const survey = await resolveSurvey(db, viewer, surveyId, options.municipality);
+  const labels = await listDistrictLabels(db, survey.municipality_code);
+  if (options.level && !labels.some((d) => d.kind === options.level)) throw badRequest('level', `no districts of kind "${options.level}"`);
+  const rows = await listResponses(db, survey.municipality_code, survey.id, options.level ?? null);
+  const names = new Map(labels.map((d) => [d.id, d.name]));
+  const groups = new Map<string, ResponseRow[]>();
+  if (options.by.length) {
+    for (const r of rows) {
+      const key = groupKey(r, options.by);
+      const list = groups.get(key);
+      if (list) list.push(r);
+      else groups.set(key, [r]);
+    }
+  }
+  const presented = [...groups.values()].map((members) => {
+    const first = members[0];
+    const key: { district_id?: number | null; district_name?: string | null; gender?: string | null; age_group?: string | null } = {};
+    for (const b of options.by) {
+      if (b === 'district') {
+        key.district_id = first.district_id;
+        key.district_name = first.district_id === null ? null : (names.get(first.district_id) ?? null);
+      } else if (b === 'gender') key.gender = first.gender;
+      else key.age_group = first.age_group;
+    }
+    return { key, ...presentGroup(members) };
+  });
+  presented.sort((a, b) =>
+    (a.key.district_name ?? '\uffff').localeCompare(b.key.district_name ?? '\uffff', 'sv') ||
+    rank(GENDER_ORDER, a.key.gender ?? null) - rank(GENDER_ORDER, b.key.gender ?? null) ||
+    rank(AGE_ORDER, a.key.age_group ?? null) - rank(AGE_ORDER, b.key.age_group ?? null) ||
+    String(a.key.age_group).localeCompare(String(b.key.age_group)));
+  return {
+    survey: presentSurvey(survey),
+    municipality: survey.municipality_code,
+    by: options.by,
+    level: options.level ?? null,
+    min_group_n: MIN_GROUP_N,
+    problem_codes: [...PROBLEM_CODES],
+    definitions: INDICATOR_DEFINITIONS,
+    overall: presentGroup(rows),
+    groups: presented,
+  };
+}
