@@ -88,6 +88,20 @@ function report(context: CliContext, summary: ImportSummary): number {
   return EXIT.ok;
 }
 
+/**
+ * Progress on stderr for long imports (a 500 MB file takes minutes): on a terminal, or when
+ * LAGESBILD_PROGRESS=1. Every 50,000 rows at most.
+ */
+function progressReporter(context: CliContext): ((rows: number) => void) | undefined {
+  if (!process.stderr.isTTY && process.env.LAGESBILD_PROGRESS !== '1') return undefined;
+  let next = 0;
+  return (rows) => {
+    if (rows < next) return;
+    next = rows + 50_000;
+    context.stderr(`lagesbild: ${rows} rader lästa …`);
+  };
+}
+
 /** Runs an import body, turning a missing input file into exit 2. */
 async function runImport(context: CliContext, body: () => Promise<number>): Promise<number> {
   try {
@@ -228,6 +242,7 @@ export const importIncidentsCommand: CliCommand = {
             allowRejects: context.values['allow-rejects'] === true,
             rejectsPath: rejectsPath ? path.resolve(rejectsPath) : undefined,
             createdBy: cliUser(),
+            onProgress: progressReporter(context),
           }),
         ),
       );

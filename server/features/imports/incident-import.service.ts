@@ -44,6 +44,8 @@ export interface IncidentImportInput {
   allowedSources?: readonly IncidentSource[];
   /** "Now" for the future-date check; defaults to the clock. */
   nowMs?: number;
+  /** Called after each staged block with the number of rows read so far (for progress output). */
+  onProgress?: (rowsRead: number) => void;
 }
 
 /** Thrown inside the transaction to roll it back while still answering with a summary. */
@@ -98,7 +100,9 @@ export async function importIncidents(db: Db, input: IncidentImportInput): Promi
         format: input.format,
         fileName: input.fileName,
       });
+      let read = 0;
       for await (const result of rows) {
+        read++;
         if (!result.ok) {
           await reject(result.errors);
           continue;
@@ -112,6 +116,7 @@ export async function importIncidents(db: Db, input: IncidentImportInput): Promi
         if (pending.length >= STAGE_BATCH_ROWS) {
           await insertIncidentStageRows(trx, pending);
           pending = [];
+          input.onProgress?.(read);
         }
       }
       await insertIncidentStageRows(trx, pending);
