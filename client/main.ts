@@ -129,12 +129,22 @@ function loadStats() {
 function loadLayerData(which: LayerId[]) {
   const on = (id: LayerId) => view.layers.includes(id) && which.includes(id);
   if (on('hotspots')) {
-    status.hotspots = { status: 'loading' };
-    void load('hotspots', (signal) => fetchHotspots(queryParams(), signal), (value) => {
-      hotspots = value;
-      status.hotspots = { status: 'ready', legend: hotspotLegend(filters.lang) };
-    }, layerFailed('hotspots'));
-    void load('emerging', (signal) => fetchEmerging(queryParams(), signal), (value) => { emerging = value; }, () => { emerging = null; });
+    // Gi* takes seconds on the embedded database: while the slider plays, keep the last cells and fetch once it stops.
+    if (timeline?.playing) {
+      status.hotspots = { status: 'ready', note: t(filters.lang, 'playingPaused'), legend: hotspotLegend(filters.lang, emerging !== null) };
+    } else {
+      status.hotspots = { status: 'loading' };
+      controllers.get('emerging')?.abort();
+      void load('hotspots', (signal) => fetchHotspots(queryParams(), signal), (value) => {
+        hotspots = value;
+        status.hotspots = { status: 'ready', legend: hotspotLegend(filters.lang, emerging !== null) };
+        // Emerging patterns are slower still: asked for only after the cells are on the map.
+        void load('emerging', (signal) => fetchEmerging(queryParams(), signal), (e) => {
+          emerging = e;
+          if (status.hotspots?.status === 'ready') status.hotspots.legend = hotspotLegend(filters.lang, true);
+        }, () => { emerging = null; });
+      }, layerFailed('hotspots'));
+    }
   }
   if (on('heatmap') || on('points')) {
     for (const id of ['heatmap', 'points'] as const) if (view.layers.includes(id)) status[id] = { status: 'loading' };
@@ -167,7 +177,7 @@ function loadShares(onDone?: () => void) {
     const surveys = await fetchSurveys(municipality.code, signal);
     if (!surveys.length) return [];
     const id = surveys[0].id;
-    const parts = await Promise.all(['district', 'district,gender', 'district,age_group', 'gender', 'age_group'].map((by) => fetchShares(id, by, {}, signal)));
+    const parts = await Promise.all(['district', 'district,gender', 'district,age_group'].map((by) => fetchShares(id, by, { municipality: municipality.code, level: stats?.level ?? undefined }, signal)));
     return parts.flat();
   }, (value) => {
     shares = value;
@@ -193,8 +203,7 @@ function groupLabel(): string {
 function currentLegends(): LegendModel[] {
   const out: LegendModel[] = [];
   for (const id of view.layers) {
-    if (id === 'districts' && stats) out.push(districtLegend());
-    else { const l = status[id]?.status === 'ready' ? status[id]?.legend : undefined; if (l) out.push(l); }
+    if (id === 'districts') { if (status.districts?.legend) out.push(status.districts.legend); } else { const l = status[id]?.status === 'ready' ? status[id]?.legend : undefined; if (l) out.push(l); }
   }
   return out;
 }
@@ -249,7 +258,12 @@ function renderAll() {
   document.documentElement.lang = filters.lang;
   filterForm.sync(filters);
   timeline.sync(filters);
-  if (stats && status.districts?.status === 'ready') status.districts.legend = districtLegend();
+  if (stats && status.districts?.status === 'ready') {
+    // A survey or discrepancy fill covers the choropleth: districts then show as outlines, without their legend.
+    const covered = view.layers.includes('survey') && shares !== null || view.layers.includes('discrepancy') && discrepancy !== null;
+    status.districts.legend = covered ? undefined : districtLegend();
+    status.districts.note = covered ? t(filters.lang, 'outlinesOnly') : undefined;
+  }
   if (status.survey?.status === 'ready') status.survey.legend = surveyLegend(filters.lang, groupLabel());
   layerControl.sync(view, status, filters.lang);
   map?.setLayers(buildLayers());
@@ -288,21 +302,13 @@ function setSection(name: PanelSection, state: SectionState) {
 function loadPanelSections(districtId: number) {
   const lang = filters.lang;
   const fail = (names: PanelSection[]) => (a: Availability, message: string) => names.forEach((n) => setSection(n, { status: a, message }));
+  const policeInitiated = new Set(municipality.categories.filter((c) => c.police_initiated).map((c) => c.code));
   void load('panel-time', (signal) => fetchTimePatterns({ ...queryParams(), district: districtId }, signal), (time) => {
     setSection('trend', { status: 'ready', html: trendHtml(time, lang) });
     setSection('weekday-hour', { status: 'ready', html: weekdayHourHtml(time, lang) });
     setSection('year-wheel', { status: 'ready', html: yearWheelHtml(time, lang) });
-  }, fail(['trend', 'weekday-hour', 'year-wheel']));
-  const visible = stats?.categories ?? municipality.categories.map((c) => c.code);
-  void load('panel-categories', (signal) => Promise.all(visible.map(async (code) => {
-    const s = await fetchDistrictStats({ ...queryParams(), category: code, compare: filters.compare, district: districtId }, signal);
-    const d = s.districts.find((x) => x.id === districtId);
-    const c = municipality.categories.find((x) => x.code === code);
-    return { code, name: c ? (lang === 'sv' ? c.name_sv : c.name_en) : code, count: d?.count ?? null };
-  })), (rows) => {
-    const policeInitiated = new Set(municipality.categories.filter((c) => c.police_initiated).map((c) => c.code));
-    setSection('categories', { status: 'ready', html: topCategoriesHtml(rows, lang, policeInitiated) });
-  }, fail(['categories']));
+    setSection('categories', { status: 'ready', html: topCategoriesHtml(time.categoryTotals.map((c) => ({ code: c.code, name: categoryName(c.code), count: c.count })), lang, policeInitiated) });
+  }, fail(['trend', 'weekday-hour', 'year-wheel', 'categories']));
   const showSurvey = () => (shares ? setSection('survey', { status: 'ready', html: surveyHtml(shares, districtId, lang) }) : setSection('survey', { status: status.survey?.status ?? 'unavailable' }));
   if (shares) showSurvey(); else loadShares(showSurvey);
   const showDiscrepancy = () => {
@@ -401,6 +407,7 @@ async function start() {
     });
     layerControl = new LayerControl(els.layers, setView);
     timeline = new Timeline(els.timeline, setFilters);
+    timeline.onStop = () => loadLayerData(['hotspots']);
     renderExports();
     loadLayerData([...view.layers]);
     if (filters.selectedDistrict !== null) refreshPanelNumbers();

@@ -36,7 +36,10 @@ export async function createMapView(container: HTMLElement, basemapStyleUrl: str
   map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
   const overlay = new MapLibreOverlay({ interleaved: false, layers: [] });
   map.addControl(overlay);
+  performance.mark('lagesbild:overlay-added');
+  performance.mark('lagesbild:map-created');
   await new Promise<void>((resolve) => (map.loaded() ? resolve() : map.once('load', () => resolve())));
+  performance.mark('lagesbild:map-loaded');
   // A handle for browser tests and debugging in the console (projecting coordinates to pixels).
   (globalThis as { __lagesbildMap?: maplibregl.Map }).__lagesbildMap = map;
   return {

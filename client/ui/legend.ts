@@ -35,8 +35,9 @@ export function choroplethLegend(metric: Metric, breaks: number[], maxValue: num
 }
 
 /** Legend model of the Gi* hotspot classes. */
-export function hotspotLegend(lang: Lang): LegendModel {
-  return { title: t(lang, 'layer_hotspots'), rows: HOTSPOT_CLASSES.filter((c) => c !== 'ns').map((c) => ({ color: HOTSPOT_COLORS[c], label: tx(lang, c) })), notes: [] };
+export function hotspotLegend(lang: Lang, withEmerging = false): LegendModel {
+  const notes = withEmerging ? [`${t(lang, 'emerging')}: ${t(lang, 'emergingSymbols')}`] : [];
+  return { title: t(lang, 'layer_hotspots'), rows: HOTSPOT_CLASSES.filter((c) => c !== 'ns').map((c) => ({ color: HOTSPOT_COLORS[c], label: tx(lang, c) })), notes };
 }
 
 /** Legend model of the unsafe-place reasons (Okabe–Ito). */

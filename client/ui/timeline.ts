@@ -55,10 +55,15 @@ export class Timeline {
 
   /** Stops playing. */
   stop(): void {
+    const was = this.timer !== null;
     if (this.timer !== null) window.clearInterval(this.timer);
     this.timer = null;
     this.render();
+    if (was) this.onStop?.();
   }
+
+  /** Called once playback stops (layers too slow to follow each frame refresh then). */
+  onStop: (() => void) | null = null;
 
   /** Brings the controls in line with the state. */
   sync(state: FilterState): void {

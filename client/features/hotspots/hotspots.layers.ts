@@ -3,6 +3,9 @@ import type { Layer } from '@deck.gl/core';
 import { HOTSPOT_COLORS, NO_DATA } from '../../ui/color-scale.ts';
 import type { HotspotCollection, HotspotFeature } from './hotspots.api.ts';
 
+/** One short symbol per emerging-hotspot pattern (the legend spells them out); cells without a pattern get none. */
+export const PATTERN_SYMBOLS: Record<string, string> = { new: 'N', intensifying: '↑', persistent: '●', diminishing: '↓', sporadic: '~' };
+
 /** Fill colour of a Gi* class; not-significant cells are left transparent so the districts show through. */
 export function hotspotFill(cls: string): [number, number, number, number] {
   if (cls === 'ns') return [0, 0, 0, 0];
@@ -32,23 +35,21 @@ export function hotspotLayers(cells: HotspotCollection, emerging: HotspotCollect
       updateTriggers: { getFillColor: version, getLineColor: version },
     }),
   ];
-  const labelled = (emerging?.features ?? []).filter((f) => {
-    const pattern = f.properties.pattern ?? f.properties.emerging;
-    return pattern && pattern !== 'none' && pattern !== 'no_pattern';
-  });
+  const labelled = (emerging?.features ?? []).filter((f) => PATTERN_SYMBOLS[String(f.properties.pattern ?? '')] !== undefined);
   if (labelled.length) {
     layers.push(new TextLayer<HotspotFeature>({
       id: 'hotspots-emerging-labels',
       data: labelled,
       getPosition: centre,
-      getText: (f) => String(f.properties.pattern ?? f.properties.emerging).replace(/_/g, ' '),
-      getSize: 12,
+      getText: (f) => PATTERN_SYMBOLS[String(f.properties.pattern)],
+      getSize: 14,
+      fontWeight: 700,
       getColor: [20, 20, 30, 255],
       outlineWidth: 3,
       outlineColor: [255, 255, 255, 230],
       fontSettings: { sdf: true },
       fontFamily: 'Liberation Sans, Arial, sans-serif',
-      characterSet: 'auto',
+      characterSet: 'N↑●↓~',
       updateTriggers: { getText: version },
     }));
   }

@@ -16,40 +16,46 @@ export interface ShareRow {
 }
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-const str = (v: unknown): string | null => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null);
 
-/** Reads indicator rows leniently: rows under `indicators`, `groups` or `rows`; interval as ci_low/ci_high, low/high or ci[2]. */
+interface ApiShare { share: number | null; low: number | null; high: number | null; n: number | null; suppressed: boolean }
+interface ApiGroup { key?: { district_id?: number | null; gender?: string | null; age_group?: string | null }; n: number | null; suppressed: boolean; indicators: Record<string, ApiShare | unknown> | null }
+
+/**
+ * Flattens GET /api/surveys/{id}/indicators (`groups[]` with a `key` and `indicators`) into one row per group and
+ * indicator; `otrygg` becomes `otrygg_kvall` (the question it is defined on). A dimension not asked for is null.
+ */
 export function normaliseShares(body: unknown): ShareRow[] {
-  const b = body as Record<string, unknown>;
-  const list = (Array.isArray(body) ? body : (b.indicators ?? b.groups ?? b.rows ?? b.results ?? [])) as Record<string, unknown>[];
-  if (!Array.isArray(list)) return [];
-  return list.map((r) => {
-    const ci = Array.isArray(r.ci) ? (r.ci as unknown[]) : null;
-    const group = (r.group ?? {}) as Record<string, unknown>;
-    const district = r.district_id ?? r.district ?? group.district_id ?? group.district;
-    return {
-      indicator: str(r.indicator ?? r.key ?? r.question) ?? 'otrygg_kvall',
-      district_id: typeof district === 'number' ? district : null,
-      gender: str(r.gender ?? group.gender),
-      age_group: str(r.age_group ?? group.age_group),
-      share: num(r.share ?? r.value),
-      ci_low: num(r.ci_low ?? r.low ?? r.lower ?? ci?.[0]),
-      ci_high: num(r.ci_high ?? r.high ?? r.upper ?? ci?.[1]),
-      n: num(r.n ?? r.n_effective),
-      suppressed: r.suppressed === true,
-    };
-  });
+  const groups = ((body as { groups?: ApiGroup[] })?.groups ?? []) as ApiGroup[];
+  const rows: ShareRow[] = [];
+  for (const g of groups) {
+    const key = g.key ?? {};
+    const indicators = g.indicators ?? {};
+    const names = Object.keys(indicators).filter((k) => k !== 'problems' && typeof (indicators[k] as ApiShare)?.suppressed === 'boolean' && 'share' in (indicators[k] as object));
+    const base = { district_id: num(key.district_id), gender: key.gender ?? null, age_group: key.age_group ?? null };
+    if (!names.length) {
+      rows.push({ ...base, indicator: 'otrygg_kvall', share: null, ci_low: null, ci_high: null, n: g.n, suppressed: true });
+      continue;
+    }
+    for (const name of names) {
+      const s = indicators[name] as ApiShare;
+      rows.push({
+        ...base, indicator: name === 'otrygg' ? 'otrygg_kvall' : name,
+        share: num(s.share), ci_low: num(s.low), ci_high: num(s.high), n: num(s.n ?? g.n), suppressed: s.suppressed || g.suppressed,
+      });
+    }
+  }
+  return rows;
 }
 
 /** The municipality's surveys, newest first as the API orders them. */
 export async function fetchSurveys(municipality: string, signal?: AbortSignal): Promise<SurveySummary[]> {
-  const body = await getJson<{ surveys?: SurveySummary[] } | SurveySummary[]>('/api/surveys', { municipality }, signal);
-  return Array.isArray(body) ? body : (body.surveys ?? []);
+  const body = await getJson<{ surveys?: SurveySummary[] }>('/api/surveys', { municipality }, signal);
+  return body.surveys ?? [];
 }
 
 /** Indicator shares of a survey broken down by the given dimensions. */
 export async function fetchShares(surveyId: number, by: string, params: Record<string, string | number | undefined>, signal?: AbortSignal): Promise<ShareRow[]> {
-  return normaliseShares(await getJson<unknown>(`/api/surveys/${surveyId}/indicators`, { by, ...params }, signal));
+  return normaliseShares(await getJson<unknown>(`/api/surveys/${encodeURIComponent(surveyId)}/indicators`, { by, ...params }, signal));
 }
 
 /** The share otrygg of one group per district: the row whose gender/age match the group ('all' = no breakdown). */

@@ -6,6 +6,8 @@ export interface TimePatterns {
   monthly: { month: string; count: number | null }[];
   /** Counts per calendar month 1–12 over all years (the årshjul); computed from `monthly` when the API has none. */
   byCalendarMonth: number[];
+  /** Incidents per category in the period (from the årshjul's category rows), largest first; empty when the API has none. */
+  categoryTotals: { code: string; name_sv: string | null; count: number }[];
 }
 
 /** Sums monthly counts by calendar month (January first): the årshjul. */
@@ -18,15 +20,19 @@ export function calendarMonthTotals(monthly: { month: string; count: number | nu
   return totals;
 }
 
-/** Reads the time route's answer leniently (a 7×24 matrix, monthly rows, optional year wheel). */
+/** Reads the time route's answer (a 7×24 matrix, monthly rows, the årshjul as counts per category and calendar month). */
 export function normaliseTimePatterns(body: Record<string, unknown>): TimePatterns {
   const wh = Array.isArray(body.weekday_hour) ? (body.weekday_hour as unknown[][]).map((r) => r.map((v) => (typeof v === 'number' ? v : 0))) : [];
   const monthly = Array.isArray(body.monthly) ? (body.monthly as { month: string; count: number | null }[]) : [];
-  const wheelSource = (body.year_wheel ?? body.arshjul ?? body.annual_cycle) as unknown;
-  const wheel = Array.isArray(wheelSource) && wheelSource.length === 12
-    ? wheelSource.map((v) => (typeof v === 'number' ? v : typeof (v as { count?: unknown })?.count === 'number' ? (v as { count: number }).count : 0))
+  const arshjul = body.arshjul as { categories?: { code: string; name_sv?: string; counts: (number | null)[] }[] } | undefined;
+  const cats = Array.isArray(arshjul?.categories) ? arshjul!.categories : [];
+  const wheel = cats.length
+    ? Array.from({ length: 12 }, (_, m) => cats.reduce((s, c) => s + (typeof c.counts[m] === 'number' ? c.counts[m]! : 0), 0))
     : calendarMonthTotals(monthly);
-  return { weekday_hour: wh, monthly, byCalendarMonth: wheel };
+  const categoryTotals = cats
+    .map((c) => ({ code: c.code, name_sv: c.name_sv ?? null, count: c.counts.reduce<number>((s, v) => s + (typeof v === 'number' ? v : 0), 0) }))
+    .sort((a, b) => b.count - a.count);
+  return { weekday_hour: wh, monthly, byCalendarMonth: wheel, categoryTotals };
 }
 
 /** Time patterns for the filters (and a district). */
