@@ -14,6 +14,7 @@ import { userRoutes } from './features/auth/users.routes.ts';
 import { auditRoutes } from './features/audit/audit.routes.ts';
 import { publicRoutes } from './features/public/public.routes.ts';
 import { installSecurityHeaders } from './infra/security-headers.ts';
+import { discrepancyRoutes } from './features/discrepancy/discrepancy.routes.ts';
 import { districtRoutes } from './features/districts/districts.routes.ts';
 import { tileRoutes } from './features/tiles/tiles.routes.ts';
 import { healthRoutes } from './features/health/health.routes.ts';
@@ -78,6 +79,7 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
   await app.register(hotspotRoutes);
   await app.register(timePatternRoutes);
   await app.register(surveyRoutes);
+  await app.register(discrepancyRoutes);
   await app.register(incidentRoutes);
   await app.register(tileRoutes);
   await app.register(importRoutes);

@@ -193,3 +193,35 @@ export async function getEmergingHotspots(db: Db, filters: IncidentFilters, role
     features,
   };
 }
+
+/** A hexagon with incident and unsafe-place-mark counts and the Gi* class of each (raw, unsuppressed). */
+export interface CellLayers {
+  i: number;
+  j: number;
+  geometry: GeoJsonGeometry;
+  incidents: number;
+  incident_class: GiStarClass;
+  marks: number;
+  mark_class: GiStarClass;
+}
+
+/**
+ * Incident and unsafe-place-mark hot spots on the same hexagons (for the säkerhet–trygghet gap).
+ * Checks hotspot access for the role; counts are raw, so the caller applies "<5" where needed.
+ */
+export async function getIncidentAndMarkCells(db: Db, filters: IncidentFilters, role: Role, options: GridOptions & { surveyId: number | null }) {
+  const access = requireHotspotAccess(role);
+  await assertDistrictInMunicipality(db, filters);
+  const area: StudyArea = { municipality: filters.municipality, districtId: filters.districtId };
+  const band = await validateGrid(db, area, options);
+  const incidents = await countPointsPerHexagon(db, area, options.cell, { kind: 'incidents', filters }, { slices: 1, withGeometry: true });
+  const marks = await countPointsPerHexagon(db, area, options.cell, { kind: 'marks', municipality: filters.municipality, surveyId: options.surveyId }, { slices: 1, withGeometry: false });
+  const incidentGi = giStarForCells(incidents.cells, incidents.cells.map((c) => c.count), band);
+  const markGi = giStarForCells(marks.cells, marks.cells.map((c) => c.count), band);
+  const cells: CellLayers[] = incidents.cells.map((c, k) => ({
+    i: c.i, j: c.j, geometry: JSON.parse(c.geometry!),
+    incidents: c.count, incident_class: incidentGi[k].class,
+    marks: marks.cells[k].count, mark_class: markGi[k].class,
+  }));
+  return { cells, band, suppressed: access.suppressed };
+}
