@@ -22,6 +22,7 @@ import { hotspotRoutes } from './features/hotspots/hotspots.routes.ts';
 import { importRoutes } from './features/imports/imports.routes.ts';
 import { incidentRoutes } from './features/incidents/incidents.routes.ts';
 import { municipalityRoutes } from './features/municipalities/municipalities.routes.ts';
+import { nearRepeatRoutes } from './features/near-repeat/near-repeat.routes.ts';
 import { timePatternRoutes } from './features/time-patterns/time-patterns.routes.ts';
 import { surveyMarkRoutes } from './features/survey-marks/survey-marks.routes.ts';
 import { surveyRoutes } from './features/surveys/surveys.routes.ts';
@@ -80,6 +81,7 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
   await app.register(timePatternRoutes);
   await app.register(surveyRoutes);
   await app.register(discrepancyRoutes);
+  await app.register(nearRepeatRoutes);
   await app.register(incidentRoutes);
   await app.register(tileRoutes);
   await app.register(importRoutes);
