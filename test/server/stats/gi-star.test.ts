@@ -123,14 +123,23 @@ describe('getisOrdGiStar', () => {
     expect(getisOrdGiStar([], 700)).toEqual([]);
   });
 
-  it('handles 200 000 hexagon cells with a 700 m band in well under a second', () => {
+  // Its speed (budget: well under a second) is measured by `npm run bench`, not asserted here.
+  it('computes 200 000 hexagon cells with a 700 m band, sampled cells matching a direct sum', () => {
     const random = mulberry32(3);
     const cells = hexGrid(500, 400, 200, () => Math.floor(random() * random() * 6));
-    const started = performance.now();
     const result = getisOrdGiStar(cells, 3.5 * 200);
-    const elapsed = performance.now() - started;
     expect(result).toHaveLength(200_000);
-    expect(elapsed).toBeLessThan(1000);
+    const n = cells.length;
+    const mean = cells.reduce((s, c) => s + c.count, 0) / n;
+    const s = Math.sqrt(cells.reduce((a, c) => a + c.count ** 2, 0) / n - mean ** 2);
+    for (const i of [0, 777, 123_456, 199_999]) {
+      let w = 0, wx = 0;
+      for (const c of cells) {
+        if (Math.hypot(c.x - cells[i].x, c.y - cells[i].y) <= 700 + 1e-6) { w++; wx += c.count; }
+      }
+      const z = (wx - w * mean) / (s * Math.sqrt((n * w - w * w) / (n - 1)));
+      expect(result[i].z).toBeCloseTo(z, 9);
+    }
   });
 });
 

