@@ -87,7 +87,7 @@ export function districtLayers(input: DistrictLayerInput, opts: { labels?: boole
       stroked: true,
       filled: opts.fill !== false,
       getFillColor: ((f: unknown) => [...districtColor(statOf(f), metric, breaks), opts.fill === false ? 0 : 215]) as never,
-      getLineColor: (f: unknown) => ((f as DistrictFeature).properties.id === selectedId || marksSignificance(statOf(f), metric) ? [20, 20, 20, 255] : [70, 70, 80, 200]),
+      getLineColor: (f: unknown) => ((f as DistrictFeature).properties.id === selectedId ? [11, 92, 173, 255] : marksSignificance(statOf(f), metric) ? [20, 20, 20, 255] : [70, 70, 80, 200]),
       getLineWidth: (f: unknown) => ((f as DistrictFeature).properties.id === selectedId ? 5 : marksSignificance(statOf(f), metric) ? 3.5 : 1.5),
       lineWidthUnits: 'pixels',
       autoHighlight: true,

@@ -1,7 +1,7 @@
-import { HeatmapLayer, GridLayer } from '@deck.gl/aggregation-layers';
+import { HeatmapLayer } from '@deck.gl/aggregation-layers';
 import { ScatterplotLayer } from '@deck.gl/layers';
 import type { Layer } from '@deck.gl/core';
-import { OKABE_ITO, SEQUENTIAL_5 } from '../../ui/color-scale.ts';
+import { OKABE_ITO, SEQUENTIAL_5, colorFor, quantileBreaks } from '../../ui/color-scale.ts';
 import type { IncidentPoints } from './incidents.api.ts';
 
 /** Below this zoom, points are summed in a grid; individual points only when zoomed in. */
@@ -36,18 +36,67 @@ export function heatmapLayer(points: IncidentPoints, version: string): Layer {
   });
 }
 
-/** Incident points: summed in a 200 m grid at low zoom, coloured dots from POINTS_MIN_ZOOM. */
+/** Square cells of about `cellM` metres: the count per cell and its centre, as typed arrays (no object per point). */
+export interface PointBins { length: number; positions: Float32Array; counts: Uint32Array; max: number }
+
+/** Sums points into a ~`cellM` m grid (cell size in degrees from the data's mean latitude); O(n), for low zooms. */
+export function binPoints(positions: Float32Array, cellM = 200): PointBins {
+  const n = positions.length / 2;
+  if (!n) return { length: 0, positions: new Float32Array(0), counts: new Uint32Array(0), max: 0 };
+  let latSum = 0;
+  for (let i = 0; i < n; i++) latSum += positions[2 * i + 1];
+  const dLat = cellM / 111_320;
+  const dLon = cellM / (111_320 * Math.cos(((latSum / n) * Math.PI) / 180));
+  const cells = new Map<number, number>();
+  const key = (ix: number, iy: number) => ix * 1_000_003 + iy;
+  for (let i = 0; i < n; i++) {
+    const k = key(Math.floor(positions[2 * i] / dLon), Math.floor(positions[2 * i + 1] / dLat));
+    cells.set(k, (cells.get(k) ?? 0) + 1);
+  }
+  const out = new Float32Array(cells.size * 2);
+  const counts = new Uint32Array(cells.size);
+  let j = 0, max = 0;
+  for (const [k, c] of cells) {
+    const iy = ((k % 1_000_003) + 1_000_003) % 1_000_003;
+    const ix = (k - iy) / 1_000_003;
+    const wrappedY = iy > 500_000 ? iy - 1_000_003 : iy;
+    out[2 * j] = (ix + 0.5) * dLon;
+    out[2 * j + 1] = (wrappedY + 0.5) * dLat;
+    counts[j] = c;
+    if (c > max) max = c;
+    j++;
+  }
+  return { length: cells.size, positions: out, counts, max };
+}
+
+/** Incident points: summed in a 200 m grid below POINTS_MIN_ZOOM (circles sized and coloured by count), dots above. */
 export function pointLayers(points: IncidentPoints, zoom: number, version: string): Layer[] {
   if (zoom < POINTS_MIN_ZOOM) {
-    return [new GridLayer({
-      id: 'incidents-grid',
-      data: { length: points.length, attributes: { getPosition: { value: points.positions, size: 2 } } } as never,
-      cellSize: 200,
-      colorRange: SEQUENTIAL_5.map((c) => [...c]) as never,
-      extruded: false,
-      opacity: 0.8,
-      pickable: false,
-      updateTriggers: { getPosition: version },
+    const bins = binPoints(points.positions);
+    const breaks = quantileBreaks(Array.from(bins.counts));
+    const colors = new Uint8Array(bins.length * 4);
+    const radii = new Float32Array(bins.length);
+    for (let i = 0; i < bins.length; i++) {
+      const c = colorFor(bins.counts[i], breaks);
+      colors.set([c[0], c[1], c[2], 230], i * 4);
+      radii[i] = 30 + 70 * Math.sqrt(bins.counts[i] / Math.max(1, bins.max));
+    }
+    return [new ScatterplotLayer({
+      id: 'incidents-bins',
+      data: {
+        length: bins.length,
+        attributes: {
+          getPosition: { value: bins.positions, size: 2 },
+          getFillColor: { value: colors, size: 4, normalized: true },
+          getRadius: { value: radii, size: 1 },
+        },
+      } as never,
+      radiusUnits: 'meters',
+      stroked: true,
+      getLineColor: [60, 60, 60, 200],
+      lineWidthUnits: 'pixels',
+      getLineWidth: 0.75,
+      updateTriggers: { getPosition: version, getFillColor: version, getRadius: version },
     })];
   }
   return [new ScatterplotLayer({

@@ -3,7 +3,7 @@ import { districtColor, districtLayers, labelPoint, marksSignificance, metricVal
 import type { DistrictCollection, DistrictStat } from '../../../client/features/districts/districts.api.ts';
 import { hotspotFill, hotspotLayers, PATTERN_SYMBOLS } from '../../../client/features/hotspots/hotspots.layers.ts';
 import { toIncidentPoints } from '../../../client/features/incidents/incidents.api.ts';
-import { binaryData, heatmapLayer, pointLayers, POINTS_MIN_ZOOM } from '../../../client/features/incidents/incidents.layers.ts';
+import { binaryData, binPoints, heatmapLayer, pointLayers, POINTS_MIN_ZOOM } from '../../../client/features/incidents/incidents.layers.ts';
 import { markColor, reasonColor } from '../../../client/features/survey-marks/survey-marks.layers.ts';
 import { normaliseShares, sharesByDistrict } from '../../../client/features/surveys/surveys.api.ts';
 import { calendarMonthTotals, normaliseTimePatterns } from '../../../client/features/time-patterns/time-patterns.api.ts';
@@ -82,9 +82,31 @@ describe('incident point layers', () => {
 
   it('bins points in a grid below the points zoom and draws dots above it', () => {
     const p = toIncidentPoints(columns);
-    expect(pointLayers(p, POINTS_MIN_ZOOM - 1, 'v')[0].id).toBe('incidents-grid');
+    expect(pointLayers(p, POINTS_MIN_ZOOM - 1, 'v')[0].id).toBe('incidents-bins');
     expect(pointLayers(p, POINTS_MIN_ZOOM, 'v')[0].id).toBe('incidents-points');
     expect(heatmapLayer(p, 'v').id).toBe('incidents-heatmap');
+  });
+
+  it('sums points into ~200 m cells whose counts add up to the number of points', () => {
+    // Two points 10 m apart share a cell; one 2 km away gets its own.
+    const positions = Float32Array.from([17.6, 59.5, 17.60001, 59.50009, 17.64, 59.5]);
+    const bins = binPoints(positions);
+    expect(bins.length).toBe(2);
+    expect(Array.from(bins.counts).sort()).toEqual([1, 2]);
+    expect(bins.max).toBe(2);
+    const i = Array.from(bins.counts).indexOf(2);
+    expect(Math.abs(bins.positions[2 * i] - 17.6)).toBeLessThan(0.004);
+    expect(Math.abs(bins.positions[2 * i + 1] - 59.5)).toBeLessThan(0.002);
+    expect(binPoints(new Float32Array(0)).length).toBe(0);
+  });
+
+  it('bins 200,000 points quickly', () => {
+    const positions = new Float32Array(400_000);
+    for (let i = 0; i < 200_000; i++) { positions[2 * i] = 17.5 + (i % 997) / 5000; positions[2 * i + 1] = 59.4 + (i % 991) / 5000; }
+    const t0 = performance.now();
+    const bins = binPoints(positions);
+    expect(performance.now() - t0).toBeLessThan(500);
+    expect(Array.from(bins.counts).reduce((a, b) => a + b, 0)).toBe(200_000);
   });
 });
 
