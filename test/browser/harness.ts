@@ -39,11 +39,11 @@ export interface Harness {
  * A real server on a free port over a fresh PGlite seeded with the demo municipality (fewer
  * incidents than the full demo, same structure), serving the client built by global setup.
  */
-export async function startHarness(options: { incidentCount?: number; endDate?: Date } = {}): Promise<Harness> {
+export async function startHarness(options: { incidentCount?: number; endDate?: Date; env?: Record<string, string> } = {}): Promise<Harness> {
   await ensureClientBuild(TEST_CLIENT_DIR);
   const database = await createTestDatabase('pglite');
   await seedDemo(database.db, { endDate: options.endDate ?? new Date(), incidentCount: options.incidentCount ?? 8000 });
-  const config = loadConfig({ DEMO: '0', CLIENT_DIR: TEST_CLIENT_DIR, PORT: '0', HOST: '127.0.0.1' });
+  const config = loadConfig({ DEMO: '0', CLIENT_DIR: TEST_CLIENT_DIR, PORT: '0', HOST: '127.0.0.1', ...options.env });
   const app = await buildApp({ config, database });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
