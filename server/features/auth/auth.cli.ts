@@ -2,7 +2,7 @@ import type { CliCommand } from '../../infra/cli-command.ts';
 import { EXIT, UsageError, withDatabase } from '../../infra/cli-command.ts';
 import { AppError } from '../../infra/errors.ts';
 import { ACCOUNT_ROLES, createToken, createUser } from './auth.service.ts';
-import { generatePassword } from './passwords.ts';
+import { generatePassword, passwordProblem } from './passwords.ts';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -49,6 +49,11 @@ export const userAddCommand: CliCommand = {
     const role = checkRole(requireString(values.role, 'role'));
     const generated = !values['password-stdin'];
     const password = generated ? generatePassword() : (await readStdin()).split(/\r?\n/)[0];
+    const problem = passwordProblem(password);
+    if (problem) {
+      stderr(`lagesbild: the password ${problem}`);
+      return EXIT.invalidInput;
+    }
     return withDatabase(config, (database) =>
       reportAppErrors(async () => {
         const user = await createUser(database.db, {
