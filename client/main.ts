@@ -13,7 +13,7 @@ import { composeMapPng, districtStatsCsv, districtStatsGeoJson, download, export
 import { fetchEmerging, fetchHotspots, type HotspotCollection } from './features/hotspots/hotspots.api.ts';
 import { hotspotLayers } from './features/hotspots/hotspots.layers.ts';
 import { fetchIncidentPoints, type IncidentPoints } from './features/incidents/incidents.api.ts';
-import { heatmapLayer, pointLayers, POINTS_MIN_ZOOM } from './features/incidents/incidents.layers.ts';
+import { heatmapLayer, paddedBox, pointLayers, POINTS_MIN_ZOOM } from './features/incidents/incidents.layers.ts';
 import { fetchMarks, type MarkCollection } from './features/survey-marks/survey-marks.api.ts';
 import { markLayers } from './features/survey-marks/survey-marks.layers.ts';
 import { fetchShares, fetchSurveys, sharesByDistrict, type ShareRow } from './features/surveys/surveys.api.ts';
@@ -46,6 +46,8 @@ let municipality: Municipality;
 let districts: DistrictCollection;
 let bounds: [number, number, number, number] | null = null;
 let zoom = 0;
+let viewBox: [number, number, number, number] | undefined;
+let pointsMode = 'bins';
 let cutoff = new Date();
 
 // Data behind the layers; each is replaced whole when its request answers (never mutated).
@@ -245,7 +247,7 @@ function buildLayers(): Layer[] {
   if (view.layers.includes('hotspots') && hotspots) layers.push(...hotspotLayers(hotspots, emerging, `${v('hotspots')}|${v('emerging')}`));
   if (view.layers.includes('heatmap') && points) layers.push(heatmapLayer(points, v('points')));
   if (view.layers.includes('points') && points) {
-    layers.push(...pointLayers(points, zoom, v('points')));
+    layers.push(...pointLayers(points, zoom, v('points'), viewBox));
     if (status.points?.status === 'ready') status.points.note = `${status.points.note?.split(' · ')[0] ?? ''}${zoom < POINTS_MIN_ZOOM ? ` · ${t(filters.lang, 'binned')}` : ''}`;
   }
   if (view.layers.includes('marks') && marks) layers.push(...markLayers(marks, view.markReasons, `${v('marks')}`));
@@ -383,20 +385,24 @@ async function start() {
     els.name.textContent = `· ${municipality.name}`;
     els.demo.hidden = !municipality.is_demo;
     els.demo.textContent = t(filters.lang, 'demo');
-    const [view0, first] = await Promise.all([
+    // Map, statistics and polygons load in parallel; the polygons are cut to the statistics' level afterwards.
+    const [view0, first, allDistricts] = await Promise.all([
       createMapView($('map'), config.basemap_style_url),
       fetchDistrictStats({ ...queryParamsFor(municipality.code), compare: filters.compare }),
+      fetchDistricts(municipality.code),
     ]);
     map = view0;
-    districts = await fetchDistricts(municipality.code, first.level ?? undefined);
+    districts = { ...allDistricts, features: allDistricts.features.filter((f) => first.level === null || f.properties.kind === first.level) };
     bounds = collectionBounds(districts);
     if (bounds) map.fitBounds(bounds);
     zoom = map.map.getZoom();
-    map.map.on('zoomend', () => {
-      const z = map.map.getZoom();
-      const crossed = (z >= POINTS_MIN_ZOOM) !== (zoom >= POINTS_MIN_ZOOM);
-      zoom = z;
-      if (crossed) renderAll();
+    // Re-render only when the points layer must switch between cells and dots or cull to a new area (never per frame).
+    map.map.on('moveend', () => {
+      zoom = map.map.getZoom();
+      const b = map.map.getBounds();
+      viewBox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()];
+      const mode = zoom >= POINTS_MIN_ZOOM ? paddedBox(viewBox).join(',') : 'bins';
+      if (mode !== pointsMode) { pointsMode = mode; if (view.layers.includes('points')) renderAll(); }
     });
     stats = first;
     status.districts = { status: 'ready' };

@@ -34,7 +34,10 @@ export async function createMapView(container: HTMLElement, basemapStyleUrl: str
   });
   map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'bottom-right');
   map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
-  const overlay = new MapLibreOverlay({ interleaved: false, layers: [] });
+  // Frames drawn by deck.gl, for benchmarks and browser tests that wait for a redraw after a change.
+  const counter = globalThis as { __lagesbildFrames?: number };
+  counter.__lagesbildFrames = 0;
+  const overlay = new MapLibreOverlay({ interleaved: false, layers: [], onAfterRender: () => { counter.__lagesbildFrames! += 1; } });
   map.addControl(overlay);
   performance.mark('lagesbild:overlay-added');
   performance.mark('lagesbild:map-created');
