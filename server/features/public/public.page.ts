@@ -40,6 +40,7 @@ export function renderPublicPage(p: { municipalityName: string; promises: Promis
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>Trygghet och brottsförebyggande arbete – ${e(p.municipalityName)}</title>
 <style>
   body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 0 auto; padding: 1rem; color: #1d1d1b; line-height: 1.5; }
