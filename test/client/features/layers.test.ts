@@ -100,12 +100,10 @@ describe('incident point layers', () => {
     expect(binPoints(new Float32Array(0)).length).toBe(0);
   });
 
-  it('bins 200,000 points quickly', () => {
+  it('bins 200,000 points without losing any (speed is measured in bench/client.bench.ts)', () => {
     const positions = new Float32Array(400_000);
     for (let i = 0; i < 200_000; i++) { positions[2 * i] = 17.5 + (i % 997) / 5000; positions[2 * i + 1] = 59.4 + (i % 991) / 5000; }
-    const t0 = performance.now();
     const bins = binPoints(positions);
-    expect(performance.now() - t0).toBeLessThan(500);
     expect(Array.from(bins.counts).reduce((a, b) => a + b, 0)).toBe(200_000);
   });
 });
