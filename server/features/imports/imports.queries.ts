@@ -184,8 +184,28 @@ function stagePointSql(x: RawBuilder<unknown>, y: RawBuilder<unknown>, srid: Raw
     ELSE NULL END`;
 }
 
+/** Session temp_buffers for staging: a 200,000-row stage table (~50 MB) then stays in memory instead of spilling to disk. */
+const STAGE_TEMP_BUFFERS = '128MB';
+
+/**
+ * Raises temp_buffers for this session when it can: PostgreSQL refuses a change after the session has
+ * used temporary tables, so the attempt runs in a savepoint and a refusal just keeps the default.
+ */
+async function enlargeTempBuffers(db: Db): Promise<void> {
+  const current = await sql<{ value: string }>`SELECT current_setting('temp_buffers') AS value`.execute(db);
+  if (current.rows[0]?.value === STAGE_TEMP_BUFFERS) return;
+  await sql`SAVEPOINT import_temp_buffers`.execute(db);
+  try {
+    await sql.raw(`SET temp_buffers = '${STAGE_TEMP_BUFFERS}'`).execute(db);
+    await sql`RELEASE SAVEPOINT import_temp_buffers`.execute(db);
+  } catch {
+    await sql`ROLLBACK TO SAVEPOINT import_temp_buffers`.execute(db);
+  }
+}
+
 /** Creates the per-transaction stage table (dropped at commit or rollback). */
 export async function createIncidentStage(db: Db): Promise<void> {
+  await enlargeTempBuffers(db);
   await sql`CREATE TEMP TABLE import_incident_stage (
     row_number int NOT NULL,
     source text NOT NULL,
@@ -228,6 +248,8 @@ export async function insertIncidentStageRows(db: Db, rows: readonly IncidentSta
  * boundary was known.
  */
 export async function rejectIncidentsOutsideMunicipality(db: Db, municipalityCode: string): Promise<boolean> {
+  // Temporary tables are never auto-analysed; without statistics the planner guesses badly for 200,000 rows.
+  await sql`ANALYZE import_incident_stage`.execute(db);
   const boundary = await sql<{ known: boolean }>`
     CREATE TEMP TABLE import_boundary ON COMMIT DROP AS
     SELECT ST_Buffer(ST_Union(geom), ${MUNICIPALITY_TOLERANCE_M}) AS geom
