@@ -1,5 +1,6 @@
 import './styles.css';
 import './features/auth/auth.panel.ts';
+import './features/imports/imports.panel.ts';
 import type { Layer } from '@deck.gl/core';
 import { availabilityOf, getJson, isAbort, type Availability } from './api/http.ts';
 import { fetchDiscrepancy, type DiscrepancyRow } from './features/discrepancy/discrepancy.api.ts';
