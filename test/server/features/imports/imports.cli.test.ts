@@ -17,7 +17,8 @@ function cli(args: string[], env: Record<string, string> = {}) {
 
 const square = (x: number, y: number, s: number) => [[[ORIGIN.e + x, ORIGIN.n + y], [ORIGIN.e + x + s, ORIGIN.n + y], [ORIGIN.e + x + s, ORIGIN.n + y + s], [ORIGIN.e + x, ORIGIN.n + y + s], [ORIGIN.e + x, ORIGIN.n + y]]];
 
-describe('lagesbild import commands', () => {
+// Each command starts a process and opens the embedded database (seconds each): generous timeouts.
+describe('lagesbild import commands', { timeout: 240_000 }, () => {
   let dir: string;
   let dataDir: string;
   const file = (name: string, content: string | Buffer) => {
