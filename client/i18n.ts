@@ -31,7 +31,7 @@ const sv = {
   reasons: 'Skäl', timeOfDay: 'Tid på dygnet', dag: 'dag', kvall: 'kväll', natt: 'natt',
   reason_belysning: 'Belysning', reason_vegetation: 'Vegetation', reason_folksamlingar: 'Folksamlingar', reason_narkotika: 'Narkotika',
   reason_trafik: 'Trafik', reason_nedskrapning_klotter: 'Nedskräpning/klotter', reason_ode_plats: 'Öde plats', reason_ovrigt: 'Övrigt',
-  surveyGroup: 'Grupp', group_all: 'Alla', group_kvinna: 'Kvinnor', group_man: 'Män', shareUnsafe: 'Andel otrygga kvällstid',
+  surveyGroup: 'Grupp', group_all: 'Alla', group_kvinna: 'Kvinnor', group_man: 'Män', group_annat: 'Annat', group_uppgift_saknas: 'Uppgift saknas', shareUnsafe: 'Andel otrygga kvällstid',
   surveyResults: 'Trygghetsmätning', byGender: 'Efter kön', byAge: 'Efter åldersgrupp', ci: '95 % konfidensintervall',
   discrepancy: 'Säkerhet–trygghet', monthlyTrend: 'Utveckling per månad', topCategories: 'Vanligaste kategorierna',
   weekdayHour: 'Veckodag × timme', yearWheel: 'Årshjul (per kalendermånad)', weekdays: 'Mån,Tis,Ons,Tor,Fre,Lör,Sön',
@@ -39,7 +39,7 @@ const sv = {
   exports: 'Exportera', exportPng: 'Karta (PNG)', exportCsv: 'Tabell (CSV)', exportGeojson: 'Områden (GeoJSON)',
   filtersLabel: 'Filter', dataCutoff: 'Dataläge', sourcesLabel: 'Källor', title: 'Lägesbild',
   policeInitiatedNote: 'Narkotika och langning upptäcks mest genom polisens egna insatser: antalet speglar polisens aktivitet lika mycket som brottsligheten.',
-  noData: 'ingen uppgift', outlinesOnly: 'visas som konturer under den valda ytfärgningen',
+  noData: 'ingen uppgift', disc_both_high: 'Många händelser och otryggt', disc_unsafe_few_incidents: 'Otryggt men få händelser', disc_incidents_felt_safe: 'Händelser men tryggt', disc_both_low: 'Få händelser och tryggt', disc_insufficient_data: 'För lite underlag', promisesCount: 'publicerade medborgarlöften', promisesOnly: 'prioriteringar och insatser visas när de finns i systemet', outlinesOnly: 'visas som konturer under den valda ytfärgningen',
 };
 const en: typeof sv = {
   period: 'Period', category: 'Category', categories: 'Categories', allCategories: 'All categories', compare: 'Compare with',
@@ -71,7 +71,7 @@ const en: typeof sv = {
   reasons: 'Reasons', timeOfDay: 'Time of day', dag: 'day', kvall: 'evening', natt: 'night',
   reason_belysning: 'Lighting', reason_vegetation: 'Vegetation', reason_folksamlingar: 'Gatherings', reason_narkotika: 'Drugs',
   reason_trafik: 'Traffic', reason_nedskrapning_klotter: 'Litter/graffiti', reason_ode_plats: 'Deserted place', reason_ovrigt: 'Other',
-  surveyGroup: 'Group', group_all: 'Everyone', group_kvinna: 'Women', group_man: 'Men', shareUnsafe: 'Share unsafe in the evening',
+  surveyGroup: 'Group', group_all: 'Everyone', group_kvinna: 'Women', group_man: 'Men', group_annat: 'Other', group_uppgift_saknas: 'Not stated', shareUnsafe: 'Share unsafe in the evening',
   surveyResults: 'Safety survey', byGender: 'By gender', byAge: 'By age group', ci: '95% confidence interval',
   discrepancy: 'Crime vs perceived safety', monthlyTrend: 'Monthly trend', topCategories: 'Top categories',
   weekdayHour: 'Weekday × hour', yearWheel: 'Annual cycle (årshjul, by calendar month)', weekdays: 'Mon,Tue,Wed,Thu,Fri,Sat,Sun',
@@ -79,7 +79,7 @@ const en: typeof sv = {
   exports: 'Export', exportPng: 'Map (PNG)', exportCsv: 'Table (CSV)', exportGeojson: 'Districts (GeoJSON)',
   filtersLabel: 'Filters', dataCutoff: 'Data as of', sourcesLabel: 'Sources', title: 'Situation picture',
   policeInitiatedNote: 'Drug offences and supply to minors are mostly found by police-initiated work: their counts measure police activity as much as crime.',
-  noData: 'no data', outlinesOnly: 'shown as outlines under the selected fill',
+  noData: 'no data', disc_both_high: 'Many incidents and felt unsafe', disc_unsafe_few_incidents: 'Felt unsafe but few incidents', disc_incidents_felt_safe: 'Incidents but felt safe', disc_both_low: 'Few incidents and felt safe', disc_insufficient_data: 'Too little data', promisesCount: 'published citizen promises', promisesOnly: 'priorities and actions appear once they exist', outlinesOnly: 'shown as outlines under the selected fill',
 };
 
 export type MessageKey = keyof typeof sv;

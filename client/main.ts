@@ -3,14 +3,16 @@ import './features/auth/auth.panel.ts';
 import './features/imports/imports.panel.ts';
 import type { Layer } from '@deck.gl/core';
 import { availabilityOf, getJson, isAbort, type Availability } from './api/http.ts';
-import { fetchDiscrepancy, type DiscrepancyRow } from './features/discrepancy/discrepancy.api.ts';
+import { fetchDiscrepancy, type Discrepancy } from './features/discrepancy/discrepancy.api.ts';
 import { fetchDistricts, fetchDistrictStats, type DistrictCollection, type DistrictStats } from './features/districts/districts.api.ts';
 import { collectionBounds, districtFillLayer, districtLayers, metricValue } from './features/districts/districts.layers.ts';
 import {
-  renderDistrictNumbers, renderPanelFrame, sectionBody, surveyHtml, topCategoriesHtml, trendHtml, weekdayHourHtml, yearWheelHtml,
+  discrepancyHtml, renderDistrictNumbers, renderPanelFrame, sectionBody, surveyHtml, topCategoriesHtml, trendHtml, weekdayHourHtml, yearWheelHtml,
   type PanelSection, type SectionState,
 } from './features/districts/districts.panel.ts';
 import { composeMapPng, districtStatsCsv, districtStatsGeoJson, download, exportMeta } from './features/exports/exports.ts';
+import { fetchPublicPromises, type PublicPromise } from './features/plans/plans.api.ts';
+import { discrepancyCellLayer, promiseLayers } from './features/plans/plans.layers.ts';
 import { fetchEmerging, fetchHotspots, type HotspotCollection } from './features/hotspots/hotspots.api.ts';
 import { hotspotLayers } from './features/hotspots/hotspots.layers.ts';
 import { fetchIncidentPoints, type IncidentPoints } from './features/incidents/incidents.api.ts';
@@ -58,7 +60,8 @@ let emerging: HotspotCollection | null = null;
 let points: IncidentPoints | null = null;
 let marks: MarkCollection | null = null;
 let shares: ShareRow[] | null = null;
-let discrepancy: DiscrepancyRow[] | null = null;
+let discrepancy: Discrepancy | null = null;
+let promises: PublicPromise[] | null = null;
 const status: Partial<Record<LayerId, LayerStatus>> = {};
 const versions: Record<string, number> = {};
 const controllers = new Map<string, AbortController>();
@@ -172,7 +175,13 @@ function loadLayerData(which: LayerId[]) {
   }
   if (on('survey')) loadShares();
   if (on('discrepancy')) loadDiscrepancy();
-  if (on('plans')) status.plans = { status: 'unavailable' };
+  if (on('plans')) {
+    status.plans = { status: 'loading' };
+    void load('plans', (signal) => fetchPublicPromises(municipality.code, signal), (value) => {
+      promises = value;
+      status.plans = { status: 'ready', note: `${formatNumber(value.length, filters.lang)} ${t(filters.lang, 'promisesCount')}; ${t(filters.lang, 'promisesOnly')}` };
+    }, layerFailed('plans'));
+  }
 }
 
 function loadShares(onDone?: () => void) {
@@ -194,7 +203,7 @@ function loadDiscrepancy(onDone?: () => void) {
   if (view.layers.includes('discrepancy')) status.discrepancy = { status: 'loading' };
   void load('discrepancy', (signal) => fetchDiscrepancy(queryParams(), signal), (value) => {
     discrepancy = value;
-    status.discrepancy = { status: 'ready', legend: discrepancyLegend([...new Set(value.map((r) => r.class))], filters.lang) };
+    status.discrepancy = { status: 'ready', legend: discrepancyLegend(filters.lang) };
     onDone?.();
   }, (a, message) => { layerFailed('discrepancy')(a, message); discrepancy = null; onDone?.(); });
 }
@@ -236,8 +245,9 @@ function buildLayers(): Layer[] {
     }, `${v('shares')}|${view.surveyGroup}`));
   }
   if (view.layers.includes('discrepancy') && discrepancy) {
-    const byDistrict = new Map(discrepancy.map((r) => [r.district_id, r.class]));
+    const byDistrict = new Map(discrepancy.districts.map((r) => [r.district_id, r.class]));
     layers.push(districtFillLayer('discrepancy-fill', districts, (f) => [...(DISCREPANCY_COLORS[byDistrict.get(f.properties.id) ?? ''] ?? NO_DATA), 215], v('discrepancy')));
+    if (discrepancy.cells) layers.push(discrepancyCellLayer(discrepancy.cells, v('discrepancy')));
   }
   const otherFill = layers.length > 0;
   const [fill, labels] = districtLayers({
@@ -252,6 +262,7 @@ function buildLayers(): Layer[] {
     if (status.points?.status === 'ready') status.points.note = `${status.points.note?.split(' · ')[0] ?? ''}${zoom < POINTS_MIN_ZOOM ? ` · ${t(filters.lang, 'binned')}` : ''}`;
   }
   if (view.layers.includes('marks') && marks) layers.push(...markLayers(marks, view.markReasons, `${v('marks')}`));
+  if (view.layers.includes('plans') && promises?.length) layers.push(...promiseLayers(districts, promises, v('plans')));
   layers.push(labels);
   return layers;
 }
@@ -317,8 +328,8 @@ function loadPanelSections(districtId: number) {
   if (shares) showSurvey(); else loadShares(showSurvey);
   const showDiscrepancy = () => {
     if (!discrepancy) return setSection('discrepancy', { status: status.discrepancy?.status ?? 'unavailable' });
-    const row = discrepancy.find((r) => r.district_id === districtId);
-    setSection('discrepancy', { status: 'ready', html: `<p data-field="discrepancy">${row ? (row.label ?? row.class.replace(/_/g, ' ')) : t(lang, 'noData')}</p>` });
+    const row = discrepancy.districts.find((r) => r.district_id === districtId);
+    setSection('discrepancy', { status: 'ready', html: discrepancyHtml(row, discrepancy.descriptions, lang) });
   };
   loadDiscrepancy(showDiscrepancy);
 }

@@ -26,10 +26,14 @@ export const OKABE_ITO: Rgb[] = [
   [230, 159, 0], [86, 180, 233], [0, 158, 115], [204, 121, 167], [0, 114, 178], [213, 94, 0], [0, 0, 0], [240, 228, 66],
 ];
 
-/** ColorBrewer PuOr 4 for the säkerhet–trygghet classes (purple = incidents, orange = unsafety). */
+/**
+ * Säkerhet–trygghet classes on PuOr (colour-blind safe): purple = incidents, orange = unsafety, dark purple both,
+ * near-white neither, grey too little data to classify.
+ */
+export const DISCREPANCY_CLASSES = ['both_high', 'incidents_felt_safe', 'unsafe_few_incidents', 'both_low', 'insufficient_data'] as const;
 export const DISCREPANCY_COLORS: Record<string, Rgb> = {
-  both_high: [94, 60, 153], high_incidents_low_unsafety: [178, 171, 210], low_incidents_high_unsafety: [230, 97, 1],
-  both_low: [253, 184, 99],
+  both_high: [84, 39, 136], incidents_felt_safe: [153, 142, 195], unsafe_few_incidents: [230, 97, 1], both_low: [247, 247, 247],
+  insufficient_data: [200, 200, 200],
 };
 
 /**

@@ -1,6 +1,6 @@
 import { t, tx, type Lang } from '../i18n.ts';
 import type { Metric } from '../state/view.ts';
-import { CHANGE_BREAKS, DIVERGING_7, HOTSPOT_CLASSES, HOTSPOT_COLORS, NO_DATA, OKABE_ITO, colorFor, css, shareColor, DISCREPANCY_COLORS, type Rgb } from './color-scale.ts';
+import { CHANGE_BREAKS, DIVERGING_7, HOTSPOT_CLASSES, HOTSPOT_COLORS, NO_DATA, OKABE_ITO, colorFor, css, shareColor, DISCREPANCY_CLASSES, DISCREPANCY_COLORS, type Rgb } from './color-scale.ts';
 import { escapeHtml, formatNumber } from './format.ts';
 
 const swatch = (rgb: Rgb, extra = '') => `<span class="swatch" style="background:${css(rgb)}${extra}"></span>`;
@@ -53,8 +53,8 @@ export function surveyLegend(lang: Lang, groupLabel: string): LegendModel {
 }
 
 /** Legend model of the discrepancy classes present. */
-export function discrepancyLegend(classes: string[], lang: Lang): LegendModel {
-  return { title: t(lang, 'layer_discrepancy'), rows: classes.map((c) => ({ color: DISCREPANCY_COLORS[c] ?? NO_DATA, label: c.replace(/_/g, ' ') })), notes: [] };
+export function discrepancyLegend(lang: Lang): LegendModel {
+  return { title: t(lang, 'layer_discrepancy'), rows: DISCREPANCY_CLASSES.map((c) => ({ color: DISCREPANCY_COLORS[c], label: tx(lang, `disc_${c}`) })), notes: [] };
 }
 
 /** Legend model of heatmap density. */

@@ -101,3 +101,13 @@ export function surveyHtml(rows: ShareRow[], districtId: number, lang: Lang): st
     ${byGender.length ? `<h4>${t(lang, 'byGender')}</h4>${shareBars(asRows(byGender, (r) => tx(lang, `group_${r.gender}`)), t(lang, 'byGender'), pct, suppressedText)}` : ''}
     ${byAge.length ? `<h4>${t(lang, 'byAge')}</h4>${shareBars(asRows(byAge, (r) => r.age_group!), t(lang, 'byAge'), pct, suppressedText)}` : ''}`;
 }
+
+/** The district's säkerhet–trygghet class with the levels behind it (and the API's description of the class). */
+export function discrepancyHtml(row: { class: string; incident_level: string | null; perceived_level: string | null; share_otrygg: number | null; survey_n: number | null } | undefined, descriptions: Record<string, string>, lang: Lang): string {
+  if (!row) return `<p class="muted">${t(lang, 'noData')}</p>`;
+  const level = (v: string | null) => (v === null ? '–' : lang === 'sv' ? (v === 'high' ? 'hög' : 'låg') : v);
+  const share = row.share_otrygg === null ? '–' : `${formatNumber(row.share_otrygg * 100, lang)} %`;
+  return `<p data-field="discrepancy"><strong>${escapeHtml(tx(lang, `disc_${row.class}`))}</strong></p>
+    <p class="small">${lang === 'sv' ? 'Händelsenivå' : 'Incident level'}: ${level(row.incident_level)} · ${lang === 'sv' ? 'Otrygghet' : 'Unsafety'}: ${level(row.perceived_level)} (${share}${row.survey_n !== null ? `, n=${row.survey_n}` : ''})</p>
+    ${descriptions[row.class] && lang === 'en' ? `<p class="small muted">${escapeHtml(descriptions[row.class])}</p>` : ''}`;
+}
