@@ -127,6 +127,8 @@ function loadStats() {
     setStatus('');
     refreshPanelNumbers();
   }, (a, message) => {
+    // Old numbers under new filters would mislead: drop them and keep the outlines.
+    stats = null;
     status.districts = { status: a, note: message };
     setStatus(`${t(filters.lang, a === 'forbidden' ? 'notPermitted' : 'loadError')}: ${message}`, 'error');
     document.body.dataset.ready = 'true';
@@ -232,9 +234,9 @@ function districtLegend(): LegendModel {
 
 /** Rebuilds every deck.gl layer descriptor from state (cheap; stable ids and updateTriggers do the rest). */
 function buildLayers(): Layer[] {
-  if (!stats || !districts) return [];
+  if (!districts) return [];
   const layers: Layer[] = [];
-  const byId = new Map(stats.districts.map((d) => [d.id, d]));
+  const byId = new Map((stats?.districts ?? []).map((d) => [d.id, d]));
   const v = (key: string) => `${key}:${versions[key] ?? 0}`;
   const showDistricts = view.layers.includes('districts');
   if (view.layers.includes('survey') && shares) {
@@ -398,13 +400,16 @@ async function start() {
     els.demo.hidden = !municipality.is_demo;
     els.demo.textContent = t(filters.lang, 'demo');
     // Map, statistics and polygons load in parallel; the polygons are cut to the statistics' level afterwards.
+    // A refused or failed statistics request must not leave a blank map: the outlines still draw, the error shows.
     const [view0, first, allDistricts] = await Promise.all([
       createMapView($('map'), config.basemap_style_url),
-      fetchDistrictStats({ ...queryParamsFor(municipality.code), compare: filters.compare }),
+      fetchDistrictStats({ ...queryParamsFor(municipality.code), compare: filters.compare }).catch((error: Error) => error),
       fetchDistricts(municipality.code),
     ]);
     map = view0;
-    districts = { ...allDistricts, features: allDistricts.features.filter((f) => first.level === null || f.properties.kind === first.level) };
+    const kinds = ['omrade', 'stadsdel', 'kommundel'].filter((k) => allDistricts.features.some((f) => f.properties.kind === k));
+    const level = first instanceof Error ? (kinds[0] ?? null) : first.level;
+    districts = { ...allDistricts, features: allDistricts.features.filter((f) => level === null || f.properties.kind === level) };
     bounds = collectionBounds(districts);
     if (bounds) map.fitBounds(bounds);
     zoom = map.map.getZoom();
@@ -416,8 +421,13 @@ async function start() {
       const mode = zoom >= POINTS_MIN_ZOOM ? paddedBox(viewBox).join(',') : 'bins';
       if (mode !== pointsMode) { pointsMode = mode; if (view.layers.includes('points')) renderAll(); }
     });
-    stats = first;
-    status.districts = { status: 'ready' };
+    if (first instanceof Error) {
+      status.districts = { status: availabilityOf(first), note: first.message };
+      setStatus(`${t(filters.lang, availabilityOf(first) === 'forbidden' ? 'notPermitted' : 'loadError')}: ${first.message}`, 'error');
+    } else {
+      stats = first;
+      status.districts = { status: 'ready' };
+    }
     filters = updateFilters(filters, { municipality: municipality.code });
     filterForm = new FilterForm(els.form, {
       categories: municipality.categories, focusAreas: municipality.focus_areas ?? [],
@@ -430,7 +440,7 @@ async function start() {
     renderExports();
     loadLayerData([...view.layers]);
     if (filters.selectedDistrict !== null) refreshPanelNumbers();
-    setStatus('');
+    if (stats) setStatus('');
     renderAll();
     document.body.dataset.ready = 'true';
   } catch (error) {
