@@ -9,13 +9,23 @@ import { PUBLIC_VIEWER } from './viewer.ts';
 declare module 'fastify' {
   interface FastifyInstance {
     /** Every registered route (method and URL pattern): the permission matrix test covers each one. */
-    routeTable: { method: string; url: string }[];
+    routeTable: RouteEntry[];
   }
   interface FastifyRequest {
     /** The session behind a cookie-authenticated request (null for tokens and the public). */
     session: SessionViewer | null;
   }
 }
+
+/** A registered route and the names of its querystring and path parameters (for the attack tests). */
+export interface RouteEntry {
+  method: string;
+  url: string;
+  query: string[];
+  params: string[];
+}
+
+const keysOf = (schema: unknown): string[] => Object.keys((schema as { properties?: object } | undefined)?.properties ?? {});
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -58,10 +68,13 @@ function safeEqual(a: string, b: string): boolean {
  */
 export function installAuth(app: AppInstance) {
   app.decorateRequest('session', null);
-  const routeTable: { method: string; url: string }[] = [];
+  const routeTable: RouteEntry[] = [];
   app.decorate('routeTable', routeTable);
   app.addHook('onRoute', (route) => {
-    for (const method of [route.method].flat()) if (method !== 'HEAD') routeTable.push({ method, url: route.url });
+    const schema = route.schema as { querystring?: unknown; params?: unknown } | undefined;
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') routeTable.push({ method, url: route.url, query: keysOf(schema?.querystring), params: keysOf(schema?.params) });
+    }
   });
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     request.viewer = PUBLIC_VIEWER;
