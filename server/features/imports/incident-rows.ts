@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { clip, parseDateAndTime, parseIncidentTime, type CellResult, type ParsedInstant } from './cell-values.ts';
 import { parseIncidentSource, type CategoryResolver, type IncidentSource } from './category-resolver.ts';
 import { checkPointRange, readPointCells, type ImportPoint, type ImportSrid } from './coordinates.ts';
@@ -227,7 +227,7 @@ export function incidentContentHash(incident: Omit<ParsedIncident, 'content_hash
     incident.place,
     incident.description,
   ]);
-  return createHash('sha256').update(canonical).digest('hex').slice(0, 32);
+  return hash('sha256', canonical, 'hex').slice(0, 32);
 }
 
 /**
