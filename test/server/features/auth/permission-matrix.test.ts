@@ -24,6 +24,7 @@ interface Ctx {
   districtA: number;
   userId: number;
   tokenId: number;
+  surveyId: number;
 }
 
 interface Entry {
@@ -137,6 +138,17 @@ const MATRIX: Record<string, Entry> = {
     }),
     expect: all('ok'),
   },
+  'GET /api/surveys': { request: get('/api/surveys?municipality=0999'), expect: all('ok') },
+  'GET /api/surveys/:id/indicators': { request: (c) => ({ method: 'GET', url: `/api/surveys/${c.surveyId}/indicators?municipality=0999` }), expect: all('ok') },
+  'GET /api/stats/discrepancy': {
+    // Cells are sub-district detail: only roles with hotspot access may ask for them (SPEC §6).
+    request: get(`/api/stats/discrepancy?${PERIOD}&cells=true&cell=500`),
+    expect: only(['council', 'planner', 'analyst', 'police']),
+  },
+  'GET /api/stats/near-repeat': {
+    request: get(`/api/stats/near-repeat?${PERIOD}&category=cykelstold&iterations=19`),
+    expect: only(['council', 'planner', 'analyst', 'police']),
+  },
   'GET /api/incidents': {
     request: get(`/api/incidents?${PERIOD}&${BBOX}`),
     expect: only(['planner', 'analyst', 'police']),
@@ -164,6 +176,7 @@ const MATRIX: Record<string, Entry> = {
       expect(res.body).toContain(APPROVED_COMMENT);
     },
   },
+  'POST /api/exports/audit': { request: () => ({ method: 'POST', url: '/api/exports/audit', payload: { kind: 'csv', municipality: '0999', filters: {} } }), expect: all('ok') },
   'GET /api/imports': { request: get('/api/imports?municipality=0999'), expect: only(['analyst', 'police', 'admin']) },
   'POST /api/imports/incidents': { request: () => ({ method: 'POST', url: '/api/imports/incidents' }), expect: IMPORTERS },
   'POST /api/imports/districts': { request: () => ({ method: 'POST', url: '/api/imports/districts' }), expect: IMPORTERS },
@@ -195,13 +208,14 @@ const MATRIX: Record<string, Entry> = {
 // Swagger UI's own static files: public documentation, no data.
 const INFRASTRUCTURE = [/^GET \/api\/docs\//];
 
-function judge(expectation: Expect, role: Role, status: number) {
-  if (expectation === 'ok') expect(status, `expected 2xx for ${role}`).toBeGreaterThanOrEqual(200);
-  if (expectation === 'ok') expect(status, `expected 2xx for ${role}`).toBeLessThan(300);
+function judge(expectation: Expect, role: Role, status: number, body = '') {
+  const who = `${role} (${body.slice(0, 160)})`;
+  if (expectation === 'ok') expect(status, `expected 2xx for ${who}`).toBeGreaterThanOrEqual(200);
+  if (expectation === 'ok') expect(status, `expected 2xx for ${who}`).toBeLessThan(300);
   // The public may be told to sign in (401) or that the public may not (403); a signed-in role gets 403.
-  if (expectation === 'denied') expect(role === 'public' ? [401, 403] : [403], `expected denial for ${role}, got ${status}`).toContain(status);
-  if (typeof expectation === 'number') expect(status, `for ${role}`).toBe(expectation);
-  if (expectation === 'passes') expect([401, 403], `expected ${role} to get past the gate`).not.toContain(status);
+  if (expectation === 'denied') expect(role === 'public' ? [401, 403] : [403], `expected denial for ${who}, got ${status}`).toContain(status);
+  if (typeof expectation === 'number') expect(status, `for ${who}`).toBe(expectation);
+  if (expectation === 'passes') expect([401, 403], `expected ${who} to get past the gate`).not.toContain(status);
 }
 
 for (const backend of testBackends()) {
@@ -227,6 +241,7 @@ for (const backend of testBackends()) {
       await sql`UPDATE incident SET description = ${SECRET_DESCRIPTION}, place = 'Storgatan 1'`.execute(db);
       const survey = await sql<{ id: number }>`INSERT INTO survey (municipality_code, name) VALUES (${m}, 'Trygghetsmätning 2025') RETURNING id`.execute(db);
       const sid = survey.rows[0].id;
+      ctx.surveyId = sid;
       await sql`
         INSERT INTO survey_mark (municipality_code, survey_id, mark_ref, geom, reasons, comment, comment_status) VALUES
           (${m}, ${sid}, 'm1', ST_SetSRID(ST_MakePoint(650500, 6600500), 3006), ARRAY['belysning'], ${PENDING_COMMENT}, 'pending'),
@@ -253,7 +268,7 @@ for (const backend of testBackends()) {
         it(`${key} as ${role}: ${entry.expect[role]}`, async () => {
           const req = entry.request(ctx);
           const res = await ctx.t.app.inject({ ...req, headers: { ...(req.headers ?? {}), ...headers[role] } } as InjectOptions);
-          judge(entry.expect[role], role, res.statusCode);
+          judge(entry.expect[role], role, res.statusCode, res.body);
           if (res.statusCode >= 200 && res.statusCode < 300) entry.check?.(role, res, ctx);
         });
       }
