@@ -21,9 +21,17 @@ async function problem(response: Response): Promise<ApiError> {
   return new ApiError(response.status, body?.detail ?? `HTTP ${response.status}`);
 }
 
-/** Asks the server who this browser is; an expired session (401, cookie cleared by the server) is the public. */
+/**
+ * Asks the server who this browser is. An expired session answers 401 and the server clears its cookie;
+ * the page then reloads once (as the public), since the map's own requests met the same 401.
+ */
 export async function fetchMe(): Promise<Me> {
   const response = await fetch('/api/auth/me', { credentials: 'same-origin' });
+  if (response.status === 401 && !sessionStorage.getItem('lagesbild-session-expired')) {
+    sessionStorage.setItem('lagesbild-session-expired', '1');
+    location.reload();
+  }
+  if (response.ok) sessionStorage.removeItem('lagesbild-session-expired');
   current = response.ok ? ((await response.json()) as Me) : PUBLIC_ME;
   return current;
 }
