@@ -10,7 +10,7 @@ import {
   discrepancyHtml, renderDistrictNumbers, renderPanelFrame, sectionBody, surveyHtml, topCategoriesHtml, trendHtml, weekdayHourHtml, yearWheelHtml,
   type PanelSection, type SectionState,
 } from './features/districts/districts.panel.ts';
-import { composeMapPng, districtStatsCsv, districtStatsGeoJson, download, exportMeta } from './features/exports/exports.ts';
+import { composeMapPng, districtStatsCsv, districtStatsGeoJson, download, exportMeta, recordExport } from './features/exports/exports.ts';
 import { fetchPublicPromises, type PublicPromise } from './features/plans/plans.api.ts';
 import { discrepancyCellLayer, promiseLayers } from './features/plans/plans.layers.ts';
 import { fetchEmerging, fetchHotspots, type HotspotCollection } from './features/hotspots/hotspots.api.ts';
@@ -460,17 +460,21 @@ els.panel.addEventListener('click', (event) => {
   if ((event.target as HTMLElement).closest('[data-action="close-panel"]')) setFilters({ selectedDistrict: null });
 });
 els.exports.addEventListener('click', (event) => {
-  const kind = (event.target as HTMLElement).closest<HTMLElement>('[data-export]')?.dataset.export;
+  const kind = (event.target as HTMLElement).closest<HTMLElement>('[data-export]')?.dataset.export as 'png' | 'csv' | 'geojson' | undefined;
   if (!kind || !stats) return;
+  const current = stats;
   const meta = exportMeta(filters, municipality.name, categoryName, cutoff, filters.lang);
-  const base = `lagesbild-${municipality.code}-${stats.period.from}`;
-  if (kind === 'png') void exportPng();
-  if (kind === 'csv') download(`${base}.csv`, districtStatsCsv(stats, meta), 'text/csv;charset=utf-8');
-  if (kind === 'geojson') download(`${base}.geojson`, districtStatsGeoJson(districts, stats, meta), 'application/geo+json');
+  const base = `lagesbild-${municipality.code}-${current.period.from}`;
+  const auditFilters = Object.fromEntries(new URLSearchParams(stateToSearch(filters, view)));
+  // Every export is audited first; without the audit row there is no file.
+  void recordExport(kind, municipality.code, auditFilters, current.districts.length).then(async () => {
+    if (kind === 'png') await exportPng();
+    if (kind === 'csv') download(`${base}.csv`, districtStatsCsv(current, meta), 'text/csv;charset=utf-8');
+    if (kind === 'geojson') download(`${base}.geojson`, districtStatsGeoJson(districts, current, meta), 'application/geo+json');
+  }).catch((error: Error) => setStatus(`${t(filters.lang, 'loadError')}: ${error.message}`, 'error'));
 });
 document.addEventListener('keydown', (event) => {
   if (event.key === 'Escape' && filters.selectedDistrict !== null) setFilters({ selectedDistrict: null });
 });
-els.layers.addEventListener('toggle', () => undefined);
 
 void start();

@@ -20,6 +20,7 @@ import { tileRoutes } from './features/tiles/tiles.routes.ts';
 import { healthRoutes } from './features/health/health.routes.ts';
 import { hotspotRoutes } from './features/hotspots/hotspots.routes.ts';
 import { importRoutes } from './features/imports/imports.routes.ts';
+import { exportRoutes } from './features/exports/exports.routes.ts';
 import { incidentRoutes } from './features/incidents/incidents.routes.ts';
 import { municipalityRoutes } from './features/municipalities/municipalities.routes.ts';
 import { nearRepeatRoutes } from './features/near-repeat/near-repeat.routes.ts';
@@ -86,6 +87,7 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
   await app.register(tileRoutes);
   await app.register(importRoutes);
   await app.register(surveyMarkRoutes);
+  await app.register(exportRoutes);
 
   await serveClient(app, config.clientDir);
   return app;
