@@ -35,7 +35,7 @@ export async function exportRoutes(app: AppInstance) {
         action: `export.${request.body.kind}`, route: '/api/exports/audit', municipality,
         filters: request.body.filters, resultCount: request.body.rows ?? null, ip: request.ip,
       });
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 }
