@@ -101,6 +101,7 @@ export async function importIncidents(db: Db, input: IncidentImportInput): Promi
         fileName: input.fileName,
       });
       let read = 0;
+      let staging: Promise<void> = Promise.resolve();
       for await (const result of rows) {
         read++;
         if (!result.ok) {
@@ -114,11 +115,16 @@ export async function importIncidents(db: Db, input: IncidentImportInput): Promi
         }
         pending.push(toStageRow(incident));
         if (pending.length >= STAGE_BATCH_ROWS) {
-          await insertIncidentStageRows(trx, pending);
+          // One block in flight while the next is parsed: on a PostgreSQL server the two overlap.
+          await staging;
+          staging = insertIncidentStageRows(trx, pending);
+          // Handled when awaited with the next block; this only stops an early failure counting as unhandled.
+          staging.catch(() => undefined);
           pending = [];
           input.onProgress?.(read);
         }
       }
+      await staging;
       await insertIncidentStageRows(trx, pending);
       pending = [];
 
