@@ -22,6 +22,9 @@ const Me = Type.Object({
 /** POST /api/auth/sign-in, POST /api/auth/sign-out, GET /api/auth/me. */
 export async function authRoutes(app: AppInstance) {
   const limiter = new SignInLimiter();
+  // Per email address, known or not: unknown addresses "lock" exactly like real accounts (whose lock is
+  // also stored in the database), so the 429 does not reveal which addresses exist.
+  const emailLimiter = new SignInLimiter(5, 15 * 60 * 1000);
 
   app.post(
     '/api/auth/sign-in',
@@ -44,16 +47,28 @@ export async function authRoutes(app: AppInstance) {
         reply.header('retry-after', String(wait));
         throw new AppError(429, 'TOO_MANY_SIGN_INS', `Too many failed sign-ins from your address; try again in ${Math.ceil(wait / 60)} minutes`);
       }
+      const emailKey = `email:${request.body.email.trim().toLowerCase()}`;
+      const emailWait = emailLimiter.retryAfterS(emailKey);
+      if (emailWait > 0) {
+        reply.header('retry-after', String(emailWait));
+        throw new AppError(429, 'ACCOUNT_LOCKED', `Too many failed sign-ins for this account; try again in ${Math.ceil(emailWait / 60)} minutes`);
+      }
+      // A new session replaces the one this browser had (no session fixation, no stale sessions left).
+      const previous = readCookie(request, SESSION_COOKIE);
+      if (previous) await signOut(app.database.db, previous);
       const result = await signIn(app.database.db, request.body.email, request.body.password);
       if (!result.ok) {
         limiter.fail(ipKey);
-        if (result.failure.kind === 'locked') {
-          reply.header('retry-after', String(result.failure.retryAfterS));
-          throw new AppError(429, 'ACCOUNT_LOCKED', `Too many failed sign-ins for this account; try again in ${Math.ceil(result.failure.retryAfterS / 60)} minutes`);
+        emailLimiter.fail(emailKey);
+        const lockedFor = result.failure.kind === 'locked' ? result.failure.retryAfterS : emailLimiter.retryAfterS(emailKey);
+        if (lockedFor > 0) {
+          reply.header('retry-after', String(lockedFor));
+          throw new AppError(429, 'ACCOUNT_LOCKED', `Too many failed sign-ins for this account; try again in ${Math.ceil(lockedFor / 60)} minutes`);
         }
         throw new AppError(401, 'INVALID_CREDENTIALS', 'Wrong email or password');
       }
       limiter.succeed(ipKey);
+      emailLimiter.succeed(emailKey);
       setSessionCookie(request, reply, result.secret);
       const v = result.viewer;
       return {

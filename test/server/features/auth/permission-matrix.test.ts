@@ -40,6 +40,7 @@ const only = (allowed: Role[], otherwise: Expect = 'denied', yes: Expect = 'ok')
 const ADMIN = only(['admin']);
 const IMPORTERS = only(['analyst', 'police', 'admin'], 'denied', 'passes');
 
+let signInAttempt = 0;
 const PERIOD = 'municipality=0999&from=2025-01-01&to=2026-01-01';
 const BBOX = 'bbox=17.0,59.0,18.5,60.0';
 // The z12 web-mercator tile holding the fixtures' origin (SWEREF 99 TM 650000, 6600000 ≈ 17.63° E, 59.52° N).
@@ -66,7 +67,7 @@ const MATRIX: Record<string, Entry> = {
     check: (role, res) => expect(res.json().role).toBe(role),
   },
   'POST /api/auth/sign-in': {
-    request: () => ({ method: 'POST', url: '/api/auth/sign-in', payload: { email: 'nobody@test.example', password: 'wrong wrong' } }),
+    request: () => ({ method: 'POST', url: '/api/auth/sign-in', payload: { email: `nobody${++signInAttempt}@test.example`, password: 'wrong wrong' } }),
     expect: all(401), // wrong credentials, whoever asks
   },
   'POST /api/auth/sign-out': { request: () => ({ method: 'POST', url: '/api/auth/sign-out' }), expect: all('ok') },

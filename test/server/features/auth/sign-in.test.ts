@@ -96,6 +96,12 @@ for (const backend of testBackends()) {
       expect((await signIn(u)).statusCode).toBe(429);
     });
 
+    it('locks an unknown address the same way, so the lock does not reveal which accounts exist', async () => {
+      const statuses = [];
+      for (let i = 0; i < 6; i++) statuses.push((await signIn({ email: 'ghost@test.example', password: 'wrong password!' })).statusCode);
+      expect(statuses).toEqual([401, 401, 401, 401, 429, 429]);
+    });
+
     it('lets a locked account in again once the lock has expired', async () => {
       const u = await newUser();
       await sql`UPDATE app_user SET failed_attempts = 5, locked_until = now() - interval '1 second' WHERE email = ${u.email}`.execute(t.database.db);
