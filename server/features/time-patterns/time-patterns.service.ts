@@ -1,5 +1,6 @@
 import { CATEGORY_BY_CODE } from '../../../shared/categories.ts';
 import { isSuppressedCount } from '../../../shared/roles.ts';
+import { roundCount } from '../../../shared/suppression.ts';
 import type { Db } from '../../infra/db.ts';
 import { badRequest } from '../../infra/errors.ts';
 import { assertDistrictInMunicipality, type DrawnArea } from '../incidents/incident-filter-sql.ts';
@@ -59,12 +60,14 @@ export async function getTimePatterns(db: Db, filters: IncidentFilters, area: Dr
   const municipalityWide = !area && filters.districtId === null;
   const unlocated = municipalityWide ? await countUnlocatedMatching(db, filters) : null;
   let suppressedCells = 0;
+  // Suppressed roles also get published counts rounded to 5, so a hidden 1–4 cannot be worked out from
+  // the total minus the other cells, or by narrowing the area or filters (shared/suppression.ts).
   const show = (n: number): number | null => {
     if (isSuppressedCount(n, filters.suppress)) {
       suppressedCells += 1;
       return null;
     }
-    return n;
+    return filters.suppress ? roundCount(n) : n;
   };
   const notes = filters.categories.some((c) => CATEGORY_BY_CODE.get(c)?.policeInitiated) ? [POLICE_INITIATED_NOTE] : [];
   return {
