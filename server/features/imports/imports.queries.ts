@@ -206,6 +206,8 @@ async function enlargeTempBuffers(db: Db): Promise<void> {
 /** Creates the per-transaction stage table (dropped at commit or rollback). */
 export async function createIncidentStage(db: Db): Promise<void> {
   await enlargeTempBuffers(db);
+  // JIT compiles each big statement afresh (~0.7 s apiece on PostgreSQL 15) and gains nothing here.
+  await sql`SET LOCAL jit = off`.execute(db);
   await sql`CREATE TEMP TABLE import_incident_stage (
     row_number int NOT NULL,
     source text NOT NULL,
