@@ -269,6 +269,20 @@ export async function rejectIncidentsOutsideMunicipality(db: Db, municipalityCod
   return true;
 }
 
+/** Content hashes of stored incidents with these (source, id) keys, as a map from `source\u0000id`. */
+export async function listIncidentHashes(db: Db, municipalityCode: string, keys: readonly { source: string; source_ref: string }[]): Promise<Map<string, string>> {
+  const bySource = new Map<string, string[]>();
+  for (const k of keys) bySource.set(k.source, [...(bySource.get(k.source) ?? []), k.source_ref]);
+  const hashes = new Map<string, string>();
+  for (const [source, refs] of bySource) {
+    const rows = await sql<{ source_ref: string; content_hash: string }>`
+      SELECT source_ref, content_hash FROM incident
+       WHERE municipality_code = ${municipalityCode} AND source = ${source} AND source_ref = ANY(${refs}::text[])`.execute(db);
+    for (const r of rows.rows) hashes.set(`${source}\u0000${r.source_ref}`, r.content_hash);
+  }
+  return hashes;
+}
+
 /** Staged rows rejected by the database checks, in file order. */
 export async function listStageRejects(db: Db): Promise<{ row_number: number; reject: string; coord_field: string | null; x: number; y: number; srid: number }[]> {
   const rows = await sql<{ row_number: number; reject: string; coord_field: string | null; x: number; y: number; srid: number }>`

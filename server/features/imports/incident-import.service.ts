@@ -13,6 +13,7 @@ import {
   insertImportBatch,
   insertIncidentStageRows,
   listCategoryMappings,
+  listIncidentHashes,
   listKnownCategories,
   listStageRejects,
   municipalityExists,
@@ -100,6 +101,16 @@ export async function importIncidents(db: Db, input: IncidentImportInput): Promi
         format: input.format,
         fileName: input.fileName,
       });
+      // Rows whose stored version has the same content hash are counted and never staged, so a
+      // re-import of an unchanged file costs little more than reading it.
+      let unchanged = 0;
+      const withoutUnchanged = async (block: IncidentStageRow[]) => {
+        if (block.length === 0) return block;
+        const stored = await listIncidentHashes(trx, input.municipality, block);
+        const changed = block.filter((r) => stored.get(`${r.source}\u0000${r.source_ref}`) !== r.content_hash);
+        unchanged += block.length - changed.length;
+        return changed;
+      };
       let read = 0;
       let staging: Promise<void> = Promise.resolve();
       for await (const result of rows) {
@@ -115,9 +126,10 @@ export async function importIncidents(db: Db, input: IncidentImportInput): Promi
         }
         pending.push(toStageRow(incident));
         if (pending.length >= STAGE_BATCH_ROWS) {
+          const changed = await withoutUnchanged(pending);
           // One block in flight while the next is parsed: on a PostgreSQL server the two overlap.
           await staging;
-          staging = insertIncidentStageRows(trx, pending);
+          staging = insertIncidentStageRows(trx, changed);
           // Handled when awaited with the next block; this only stops an early failure counting as unhandled.
           staging.catch(() => undefined);
           pending = [];
@@ -125,7 +137,7 @@ export async function importIncidents(db: Db, input: IncidentImportInput): Promi
         }
       }
       await staging;
-      await insertIncidentStageRows(trx, pending);
+      await insertIncidentStageRows(trx, await withoutUnchanged(pending));
       pending = [];
 
       await rejectIncidentsOutsideMunicipality(trx, input.municipality);
@@ -134,7 +146,8 @@ export async function importIncidents(db: Db, input: IncidentImportInput): Promi
       if (errors.rejectedRows > 0 && !input.allowRejects) {
         throw new RolledBack(buildSummary({ batch: null, counts: emptyCounts(), errors, written: false, allowRejects: false }));
       }
-      const counts = await classifyIncidentStage(trx, input.municipality);
+      const classified = await classifyIncidentStage(trx, input.municipality);
+      const counts = { ...classified, unchanged: classified.unchanged + unchanged };
       const batchId = await insertImportBatch(trx, {
         municipality: input.municipality,
         kind: 'incidents',
