@@ -147,11 +147,7 @@ function loadLayerData(which: LayerId[]) {
       void load('hotspots', (signal) => fetchHotspots(queryParams(), signal), (value) => {
         hotspots = value;
         status.hotspots = { status: 'ready', legend: hotspotLegend(filters.lang, emerging !== null) };
-        // Emerging patterns are slower still: asked for only after the cells are on the map.
-        void load('emerging', (signal) => fetchEmerging(queryParams(), signal), (e) => {
-          emerging = e;
-          if (status.hotspots?.status === 'ready') status.hotspots.legend = hotspotLegend(filters.lang, true);
-        }, () => { emerging = null; });
+        if (view.emerging) loadEmerging();
       }, layerFailed('hotspots'));
     }
   }
@@ -184,6 +180,14 @@ function loadLayerData(which: LayerId[]) {
       status.plans = { status: 'ready', note: `${formatNumber(value.length, filters.lang)} ${t(filters.lang, 'promisesCount')}; ${t(filters.lang, 'promisesOnly')}` };
     }, layerFailed('plans'));
   }
+}
+
+/** Emerging patterns are slower still: asked for only when switched on, after the cells are on the map. */
+function loadEmerging() {
+  void load('emerging', (signal) => fetchEmerging(queryParams(), signal), (e) => {
+    emerging = e;
+    if (status.hotspots?.status === 'ready') status.hotspots.legend = hotspotLegend(filters.lang, true);
+  }, () => { emerging = null; });
 }
 
 function loadShares(onDone?: () => void) {
@@ -257,12 +261,9 @@ function buildLayers(): Layer[] {
     version: v('stats'), onSelect: (id) => setFilters({ selectedDistrict: id }),
   }, { fill: showDistricts && !otherFill });
   layers.unshift(fill);
-  if (view.layers.includes('hotspots') && hotspots) layers.push(...hotspotLayers(hotspots, emerging, `${v('hotspots')}|${v('emerging')}`));
+  if (view.layers.includes('hotspots') && hotspots) layers.push(...hotspotLayers(hotspots, view.emerging ? emerging : null, `${v('hotspots')}|${v('emerging')}|${view.emerging}`));
   if (view.layers.includes('heatmap') && points) layers.push(heatmapLayer(points, v('points')));
-  if (view.layers.includes('points') && points) {
-    layers.push(...pointLayers(points, zoom, v('points'), viewBox));
-    if (status.points?.status === 'ready') status.points.note = `${status.points.note?.split(' · ')[0] ?? ''}${zoom < POINTS_MIN_ZOOM ? ` · ${t(filters.lang, 'binned')}` : ''}`;
-  }
+  if (view.layers.includes('points') && points) layers.push(...pointLayers(points, zoom, v('points'), viewBox));
   if (view.layers.includes('marks') && marks) layers.push(...markLayers(marks, view.markReasons, `${v('marks')}`));
   if (view.layers.includes('plans') && promises?.length) layers.push(...promiseLayers(districts, promises, v('plans')));
   layers.push(labels);
@@ -282,6 +283,13 @@ function renderAll() {
     status.districts.note = covered ? t(filters.lang, 'outlinesOnly') : undefined;
   }
   if (status.survey?.status === 'ready') status.survey.legend = surveyLegend(filters.lang, groupLabel());
+  if (status.points?.status === 'ready' && points) {
+    const parts = [`${formatNumber(points.length, filters.lang)} ${t(filters.lang, 'points')}`];
+    if (points.truncated) parts.push(`${t(filters.lang, 'truncated')} ${formatNumber(points.length, filters.lang)}`);
+    if (points.snappedCount) parts.push(`${formatNumber(points.snappedCount, filters.lang)} ${t(filters.lang, 'snapped')}`);
+    if (zoom < POINTS_MIN_ZOOM) parts.push(t(filters.lang, 'binned'));
+    status.points.note = parts.join(' · ');
+  }
   layerControl.sync(view, status, filters.lang);
   map?.setLayers(buildLayers());
   if (stats && status.districts?.status === 'ready') {
@@ -364,6 +372,8 @@ function setView(change: Partial<ViewState>) {
   const marksChanged = before.markReasons.join() !== view.markReasons.join() || before.markTimes.join() !== view.markTimes.join();
   const needed = turnedOn.filter((l) => (l === 'heatmap' || l === 'points') ? !points : true);
   if (marksChanged) needed.push('marks');
+  if (view.emerging && !before.emerging && view.layers.includes('hotspots') && hotspots) loadEmerging();
+  if (!view.emerging) { controllers.get('emerging')?.abort(); emerging = null; }
   if (needed.length) loadLayerData(needed);
   renderAll();
 }

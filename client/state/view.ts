@@ -14,9 +14,11 @@ export interface ViewState {
   markReasons: string[];
   markTimes: string[];
   surveyGroup: SurveyGroup;
+  /** Emerging-hotspot symbols over the Gi* cells (a heavy analysis: asked for only when switched on). */
+  emerging: boolean;
 }
 
-export const DEFAULT_VIEW: ViewState = { layers: ['districts'], metric: 'rate', markReasons: [], markTimes: [], surveyGroup: 'all' };
+export const DEFAULT_VIEW: ViewState = { layers: ['districts'], metric: 'rate', markReasons: [], markTimes: [], surveyGroup: 'all', emerging: false };
 
 /** Applies a partial change; pure. */
 export function updateView(view: ViewState, change: Partial<ViewState>): ViewState {
@@ -37,6 +39,7 @@ export function viewToSearch(view: ViewState, p = new URLSearchParams()): URLSea
   if (view.markReasons.length) p.set('reason', view.markReasons.join(','));
   if (view.markTimes.length) p.set('time_of_day', view.markTimes.join(','));
   if (view.surveyGroup !== DEFAULT_VIEW.surveyGroup) p.set('group', view.surveyGroup);
+  if (view.emerging) p.set('emerging', '1');
   return p;
 }
 
@@ -53,5 +56,6 @@ export function viewFromSearch(search: string | URLSearchParams): ViewState {
     markReasons: list('reason', MARK_REASONS),
     markTimes: list('time_of_day', MARK_TIMES),
     surveyGroup: group && (SURVEY_GROUPS as readonly string[]).includes(group) ? group : 'all',
+    emerging: p.get('emerging') === '1',
   };
 }

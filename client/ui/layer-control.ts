@@ -39,6 +39,7 @@ export class LayerControl {
         this.onChange({ layers: LAYER_IDS.filter((l) => set.has(l)) });
       }
       if (target.name === 'metric') this.onChange({ metric: target.value as ViewState['metric'] });
+      if (target.name === 'emerging') this.onChange({ emerging: target.checked });
       if (target.name === 'group') this.onChange({ surveyGroup: target.value as ViewState['surveyGroup'] });
       if (target.name === 'reason') this.onChange({ markReasons: toggleIn(view.markReasons, target.value, target.checked) });
       if (target.name === 'time') this.onChange({ markTimes: toggleIn(view.markTimes, target.value, target.checked) });
@@ -66,6 +67,7 @@ export class LayerControl {
     }
     this.root.querySelectorAll<HTMLInputElement>('input[name="metric"]').forEach((i) => { i.checked = i.value === view.metric; });
     (this.root.querySelector('select[name="group"]') as HTMLSelectElement).value = view.surveyGroup;
+    (this.root.querySelector('input[name="emerging"]') as HTMLInputElement).checked = view.emerging;
     this.root.querySelectorAll<HTMLInputElement>('input[name="reason"]').forEach((i) => { i.checked = view.markReasons.includes(i.value); });
     this.root.querySelectorAll<HTMLInputElement>('input[name="time"]').forEach((i) => { i.checked = view.markTimes.includes(i.value); });
   }
@@ -74,6 +76,7 @@ export class LayerControl {
     const focusedId = (document.activeElement as HTMLElement | null)?.id;
     const options: Partial<Record<LayerId, string>> = {
       districts: `<fieldset class="inline-options" data-part="options"><legend class="sr-only">${t(lang, 'metric')}</legend>${(['rate', 'count', 'change'] as const).map((m) => `<label class="check"><input type="radio" name="metric" value="${m}" id="metric-${m}"> ${t(lang, `metric_${m}`)}</label>`).join('')}</fieldset>`,
+      hotspots: `<div data-part="options"><label class="check"><input type="checkbox" name="emerging" id="hotspots-emerging"> ${t(lang, 'emerging')}</label></div>`,
       survey: `<div data-part="options"><label>${t(lang, 'surveyGroup')} <select name="group" id="survey-group">${SURVEY_GROUPS.map((g) => `<option value="${g}">${escapeHtml(/\d/.test(g) ? g : tx(lang, `group_${g}`))}</option>`).join('')}</select></label></div>`,
       marks: `<div data-part="options"><fieldset class="inline-options"><legend>${t(lang, 'reasons')}</legend>${MARK_REASONS.map((r) => `<label class="check"><input type="checkbox" name="reason" value="${r}" id="reason-${r}"> ${tx(lang, `reason_${r}`)}</label>`).join('')}</fieldset>
         <fieldset class="inline-options"><legend>${t(lang, 'timeOfDay')}</legend>${MARK_TIMES.map((r) => `<label class="check"><input type="checkbox" name="time" value="${r}" id="time-${r}"> ${tx(lang, r)}</label>`).join('')}</fieldset></div>`,

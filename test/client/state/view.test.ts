@@ -11,7 +11,7 @@ describe('view slice', () => {
   });
 
   it('round-trips through the URL, including no layers at all', () => {
-    const v: ViewState = { layers: [], metric: 'change', markReasons: ['belysning'], markTimes: ['natt'], surveyGroup: '16-19' };
+    const v: ViewState = { layers: [], metric: 'change', markReasons: ['belysning'], markTimes: ['natt'], surveyGroup: '16-19', emerging: true };
     expect(viewFromSearch(viewToSearch(v))).toEqual(v);
     expect(viewToSearch(DEFAULT_VIEW).toString()).toBe('');
   });
