@@ -1,7 +1,7 @@
 import { HeatmapLayer } from '@deck.gl/aggregation-layers';
 import { ScatterplotLayer } from '@deck.gl/layers';
 import type { Layer } from '@deck.gl/core';
-import { OKABE_ITO, SEQUENTIAL_5, colorFor, quantileBreaks } from '../../ui/color-scale.ts';
+import { OKABE_ITO, SEQUENTIAL_5, colorFor } from '../../ui/color-scale.ts';
 import type { IncidentPoints } from './incidents.api.ts';
 
 /** Below this zoom, points are summed in a grid; individual points only when zoomed in. */
@@ -108,7 +108,7 @@ function binnedData(points: IncidentPoints) {
   const cache = cacheOf(points);
   if (cache.bins) return cache.bins;
   const bins = binPoints(points.positions);
-  const breaks = quantileBreaks(Array.from(bins.counts));
+  const breaks = countBreaks(bins.max);
   const colors = new Uint8Array(bins.length * 4);
   const radii = new Float32Array(bins.length);
   for (let i = 0; i < bins.length; i++) {
@@ -125,6 +125,16 @@ function binnedData(points: IncidentPoints) {
     },
   };
   return cache.bins;
+}
+
+/** Geometric class breaks for cell counts up to max (e.g. 30 → 2, 4, 8, 15): most cells hold one or two incidents. */
+export function countBreaks(max: number): number[] {
+  const out: number[] = [];
+  for (let k = 1; k <= 4; k++) {
+    const b = Math.max(2, Math.round(max ** (k / 5)));
+    if (b < max && (!out.length || b > out[out.length - 1])) out.push(b);
+  }
+  return out;
 }
 
 /**

@@ -3,7 +3,7 @@ import { districtColor, districtLayers, labelPoint, marksSignificance, metricVal
 import type { DistrictCollection, DistrictStat } from '../../../client/features/districts/districts.api.ts';
 import { hotspotFill, hotspotLayers, PATTERN_SYMBOLS } from '../../../client/features/hotspots/hotspots.layers.ts';
 import { toIncidentPoints } from '../../../client/features/incidents/incidents.api.ts';
-import { binaryData, binPoints, heatmapLayer, pointLayers, POINTS_MIN_ZOOM } from '../../../client/features/incidents/incidents.layers.ts';
+import { binaryData, binPoints, countBreaks, heatmapLayer, pointLayers, POINTS_MIN_ZOOM } from '../../../client/features/incidents/incidents.layers.ts';
 import { markColor, reasonColor } from '../../../client/features/survey-marks/survey-marks.layers.ts';
 import { normaliseShares, sharesByDistrict } from '../../../client/features/surveys/surveys.api.ts';
 import { calendarMonthTotals, normaliseTimePatterns } from '../../../client/features/time-patterns/time-patterns.api.ts';
@@ -98,6 +98,12 @@ describe('incident point layers', () => {
     expect(Math.abs(bins.positions[2 * i] - 17.6)).toBeLessThan(0.004);
     expect(Math.abs(bins.positions[2 * i + 1] - 59.5)).toBeLessThan(0.002);
     expect(binPoints(new Float32Array(0)).length).toBe(0);
+  });
+
+  it('classes cell counts geometrically so single incidents and hot cells differ', () => {
+    expect(countBreaks(30)).toEqual([2, 4, 8, 15]);
+    expect(countBreaks(2)).toEqual([]);
+    expect(countBreaks(5)).toEqual([2, 3, 4]);
   });
 
   it('bins 200,000 points without losing any (speed is measured in bench/client.bench.ts)', () => {
