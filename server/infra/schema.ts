@@ -1,4 +1,4 @@
-import type { ColumnType, Generated } from 'kysely';
+import type { ColumnType, Generated, GeneratedAlways } from 'kysely';
 
 /** PostGIS geometry: never read raw; go through the helpers in postgis.ts. */
 type Geometry = ColumnType<unknown, unknown, unknown>;
@@ -51,6 +51,16 @@ export interface IncidentTable {
   municipality_code: string; id: Generated<number>; source: string; source_ref: string; category_code: string; source_category: string | null;
   occurred_at: Timestamp; occurred_until: Timestamp | null; geom: Geometry | null; district_id: number | null; place: string | null;
   description: string | null; content_hash: string; batch_id: number | null; created_at: Generated<Date>; updated_at: Generated<Date>;
+  /** Generated (migrations/0004): local hour of the week, local month, ST_HexagonGrid(200) cell. */
+  local_how: GeneratedAlways<number>; local_month: GeneratedAlways<number>; hex200_i: GeneratedAlways<number | null>; hex200_j: GeneratedAlways<number | null>;
+}
+/** Incident counts per local month, finest district (0 = none), category, source and located (migrations/0004, kept by triggers). */
+export interface IncidentMonthRollupTable {
+  municipality_code: string; month: number; district_key: number; category_code: string; source: string; located: boolean; n: number;
+}
+/** Incident counts per local month, category, source and local hour of the week (migrations/0004, kept by triggers). */
+export interface IncidentHowRollupTable {
+  municipality_code: string; month: number; category_code: string; source: string; how: number; n: number;
 }
 export interface IncidentRevisionTable {
   municipality_code: string; id: Generated<number>; incident_id: number; batch_id: number; previous: Json<Record<string, unknown>>; created_at: Generated<Date>;
@@ -126,6 +136,8 @@ export interface DB {
   district: DistrictTable;
   incident: IncidentTable;
   incident_revision: IncidentRevisionTable;
+  incident_month_rollup: IncidentMonthRollupTable;
+  incident_how_rollup: IncidentHowRollupTable;
   survey: SurveyTable;
   survey_response: SurveyResponseTable;
   survey_mark: SurveyMarkTable;

@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../infra/db.ts';
 import { asWgs84GeoJson, stockholmMidnight } from '../../infra/postgis.ts';
+import { splitPeriodByMonth } from '../incidents/incident-rollups.ts';
 
 export interface DistrictFeatureRow {
   id: number;
@@ -35,6 +36,34 @@ export interface DistrictCountRow {
   previous_count: number;
 }
 
+type CountFilter = { municipality: string; categories: string[]; sources: string[] | null };
+
+/**
+ * SQL for (district_id, n): located incidents per finest district in [from, to). Whole local
+ * months come from `incident_month_rollup` (kept exact by triggers, migrations/0004); the days
+ * before and after them from the raw incidents.
+ */
+function districtCountsSql(p: CountFilter, from: string, to: string) {
+  const split = splitPeriodByMonth(from, to);
+  const parts = [];
+  if (split.months) {
+    parts.push(sql`SELECT district_key AS district_id, n FROM incident_month_rollup
+       WHERE municipality_code = ${p.municipality} AND month >= ${split.months.first} AND month < ${split.months.end}
+         AND district_key <> 0 AND n <> 0
+         AND category_code = ANY(${p.categories}::text[])
+         ${p.sources ? sql`AND source = ANY(${p.sources}::text[])` : sql``}`);
+  }
+  for (const e of split.edges) {
+    parts.push(sql`SELECT district_id, count(*)::int AS n FROM incident
+       WHERE municipality_code = ${p.municipality} AND district_id IS NOT NULL
+         AND category_code = ANY(${p.categories}::text[])
+         ${p.sources ? sql`AND source = ANY(${p.sources}::text[])` : sql``}
+         AND occurred_at >= ${stockholmMidnight(e.from)} AND occurred_at < ${stockholmMidnight(e.to)}
+       GROUP BY district_id`);
+  }
+  return sql`(${sql.join(parts, sql` UNION ALL `)})`;
+}
+
 /**
  * Incident counts per district in [from, to) and in the comparison period [prevFrom, prevTo),
  * every district listed (zero counts included). Incidents carry their finest district; a coarser
@@ -56,21 +85,12 @@ export async function countIncidentsByDistrict(
        WHERE d.parent_id IS NOT NULL
     ),
     counts AS (
-      SELECT district_id,
-             count(*) FILTER (WHERE occurred_at >= ${stockholmMidnight(p.from)}
-                                AND occurred_at <  ${stockholmMidnight(p.to)})::int AS cur,
-             count(*) FILTER (WHERE occurred_at >= ${stockholmMidnight(p.prevFrom)}
-                                AND occurred_at <  ${stockholmMidnight(p.prevTo)})::int AS prev
-        FROM incident
-       WHERE municipality_code = ${p.municipality}
-         AND district_id IS NOT NULL
-         AND category_code = ANY(${p.categories}::text[])
-         ${p.sources ? sql`AND source = ANY(${p.sources}::text[])` : sql``}
-         AND ((occurred_at >= ${stockholmMidnight(p.from)}
-               AND occurred_at < ${stockholmMidnight(p.to)})
-           OR (occurred_at >= ${stockholmMidnight(p.prevFrom)}
-               AND occurred_at < ${stockholmMidnight(p.prevTo)}))
-       GROUP BY district_id
+      SELECT district_id, sum(cur)::int AS cur, sum(prev)::int AS prev FROM (
+        SELECT district_id, n AS cur, 0 AS prev FROM ${districtCountsSql(p, p.from, p.to)} cur_counts
+        UNION ALL
+        SELECT district_id, 0 AS cur, n AS prev FROM ${districtCountsSql(p, p.prevFrom, p.prevTo)} prev_counts
+      ) both_periods
+      GROUP BY district_id
     )
     SELECT d.id, d.name, d.kind, d.parent_id, d.population,
            coalesce(sum(c.cur), 0)::int AS count, coalesce(sum(c.prev), 0)::int AS previous_count
@@ -85,18 +105,27 @@ export async function countIncidentsByDistrict(
   return rows.rows;
 }
 
-/** Incidents without coordinates in [from, to): they count in municipality totals only. */
+/** Incidents without coordinates in [from, to): they count in municipality totals only (whole months from the rollup). */
 export async function countUnlocatedIncidents(
   db: Db,
   p: { municipality: string; from: string; to: string; categories: string[]; sources: string[] | null },
 ): Promise<number> {
-  const row = await sql<{ n: number }>`
-    SELECT count(*)::int AS n FROM incident
-     WHERE municipality_code = ${p.municipality} AND geom IS NULL
-       AND category_code = ANY(${p.categories}::text[])
-       ${p.sources ? sql`AND source = ANY(${p.sources}::text[])` : sql``}
-       AND occurred_at >= ${stockholmMidnight(p.from)}
-       AND occurred_at <  ${stockholmMidnight(p.to)}`.execute(db);
+  const split = splitPeriodByMonth(p.from, p.to);
+  const parts = [];
+  if (split.months) {
+    parts.push(sql`SELECT coalesce(sum(n), 0)::int AS n FROM incident_month_rollup
+       WHERE municipality_code = ${p.municipality} AND month >= ${split.months.first} AND month < ${split.months.end}
+         AND NOT located AND category_code = ANY(${p.categories}::text[])
+         ${p.sources ? sql`AND source = ANY(${p.sources}::text[])` : sql``}`);
+  }
+  for (const e of split.edges) {
+    parts.push(sql`SELECT count(*)::int AS n FROM incident
+       WHERE municipality_code = ${p.municipality} AND geom IS NULL
+         AND category_code = ANY(${p.categories}::text[])
+         ${p.sources ? sql`AND source = ANY(${p.sources}::text[])` : sql``}
+         AND occurred_at >= ${stockholmMidnight(e.from)} AND occurred_at < ${stockholmMidnight(e.to)}`);
+  }
+  const row = await sql<{ n: number }>`SELECT coalesce(sum(n), 0)::int AS n FROM (${sql.join(parts, sql` UNION ALL `)}) parts`.execute(db);
   return row.rows[0].n;
 }
 

@@ -85,6 +85,22 @@ function pointsSql(points: HexPoints): RawBuilder<unknown> {
   }
 }
 
+/** Edge length whose ST_HexagonGrid index is stored on every incident (`hex200_i/j`, migrations/0004). */
+const STORED_HEX_SIZE = 200;
+
+/** SQL for (i, j, slice, n): points per hexagon and slice; incidents at 200 m use their stored cell. */
+function binnedSql(points: HexPoints, size: number): RawBuilder<unknown> {
+  if (size === STORED_HEX_SIZE && points.kind !== 'marks') {
+    const slice = points.kind === 'incident_slices' ? sql`width_bucket(incident.occurred_at, ${points.bounds}) - 1` : sql`0`;
+    return sql`SELECT incident.hex200_i AS i, incident.hex200_j AS j, ${slice} AS slice, count(*)::int AS n
+                 FROM incident
+                WHERE ${incidentConditionsSql(points.filters)} AND incident.geom IS NOT NULL
+                GROUP BY 1, 2, 3`;
+  }
+  const idx = hexIndexSql(sql`p.x`, sql`p.y`, size);
+  return sql`SELECT ${idx.i} AS i, ${idx.j} AS j, p.slice, count(*)::int AS n FROM (${pointsSql(points)}) p GROUP BY 1, 2, 3`;
+}
+
 /**
  * Every hexagon (edge `size` metres, EPSG:3006) of ST_HexagonGrid that intersects the study area,
  * including those without points, with the number of points per slice. Points outside every
@@ -97,18 +113,13 @@ export async function countPointsPerHexagon(
   points: HexPoints,
   options: { slices: number; withGeometry: boolean },
 ): Promise<{ cells: HexCountRow[]; sliceCounts: number[][] }> {
-  const idx = hexIndexSql(sql`p.x`, sql`p.y`, size);
   const rows = await sql<{ i: number; j: number; x: number; y: number; geometry: string | null; counts: [number, number][] | null }>`
     WITH area AS (SELECT ${studyAreaSql(area)} AS geom),
     grid AS (
       SELECT h.i, h.j, h.geom FROM area, ST_HexagonGrid(${size}::float8, area.geom) h
        WHERE ST_Intersects(h.geom, area.geom)
     ),
-    binned AS (
-      SELECT ${idx.i} AS i, ${idx.j} AS j, p.slice, count(*)::int AS n
-        FROM (${pointsSql(points)}) p
-       GROUP BY 1, 2, 3
-    ),
+    binned AS (${binnedSql(points, size)}),
     per_cell AS (
       SELECT i, j, jsonb_agg(jsonb_build_array(slice, n)) AS counts FROM binned
        WHERE slice >= 0 AND slice < ${options.slices}

@@ -1,46 +1,75 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../infra/db.ts';
 import { drawnAreaSql, incidentConditionsSql, type DrawnArea } from '../incidents/incident-filter-sql.ts';
 import type { IncidentFilters } from '../incidents/incident-filters.ts';
+import { splitPeriodByMonth } from '../incidents/incident-rollups.ts';
 
-/** One row of the grouped time counts: either a (dow, hour) cell or a (month, category) cell. */
-export interface TimeCountRow {
-  /** 1 = Monday … 7 = Sunday (ISO), Europe/Stockholm local time; null on month rows. */
-  dow: number | null;
-  hour: number | null;
-  /** 'YYYY-MM', Europe/Stockholm; null on weekday-hour rows. */
-  month: string | null;
-  category_code: string | null;
-  n: number;
+/** Counts by local hour of the week (0 = Monday 00:00–00:59 … 167) and by local month × category. */
+export interface TimeCounts {
+  how: { how: number; n: number }[];
+  /** month as year × 12 + month − 1 (Europe/Stockholm). */
+  months: { month: number; category_code: string; n: number }[];
+}
+
+const rollupFilter = (f: IncidentFilters, first: number, end: number) => sql`municipality_code = ${f.municipality}
+   AND month >= ${first} AND month < ${end} AND n <> 0
+   AND category_code = ANY(${f.categories}::text[])
+   ${f.sources ? sql`AND source = ANY(${f.sources}::text[])` : sql``}`;
+
+/**
+ * Municipality-wide time counts (every incident, located or not): whole local months from the
+ * rollups of migrations/0004, the days around them from the raw incidents' generated local columns.
+ */
+async function countMunicipalityByTime(db: Db, f: IncidentFilters): Promise<TimeCounts> {
+  const split = splitPeriodByMonth(f.from, f.to);
+  const howParts: RawBuilder<unknown>[] = [];
+  const monthParts: RawBuilder<unknown>[] = [];
+  if (split.months) {
+    const where = rollupFilter(f, split.months.first, split.months.end);
+    howParts.push(sql`SELECT how, sum(n)::int AS n FROM incident_how_rollup WHERE ${where} GROUP BY how`);
+    monthParts.push(sql`SELECT month, category_code, sum(n)::int AS n FROM incident_month_rollup WHERE ${where} GROUP BY month, category_code`);
+  }
+  for (const e of split.edges) {
+    const where = incidentConditionsSql({ ...f, from: e.from, to: e.to });
+    howParts.push(sql`SELECT local_how AS how, count(*)::int AS n FROM incident WHERE ${where} GROUP BY local_how`);
+    monthParts.push(sql`SELECT local_month AS month, category_code, count(*)::int AS n FROM incident WHERE ${where} GROUP BY local_month, category_code`);
+  }
+  const how = await sql<{ how: number; n: number }>`
+    SELECT how, sum(n)::int AS n FROM (${sql.join(howParts, sql` UNION ALL `)}) x GROUP BY how`.execute(db);
+  const months = await sql<{ month: number; category_code: string; n: number }>`
+    SELECT month, category_code, sum(n)::int AS n FROM (${sql.join(monthParts, sql` UNION ALL `)}) x GROUP BY month, category_code`.execute(db);
+  return { how: how.rows, months: months.rows };
 }
 
 /**
- * Incident counts by local weekday × hour and by local month × category in one scan (grouping
- * sets). Without an area or district every matching incident counts, located or not; a drawn
- * area (WGS84, stored as SWEREF 99 TM) keeps the located incidents it covers.
+ * Incident counts by local hour of the week and by local month × category. Without an area or
+ * district every matching incident counts, located or not; a district keeps its subtree's located
+ * incidents, a drawn area (WGS84, stored as SWEREF 99 TM) the located incidents it covers.
  */
-export async function countIncidentsByTime(db: Db, filters: IncidentFilters, area: DrawnArea | null): Promise<TimeCountRow[]> {
-  const rows = await sql<TimeCountRow>`
-    WITH local AS (
-      SELECT incident.occurred_at AT TIME ZONE 'Europe/Stockholm' AS t, incident.category_code
-        FROM incident
-       WHERE ${incidentConditionsSql(filters)}
-         ${area ? sql`AND ST_Covers(${drawnAreaSql(area)}, incident.geom)` : sql``}
-    ),
-    parts AS (
-      SELECT extract(isodow FROM t)::int AS dow, extract(hour FROM t)::int AS hour,
-             to_char(t, 'YYYY-MM') AS month, category_code
-        FROM local
-    )
-    SELECT dow, hour, month, category_code, count(*)::int AS n
-      FROM parts
-     GROUP BY GROUPING SETS ((dow, hour), (month, category_code))`.execute(db);
-  return rows.rows;
+export async function countIncidentsByTime(db: Db, filters: IncidentFilters, area: DrawnArea | null): Promise<TimeCounts> {
+  if (!area && filters.districtId === null) return countMunicipalityByTime(db, filters);
+  const rows = await sql<{ how: number | null; month: number | null; category_code: string | null; n: number }>`
+    SELECT local_how AS how, local_month AS month, category_code, count(*)::int AS n
+      FROM incident
+     WHERE ${incidentConditionsSql(filters)}
+       ${area ? sql`AND ST_Covers(${drawnAreaSql(area)}, incident.geom)` : sql``}
+     GROUP BY GROUPING SETS ((local_how), (local_month, category_code))`.execute(db);
+  return {
+    how: rows.rows.filter((r) => r.how !== null).map((r) => ({ how: r.how!, n: r.n })),
+    months: rows.rows.filter((r) => r.month !== null).map((r) => ({ month: r.month!, category_code: r.category_code!, n: r.n })),
+  };
 }
 
-/** Located-or-not split of the municipality-wide total: how many of the matching incidents have no coordinates. */
-export async function countUnlocatedMatching(db: Db, filters: IncidentFilters): Promise<number> {
-  const row = await sql<{ n: number }>`
-    SELECT count(*)::int AS n FROM incident WHERE ${incidentConditionsSql(filters)} AND incident.geom IS NULL`.execute(db);
+/** How many of the matching incidents have no coordinates (whole months from the rollup). */
+export async function countUnlocatedMatching(db: Db, f: IncidentFilters): Promise<number> {
+  const split = splitPeriodByMonth(f.from, f.to);
+  const parts: RawBuilder<unknown>[] = [];
+  if (split.months) {
+    parts.push(sql`SELECT coalesce(sum(n), 0)::int AS n FROM incident_month_rollup WHERE ${rollupFilter(f, split.months.first, split.months.end)} AND NOT located`);
+  }
+  for (const e of split.edges) {
+    parts.push(sql`SELECT count(*)::int AS n FROM incident WHERE ${incidentConditionsSql({ ...f, from: e.from, to: e.to })} AND incident.geom IS NULL`);
+  }
+  const row = await sql<{ n: number }>`SELECT coalesce(sum(n), 0)::int AS n FROM (${sql.join(parts, sql` UNION ALL `)}) x`.execute(db);
   return row.rows[0].n;
 }

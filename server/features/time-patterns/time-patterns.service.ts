@@ -43,19 +43,19 @@ function prevMonth(month: string): string {
 export async function getTimePatterns(db: Db, filters: IncidentFilters, area: DrawnArea | null) {
   if (area && filters.districtId !== null) throw badRequest('area', 'give either a district or a drawn area, not both');
   await assertDistrictInMunicipality(db, filters);
-  const rows = await countIncidentsByTime(db, filters, area);
+  const counts = await countIncidentsByTime(db, filters, area);
   const weekdayHour = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
   const monthly = new Map(monthsOfPeriod(filters.from, filters.to).map((m) => [m, 0]));
   const wheel = new Map(filters.categories.map((c) => [c, new Array<number>(12).fill(0)]));
   let total = 0;
-  for (const r of rows) {
-    if (r.dow !== null && r.hour !== null) {
-      weekdayHour[r.dow - 1][r.hour] += r.n;
-      total += r.n;
-    } else if (r.month !== null && r.category_code !== null) {
-      monthly.set(r.month, (monthly.get(r.month) ?? 0) + r.n);
-      wheel.get(r.category_code)![Number(r.month.slice(5)) - 1] += r.n;
-    }
+  for (const r of counts.how) {
+    weekdayHour[Math.floor(r.how / 24)][r.how % 24] += r.n;
+    total += r.n;
+  }
+  for (const r of counts.months) {
+    const key = `${Math.floor(r.month / 12)}-${String((r.month % 12) + 1).padStart(2, '0')}`;
+    monthly.set(key, (monthly.get(key) ?? 0) + r.n);
+    wheel.get(r.category_code)![r.month % 12] += r.n;
   }
   const municipalityWide = !area && filters.districtId === null;
   const unlocated = municipalityWide ? await countUnlocatedMatching(db, filters) : null;

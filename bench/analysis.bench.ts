@@ -1,0 +1,93 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { buildApp } from '../server/app.ts';
+import { loadConfig } from '../server/config.ts';
+import { createToken } from '../server/features/auth/auth.service.ts';
+import { openDatabase, type Database, type DbKind } from '../server/infra/db.ts';
+import { migrateToLatest } from '../server/infra/migrate.ts';
+import { BENCH_MUNICIPALITY, generateMunicipality } from './generate-municipality.ts';
+import { benchServerUrl, sample, type BenchResult } from './lib.ts';
+
+const INCIDENTS = Number(process.env.BENCH_INCIDENTS ?? 1_000_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 20);
+const PGLITE_DIR = path.join(import.meta.dirname, '.tmp', `analysis-pglite-${INCIDENTS}`);
+const PG_SCHEMA = `bench_analysis_${INCIDENTS}`;
+
+/** Opens the cached generated database of a backend, generating it on first use (minutes for 1M rows). */
+async function openGenerated(kind: DbKind): Promise<Database> {
+  const log = (msg: string) => process.stderr.write(`[analysis bench ${kind}] ${msg}\n`);
+  let database: Database;
+  if (kind === 'pglite') {
+    const complete = path.join(PGLITE_DIR, '.generated');
+    if (!fs.existsSync(complete)) fs.rmSync(PGLITE_DIR, { recursive: true, force: true });
+    database = await openDatabase({ dataDir: PGLITE_DIR });
+  } else {
+    const url = benchServerUrl()!;
+    const admin = await openDatabase({ databaseUrl: url, dataDir: '' });
+    await admin.execScript(`CREATE SCHEMA IF NOT EXISTS ${PG_SCHEMA}`);
+    await admin.close();
+    database = await openDatabase({ databaseUrl: url, dataDir: '', schema: PG_SCHEMA });
+  }
+  await migrateToLatest(database);
+  const existing = await sql<{ n: number }>`SELECT count(*)::int AS n FROM incident WHERE municipality_code = ${BENCH_MUNICIPALITY.code}`.execute(database.db);
+  if (existing.rows[0].n !== INCIDENTS) {
+    if (existing.rows[0].n > 0) throw new Error(`${kind}: a partial bench municipality exists; remove ${kind === 'pglite' ? PGLITE_DIR : `schema ${PG_SCHEMA}`}`);
+    const t0 = performance.now();
+    await generateMunicipality(database.db, { count: INCIDENTS, onProgress: (n) => n % 100_000 === 0 && log(`${n} incidents`) });
+    log(`generated ${INCIDENTS} incidents in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    if (kind === 'pglite') fs.writeFileSync(path.join(PGLITE_DIR, '.generated'), new Date().toISOString());
+  }
+  return database;
+}
+
+/**
+ * Analysis budgets of issue 4 on 1,000,000 generated incidents (20 × 20 km, 30 districts), each
+ * backend: district statistics ≤ 100 ms (PostgreSQL) / 300 ms (PGlite), hotspots at 200 m ≤ 1 s,
+ * time patterns ≤ 200 ms. Runs alone with `npx tsx bench/analysis.bench.ts`.
+ */
+export default async function run(): Promise<BenchResult[]> {
+  const results: BenchResult[] = [];
+  const only = process.env.BENCH_BACKENDS?.split(',');
+  const backends = (benchServerUrl() ? ['pglite', 'postgres'] : ['pglite']).filter((b) => !only || only.includes(b)) as DbKind[];
+  for (const backend of backends) {
+    const database = await openGenerated(backend);
+    const app = await buildApp({ config: loadConfig({ DEMO: '0', CLIENT_DIR: '/nonexistent' }), database });
+    const { token } = await createToken(database.db, { role: 'police', name: 'bench', municipality: null });
+    const district = (await database.db.selectFrom('district').select('id').where('municipality_code', '=', BENCH_MUNICIPALITY.code).orderBy('id').executeTakeFirstOrThrow()).id;
+    const year = `municipality=${BENCH_MUNICIPALITY.code}&from=2025-01-01&to=2026-01-01`;
+    const partial = `municipality=${BENCH_MUNICIPALITY.code}&from=2025-01-17&to=2025-12-12`;
+    const scenario = async (name: string, url: string, budgetMs: number | undefined, auth: boolean, note?: string) => {
+      const headers = auth ? { authorization: `Bearer ${token}` } : undefined;
+      const fn = async () => {
+        const res = await app.inject({ method: 'GET', url, headers });
+        if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode} ${res.body.slice(0, 300)}`);
+      };
+      results.push({ name, backend, samplesMs: await sample(fn, RUNS, 3), budgetMs, note });
+    };
+    const districtBudget = backend === 'postgres' ? 100 : 300;
+    await scenario('1M: stats/districts, 12 months, public', `/api/stats/districts?${year}`, districtBudget, false);
+    await scenario('1M: stats/districts, 2 categories, compare=year', `/api/stats/districts?${year}&category=misshandel,hot&compare=year`, districtBudget, false);
+    await scenario('1M: stats/districts, police (all categories)', `/api/stats/districts?${year}`, districtBudget, true);
+    await scenario('1M: stats/districts, partial months (raw edges)', `/api/stats/districts?${partial}`, districtBudget, false);
+    await scenario('1M: stats/hotspots, 200 m, 12 months, police', `/api/stats/hotspots?${year}&cell=200`, 1000, true);
+    await scenario('1M: stats/hotspots, 200 m, inbrott_bostad', `/api/stats/hotspots?${year}&cell=200&category=inbrott_bostad`, 1000, true);
+    await scenario('1M: stats/time, 12 months, public', `/api/stats/time?${year}`, 200, false);
+    await scenario('1M: stats/time, 12 months, police', `/api/stats/time?${year}`, 200, true);
+    await scenario('1M: stats/time, partial months (raw edges)', `/api/stats/time?${partial}`, 200, false);
+    await scenario('1M: stats/time, one district', `/api/stats/time?${year}&district=${district}`, 200, false);
+    await scenario('1M: stats/discrepancy with 200 m cells', `/api/stats/discrepancy?${year}`, undefined, true, 'no budget in the issue');
+    await scenario('1M: stats/hotspots/emerging, 200 m, 6 slices', `/api/stats/hotspots/emerging?${year}&cell=200&slices=6`, undefined, true, 'no budget in the issue');
+    await app.close();
+    await database.close();
+  }
+  return results;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { percentile } = await import('./lib.ts');
+  for (const r of await run()) {
+    process.stdout.write(`${r.name.padEnd(52)} ${r.backend.padEnd(9)} median ${percentile(r.samplesMs, 50).toFixed(1)} ms  p95 ${percentile(r.samplesMs, 95).toFixed(1)} ms  budget ${r.budgetMs ?? '—'}\n`);
+  }
+  process.exit(0);
+}
