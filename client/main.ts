@@ -356,7 +356,7 @@ function setFilters(change: Partial<FilterState>) {
     loadStats();
     loadLayerData(['hotspots', 'heatmap', 'points', 'discrepancy']);
   }
-  if (before.lang !== filters.lang) { panelFor = null; els.demo.textContent = t(filters.lang, 'demo'); }
+  if (before.lang !== filters.lang) { panelFor = null; els.demo.textContent = t(filters.lang, 'demo'); renderExports(); }
   if (before.selectedDistrict !== filters.selectedDistrict || before.lang !== filters.lang) {
     panelFor = null;
     if (filters.selectedDistrict !== null && !dataChanged) refreshPanelNumbers();

@@ -161,6 +161,29 @@ describe('map client in Chromium', () => {
     await page.close();
   }, 400_000);
 
+  it('plays the period month by month as a moving window, mirrored in the URL and on the map', async () => {
+    const { page } = await h.newPage();
+    await page.goto(`${h.url}/?metric=count&mode=window`);
+    await settled(page);
+    await mapShot(page, 'timeline-whole.png');
+    const wholeLegend = await page.locator('#legend .legend-rows').textContent();
+    await page.click('#timeline-play');
+    await page.waitForFunction(() => new URL(location.href).searchParams.get('frame') === '1', null, { timeout: 60_000 });
+    await page.click('#timeline-play');
+    await settled(page);
+    const frame = Number(new URL(page.url()).searchParams.get('frame'));
+    expect(frame).toBeGreaterThanOrEqual(1);
+    const label = await page.locator('#timeline [data-part="frame-label"]').textContent();
+    expect(label).not.toContain('Hela perioden');
+    await mapShot(page, 'timeline-frame.png');
+    // Counts of one month are far below those of twelve: the class bounds in the legend move.
+    expect(await page.locator('#legend .legend-rows').textContent()).not.toBe(wholeLegend);
+    await page.click('#timeline-whole');
+    await settled(page);
+    expect(new URL(page.url()).searchParams.get('frame')).toBeNull();
+    await page.close();
+  }, 400_000);
+
   it('exports a PNG with the legend, title and period burned in', async () => {
     const { page } = await h.newPage();
     await page.goto(`${h.url}/`);

@@ -2,7 +2,7 @@ import './imports.css';
 import { getJson } from '../../api/http.ts';
 import { fetchMe } from '../auth/auth.api.ts';
 import { fetchBatches, rollbackBatch, uploadImport, type ImportKind } from './imports.api.ts';
-import { initialImportState, renderImportPanel, type ImportPanelState } from './imports.view.ts';
+import { initialImportState, renderBatches, renderImportForm, renderImportOutput, renderImportPanel, type ImportPanelState } from './imports.view.ts';
 
 /** Roles that may import (SPEC §6): analysts non-police sources, police the police source, admin all. */
 const IMPORTING_ROLES = new Set(['analyst', 'police', 'admin']);
@@ -24,12 +24,28 @@ export function mountImports(topbar: HTMLElement): void {
   dialog.setAttribute('aria-labelledby', 'import-title');
   topbar.append(button, dialog);
 
-  const render = () => {
-    dialog.innerHTML = renderImportPanel(state);
+  const region = (role: string) => dialog.querySelector<HTMLElement>(`[data-role="${role}"]`);
+  // Each region is redrawn only when its part of the state changes, so a chosen file and typed
+  // fields survive the batch list refreshing or an import finishing.
+  const render = (change: Partial<ImportPanelState> = {}) => {
+    if (!region('import-form')) {
+      dialog.innerHTML = renderImportPanel(state);
+      return;
+    }
+    if ('kind' in change || 'municipalities' in change) region('import-form')!.innerHTML = renderImportForm(state);
+    if ('busy' in change) {
+      const submit = region('import-form')!.querySelector<HTMLButtonElement>('button[type="submit"]');
+      if (submit) {
+        submit.disabled = state.busy;
+        submit.textContent = state.busy ? 'Importerar…' : 'Importera';
+      }
+    }
+    if ('summary' in change || 'error' in change) region('import-output')!.innerHTML = renderImportOutput(state);
+    if ('batches' in change) region('import-history')!.innerHTML = renderBatches(state.batches);
   };
   const set = (change: Partial<ImportPanelState>) => {
     state = { ...state, ...change };
-    render();
+    render(change);
   };
   const currentMunicipality = () => (dialog.querySelector<HTMLSelectElement>('select[name="municipality"]')?.value ?? state.municipalities[0]?.code ?? '');
   const refreshBatches = async () => {
@@ -50,6 +66,7 @@ export function mountImports(topbar: HTMLElement): void {
   dialog.addEventListener('change', (event) => {
     const target = event.target as HTMLElement;
     if (target.dataset.action === 'kind') set({ kind: (target as HTMLSelectElement).value as ImportKind, summary: null, error: null });
+    if ((target as HTMLSelectElement).name === 'municipality') void refreshBatches();
   });
   dialog.addEventListener('click', (event) => {
     const target = (event.target as HTMLElement).closest<HTMLElement>('[data-action]');
@@ -85,9 +102,8 @@ export function mountImports(topbar: HTMLElement): void {
     .then(([me, answer]) => {
       const municipalities = Array.isArray(answer) ? answer : answer.municipalities;
       const visible = me.municipalities ? municipalities.filter((m) => me.municipalities!.includes(m.code)) : municipalities;
-      state = { ...state, municipalities: visible.map((m) => ({ code: m.code, name: m.name })) };
       button.hidden = !IMPORTING_ROLES.has(me.role) || visible.length === 0;
-      render();
+      set({ municipalities: visible.map((m) => ({ code: m.code, name: m.name })) });
     })
     .catch(() => undefined);
 }

@@ -28,7 +28,11 @@ const BATCH_KIND_LABELS: Record<string, string> = {
   districts: 'Områden',
   survey: 'Enkät',
   category_mapping: 'Kategoriöversättning',
+  demo: 'Demodata',
 };
+
+/** Batch kinds that can be rolled back. */
+const ROLLBACK_KINDS = new Set(['incidents', 'districts', 'survey']);
 
 const SOURCES: [string, string][] = [
   ['', 'Enligt kolumnen källa i filen'],
@@ -86,7 +90,7 @@ export function renderBatches(batches: ImportBatch[]): string {
   const rows = batches
     .map((b) => {
       const when = new Date(b.created_at).toLocaleString('sv-SE', { timeZone: 'Europe/Stockholm' });
-      const action = b.status === 'committed' && b.kind !== 'category_mapping'
+      const action = b.status === 'committed' && ROLLBACK_KINDS.has(b.kind)
         ? `<button type="button" data-action="rollback" data-batch="${b.id}">Ångra</button>`
         : b.status === 'rolled_back' ? '<span class="muted">ångrad</span>' : '';
       return `<tr><td class="num">${b.id}</td><td>${escapeHtml(BATCH_KIND_LABELS[b.kind] ?? b.kind)}</td><td>${escapeHtml(b.file_name ?? '')}</td>`
@@ -117,23 +121,28 @@ function kindFields(kind: ImportKind): string {
   return '';
 }
 
-/** The upload dialog's content as HTML (pure; the panel wires the events). */
-export function renderImportPanel(s: ImportPanelState): string {
+/** The form's fields for the chosen kind (re-rendered only when the kind changes, so a chosen file stays chosen). */
+export function renderImportForm(s: ImportPanelState): string {
   const kinds = (Object.keys(KIND_LABELS) as ImportKind[])
     .map((k) => `<option value="${k}"${k === s.kind ? ' selected' : ''}>${escapeHtml(KIND_LABELS[k])}</option>`)
     .join('');
   const municipalities = s.municipalities.map((m) => `<option value="${escapeHtml(m.code)}">${escapeHtml(`${m.name} (${m.code})`)}</option>`).join('');
-  return `<div class="import-dialog-head"><h2 id="import-title">Importera data</h2><button type="button" data-action="close" aria-label="Stäng">×</button></div>
-    <form class="import-form" data-role="import-form">
-      <label>Vad vill du importera? <select name="import_kind" data-action="kind">${kinds}</select></label>
+  return `<label>Vad vill du importera? <select name="import_kind" data-action="kind">${kinds}</select></label>
       <label>Kommun <select name="municipality" required>${municipalities}</select></label>
       <label>Fil <input type="file" name="file" required accept=".csv,.txt,.tsv,.geojson,.json,text/csv,application/geo+json" /></label>
       ${kindFields(s.kind)}
-      <button type="submit"${s.busy ? ' disabled' : ''}>${s.busy ? 'Importerar…' : 'Importera'}</button>
-    </form>
-    <div class="import-output" aria-live="polite">
-      ${s.error ? `<p class="import-result rejected" role="alert">${escapeHtml(s.error)}</p>` : ''}
-      ${s.summary ? renderImportSummary(s.summary) : ''}
-    </div>
-    <div class="import-history">${renderBatches(s.batches)}</div>`;
+      <button type="submit"${s.busy ? ' disabled' : ''}>${s.busy ? 'Importerar…' : 'Importera'}</button>`;
+}
+
+/** The result area: an error, or the summary with its rejected rows. */
+export function renderImportOutput(s: ImportPanelState): string {
+  return `${s.error ? `<p class="import-result rejected" role="alert">${escapeHtml(s.error)}</p>` : ''}${s.summary ? renderImportSummary(s.summary) : ''}`;
+}
+
+/** The upload dialog's content as HTML (pure; the panel wires the events and updates the three regions). */
+export function renderImportPanel(s: ImportPanelState): string {
+  return `<div class="import-dialog-head"><h2 id="import-title">Importera data</h2><button type="button" data-action="close" aria-label="Stäng">×</button></div>
+    <form class="import-form" data-role="import-form">${renderImportForm(s)}</form>
+    <div class="import-output" data-role="import-output" aria-live="polite">${renderImportOutput(s)}</div>
+    <div class="import-history" data-role="import-history">${renderBatches(s.batches)}</div>`;
 }
