@@ -6,6 +6,7 @@ import { resolveIncidentFilters } from '../../../../server/features/incidents/in
 import { mulberry32 } from '../../../../server/stats/random.ts';
 import { normalCdf } from '../../../../server/stats/normal.ts';
 import type { Role } from '../../../../shared/roles.ts';
+import { authHeaders } from '../../../helpers/auth.ts';
 import { createDistrict, createIncidents, createMunicipality, ORIGIN, times } from '../../../helpers/factories.ts';
 import { buildTestApp, type TestApp } from '../../../helpers/test-app.ts';
 import { testBackends } from '../../../helpers/test-db.ts';
@@ -188,6 +189,21 @@ for (const backend of testBackends()) {
 
     describe('route', () => {
       const get = (url: string) => t.app.inject({ method: 'GET', url });
+
+      it('answers a council member through the route with counts of 1–4 as "<5"', async () => {
+        const res = await t.app.inject({ method: 'GET', url: '/api/stats/hotspots?from=2025-01-01&to=2026-01-01&category=stold', headers: await authHeaders(t, 'council') });
+        expect(res.statusCode).toBe(200);
+        expect(res.headers['content-type']).toContain('application/geo+json');
+        const counts = res.json().features.map((f: { properties: { count: number | string } }) => f.properties.count);
+        expect(counts).toContain('<5');
+        expect(counts.every((c: number | string) => c === '<5' || c === 0 || (c as number) >= 5)).toBe(true);
+      });
+
+      it('answers emerging hotspots to an analyst through the route', async () => {
+        const res = await t.app.inject({ method: 'GET', url: '/api/stats/hotspots/emerging?from=2025-01-01&to=2026-01-01&category=stold&slices=4', headers: await authHeaders(t, 'analyst') });
+        expect(res.statusCode).toBe(200);
+        expect(res.json().features[0].properties).toHaveProperty('pattern');
+      });
 
       it('refuses hotspot cells to the public (SPEC §6)', async () => {
         const res = await get('/api/stats/hotspots');
