@@ -11,8 +11,8 @@ import { benchServerUrl, sample, type BenchResult } from './lib.ts';
 
 const INCIDENTS = Number(process.env.BENCH_INCIDENTS ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
-const PGLITE_DIR = path.join(import.meta.dirname, '.tmp', `analysis-pglite-${INCIDENTS}`);
-const PG_SCHEMA = `bench_analysis_${INCIDENTS}`;
+const PGLITE_DIR = path.join(import.meta.dirname, '.tmp', `analysis-pglite-v2-${INCIDENTS}`);
+const PG_SCHEMA = `bench_analysis_v2_${INCIDENTS}`;
 
 /** Opens the cached generated database of a backend, generating it on first use (minutes for 1M rows). */
 async function openGenerated(kind: DbKind): Promise<Database> {
