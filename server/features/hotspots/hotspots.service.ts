@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { hotspotAccess, isSuppressedCount, type Role } from '../../../shared/roles.ts';
+import { roundCount } from '../../../shared/suppression.ts';
 import { addDays, daysBetween } from '../../../shared/time.ts';
 import type { Db } from '../../infra/db.ts';
 import { AppError, badRequest } from '../../infra/errors.ts';
@@ -71,8 +72,11 @@ function requireHotspotAccess(role: Role): { suppressed: boolean } {
   return access;
 }
 
+// Where small counts are suppressed, the other counts (and the total) are rounded to 5 as well, so a
+// lone "<5" cell cannot be recovered as the total minus the other cells (shared/suppression.ts).
 function shownCount(count: number, suppressed: boolean): number | '<5' {
-  return isSuppressedCount(count, suppressed) ? '<5' : count;
+  if (isSuppressedCount(count, suppressed)) return '<5';
+  return suppressed ? roundCount(count) : count;
 }
 
 /** Gi* over a set of hexagons (centroids in metres) with the cells' counts. */
