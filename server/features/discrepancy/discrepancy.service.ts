@@ -1,4 +1,5 @@
 import { isSuppressedCount } from '../../../shared/roles.ts';
+import { roundCount } from '../../../shared/suppression.ts';
 import type { Db } from '../../infra/db.ts';
 import { badRequest } from '../../infra/errors.ts';
 import type { Viewer } from '../auth/viewer.ts';
@@ -110,7 +111,8 @@ export async function getDiscrepancy(
           geometry: c.geometry,
           properties: {
             i: c.i, j: c.j,
-            count: isSuppressedCount(c.incidents, layers.suppressed) ? ('<5' as const) : c.incidents,
+            // Rounded to 5 where "<5" applies, like hotspot cells, so no hidden cell is a difference of others.
+            count: isSuppressedCount(c.incidents, layers.suppressed) ? ('<5' as const) : layers.suppressed ? roundCount(c.incidents) : c.incidents,
             incident_class: c.incident_class,
             marks: c.marks,
             mark_class: c.mark_class,
