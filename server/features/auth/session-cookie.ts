@@ -16,8 +16,13 @@ export function readCookie(request: FastifyRequest, name: string): string | null
   return null;
 }
 
-function isHttps(request: FastifyRequest): boolean {
-  return request.protocol === 'https';
+/**
+ * Whether the browser reached us over https: TLS in Node, or a TLS-terminating proxy saying so. Trusting
+ * the header here is safe: a forged one only makes the forger's own cookie Secure.
+ */
+export function isHttps(request: FastifyRequest): boolean {
+  const forwarded = request.headers['x-forwarded-proto'];
+  return request.protocol === 'https' || (typeof forwarded === 'string' && forwarded.split(',')[0].trim() === 'https');
 }
 
 /** Sets the session cookie: httpOnly, SameSite=Lax, Path=/, Secure when served over https, Max-Age = session TTL. */

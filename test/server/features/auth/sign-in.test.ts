@@ -40,6 +40,12 @@ for (const backend of testBackends()) {
       expect(res.json().csrf_token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     });
 
+    it('marks the cookie Secure behind a TLS-terminating proxy', async () => {
+      const u = await newUser();
+      const res = await signIn(u, undefined, { 'x-forwarded-proto': 'https' });
+      expect(String(res.headers['set-cookie'])).toContain('; Secure');
+    });
+
     it('stores only the hash of the session secret', async () => {
       const u = await newUser();
       const res = await signIn(u);
