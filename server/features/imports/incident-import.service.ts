@@ -183,7 +183,7 @@ function toStageRow(incident: ParsedIncident): IncidentStageRow {
     x: p ? p.x : null,
     y: p ? p.y : null,
     srid: p ? p.srid : null,
-    coord_field: p ? (p.srid === 3006 ? 'n' : 'lat') : null,
+    coord_field: incident.point_field,
     place: incident.place,
     description: incident.description,
     content_hash: incident.content_hash,

@@ -38,9 +38,11 @@ export interface ParsedIncident {
   occurred_at: string;
   occurred_until: string | null;
   point: ImportPoint | null;
+  /** The column the point came from (`n`, `lat` or `geometry`), for location errors found later. */
+  point_field: 'n' | 'lat' | 'geometry' | null;
   place: string | null;
   description: string | null;
-  /** Hash of everything above except `row`: equal hashes mean an unchanged re-import. */
+  /** Hash of everything above except `row` and `point_field`: equal hashes mean an unchanged re-import. */
   content_hash: string;
 }
 
@@ -181,10 +183,14 @@ export function parseIncidentRow(
   const read = readPointCells(row, { n: get('n'), e: get('e'), lat: get('lat'), lon: get('lon') }, context.neSrid ?? 3006);
   errors.push(...read.errors);
   let point = read.point;
+  let pointField: ParsedIncident['point_field'] = point ? (get('n') !== undefined && get('n')!.trim() !== '' ? 'n' : 'lat') : null;
   if (!point && read.errors.length === 0 && geometryPoint) {
     const rangeErrors = checkPointRange(row, geometryPoint, 'geometry', 'geometry');
     errors.push(...rangeErrors);
-    if (rangeErrors.length === 0) point = geometryPoint;
+    if (rangeErrors.length === 0) {
+      point = geometryPoint;
+      pointField = 'geometry';
+    }
   }
 
   const place = text('place');
@@ -204,6 +210,7 @@ export function parseIncidentRow(
     occurred_at: new Date(occurredAt.utcMs).toISOString(),
     occurred_until: occurredUntil ? new Date(occurredUntil.utcMs).toISOString() : null,
     point,
+    point_field: pointField,
     place: place || null,
     description: description || null,
   };
@@ -214,7 +221,7 @@ export function parseIncidentRow(
  * A stable hash of an incident's content (everything but the row number), hex: two imports of the
  * same row give the same hash, any change to category, times, location or text a different one.
  */
-export function incidentContentHash(incident: Omit<ParsedIncident, 'content_hash' | 'row'> & { row?: number }): string {
+export function incidentContentHash(incident: Omit<ParsedIncident, 'content_hash' | 'row' | 'point_field'> & { row?: number }): string {
   const p = incident.point;
   const canonical = JSON.stringify([
     incident.source,

@@ -125,6 +125,16 @@ for (const backend of testBackends()) {
       expect(summary.errors[0]).toMatchObject({ field: 'lat', message: expect.stringMatching(/lat och lon byter plats/) });
     });
 
+    it('names the geometry for a GeoJSON point outside the municipality', async () => {
+      const geojson = JSON.stringify({
+        type: 'FeatureCollection',
+        crs: { type: 'name', properties: { name: 'EPSG:3006' } },
+        features: [{ type: 'Feature', geometry: { type: 'Point', coordinates: [ORIGIN.e + 50_000, ORIGIN.n] }, properties: { id: 'G9', kategori: 'stold', tidpunkt: '2024-05-01T10:00' } }],
+      });
+      const summary = await run(geojson, { fileName: 'punkter.geojson' });
+      expect(summary.errors).toEqual([expect.objectContaining({ row: 1, field: 'geometry', message: expect.stringMatching(/utanför kommunen/) })]);
+    });
+
     it('rejects a file-level problem with a summary and nothing written', async () => {
       const summary = await run('');
       expect(summary).toMatchObject({ batch: null, written: false, errors: [expect.objectContaining({ row: 0, message: expect.stringMatching(/tom/) })] });
