@@ -275,3 +275,13 @@ describe('incident GeoJSON', () => {
     await expect(read('{"type": "Feature"}')).rejects.toMatchObject({ code: 'NOT_FEATURE_COLLECTION' });
   });
 });
+
+describe('GeoJSON size limit', () => {
+  it('rejects a GeoJSON file over the limit with a clear message', async () => {
+    const { readFeatureCollection } = await import('../../../../server/features/imports/geojson-file.ts');
+    const big = JSON.stringify({ type: 'FeatureCollection', features: Array.from({ length: 200 }, (_, i) => ({ type: 'Feature', geometry: null, properties: { id: i } })) });
+    const error = await readFeatureCollection(bytesOf(Buffer.from(big), 256), { maxBytes: 1024 }).catch((e) => e);
+    expect(error).toMatchObject({ code: 'FILE_TOO_LARGE' });
+    expect(error.message).toMatch(/CSV/);
+  });
+});
