@@ -198,11 +198,6 @@ const MATRIX: Record<string, Entry> = {
     expect: only(['planner', 'analyst', 'police']),
     check: (_, res) => expect(Number(res.headers['x-lagesbild-points'])).toBeGreaterThan(0),
   },
-  'POST /api/exports/audit': {
-    // Every role may export what it was shown; the export is recorded in the audit log.
-    request: () => ({ method: 'POST', url: '/api/exports/audit', payload: { kind: 'csv', municipality: '0999', filters: { from: '2025-01-01' }, rows: 3 } }),
-    expect: all('ok'),
-  },
   'GET /api/public/citizen-promises': { request: get('/api/public/citizen-promises?municipality=0999'), expect: all('ok') },
   'GET /api/public/trends': {
     request: get(`/api/public/trends?${PERIOD}`), expect: all('ok'),
