@@ -115,12 +115,12 @@ export async function countPointsPerHexagon(
 ): Promise<{ cells: HexCountRow[]; sliceCounts: number[][] }> {
   const rows = await sql<{ i: number; j: number; x: number; y: number; geometry: string | null; counts: [number, number][] | null }>`
     WITH area AS (SELECT ${studyAreaSql(area)} AS geom),
-    grid AS (
+    grid AS MATERIALIZED (
       SELECT h.i, h.j, h.geom FROM area, ST_HexagonGrid(${size}::float8, area.geom) h
        WHERE ST_Intersects(h.geom, area.geom)
     ),
-    binned AS (${binnedSql(points, size)}),
-    per_cell AS (
+    binned AS MATERIALIZED (${binnedSql(points, size)}),
+    per_cell AS MATERIALIZED (
       SELECT i, j, jsonb_agg(jsonb_build_array(slice, n)) AS counts FROM binned
        WHERE slice >= 0 AND slice < ${options.slices}
        GROUP BY i, j
