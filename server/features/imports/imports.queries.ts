@@ -252,11 +252,10 @@ export async function insertIncidentStageRows(db: Db, rows: readonly IncidentSta
 export async function rejectIncidentsOutsideMunicipality(db: Db, municipalityCode: string): Promise<boolean> {
   // Temporary tables are never auto-analysed; without statistics the planner guesses badly for 200,000 rows.
   await sql`ANALYZE import_incident_stage`.execute(db);
-  const boundary = await sql<{ known: boolean }>`
+  await sql`
     CREATE TEMP TABLE import_boundary ON COMMIT DROP AS
     SELECT ST_Buffer(ST_Union(geom), ${MUNICIPALITY_TOLERANCE_M}) AS geom
       FROM district WHERE municipality_code = ${municipalityCode}`.execute(db);
-  void boundary;
   const known = await sql<{ known: boolean }>`SELECT geom IS NOT NULL AS known FROM import_boundary`.execute(db);
   if (!known.rows[0]?.known) return false;
   const swapped = stagePointSql(sql`s.y`, sql`s.x`, sql`s.srid`);
