@@ -417,6 +417,7 @@ async function start() {
       fetchDistricts(municipality.code),
     ]);
     map = view0;
+    performance.mark('lagesbild:data-loaded');
     const kinds = ['omrade', 'stadsdel', 'kommundel'].filter((k) => allDistricts.features.some((f) => f.properties.kind === k));
     const level = first instanceof Error ? (kinds[0] ?? null) : first.level;
     districts = { ...allDistricts, features: allDistricts.features.filter((f) => level === null || f.properties.kind === level) };
@@ -452,6 +453,7 @@ async function start() {
     if (filters.selectedDistrict !== null) refreshPanelNumbers();
     if (stats) setStatus('');
     renderAll();
+    performance.mark('lagesbild:layers-set');
     document.body.dataset.ready = 'true';
   } catch (error) {
     setStatus(`${t(filters.lang, 'loadError')}: ${(error as Error).message}`, 'error');

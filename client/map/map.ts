@@ -37,7 +37,10 @@ export async function createMapView(container: HTMLElement, basemapStyleUrl: str
   // Frames drawn by deck.gl, for benchmarks and browser tests that wait for a redraw after a change.
   const counter = globalThis as { __lagesbildFrames?: number };
   counter.__lagesbildFrames = 0;
-  const overlay = new MapLibreOverlay({ interleaved: false, layers: [], onAfterRender: () => { counter.__lagesbildFrames! += 1; } });
+  const overlay = new MapLibreOverlay({ interleaved: false, layers: [], onAfterRender: () => {
+    if (counter.__lagesbildFrames === 1) performance.mark('lagesbild:first-frame');
+    counter.__lagesbildFrames! += 1;
+  } });
   map.addControl(overlay);
   performance.mark('lagesbild:overlay-added');
   performance.mark('lagesbild:map-created');
