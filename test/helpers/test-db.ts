@@ -37,7 +37,13 @@ export async function ensurePgliteTemplate(): Promise<string> {
   await migrateToLatest(database);
   await database.close();
   fs.writeFileSync(path.join(building, '.migrations-hash'), hash);
-  fs.renameSync(building, TEMPLATE_DIR);
+  try {
+    fs.renameSync(building, TEMPLATE_DIR);
+  } catch (error) {
+    // Another test run finished the same template first: use theirs if it is current.
+    fs.rmSync(building, { recursive: true, force: true });
+    if (!(fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === hash)) throw error;
+  }
   return TEMPLATE_DIR;
 }
 
