@@ -36,16 +36,17 @@ export function roundCount(count: number): number {
   return count === 0 ? 0 : Math.max(SUPPRESSION_THRESHOLD, Math.round(count / 5) * 5);
 }
 
-/** Applies primary and complementary suppression and rounding to a set of counts (see module comment). */
-export function protectCounts<K>(cells: CountCell<K>[], suppress: boolean): Map<K, ProtectedCount> {
-  const out = new Map<K, ProtectedCount>();
-  if (!suppress) {
-    for (const c of cells) out.set(c.key, { count: c.count, suppression: null });
-    return out;
-  }
+/**
+ * Primary suppression by `isPrimary`, then complementary suppression: in every group (cells sharing a
+ * group key, whose total is learnable elsewhere) with exactly one hidden cell, the smallest visible cell
+ * is hidden too, repeated until no group has exactly one. Returns why each hidden cell is hidden.
+ */
+export function suppressWithComplements<K, C extends { key: K; count: number; groups: (string | number)[] }>(
+  cells: C[], isPrimary: (cell: C) => boolean,
+): Map<K, SuppressionReason> {
   const reason = new Map<K, SuppressionReason>();
-  for (const c of cells) if (c.count > 0 && c.count < SUPPRESSION_THRESHOLD) reason.set(c.key, 'small');
-  const groups = new Map<string | number, CountCell<K>[]>();
+  for (const c of cells) if (isPrimary(c)) reason.set(c.key, 'small');
+  const groups = new Map<string | number, C[]>();
   for (const c of cells) for (const g of c.groups) groups.set(g, [...(groups.get(g) ?? []), c]);
   let changed = true;
   while (changed) {
@@ -59,6 +60,17 @@ export function protectCounts<K>(cells: CountCell<K>[], suppress: boolean): Map<
       changed = true;
     }
   }
+  return reason;
+}
+
+/** Applies primary and complementary suppression and rounding to a set of counts (see module comment). */
+export function protectCounts<K>(cells: CountCell<K>[], suppress: boolean): Map<K, ProtectedCount> {
+  const out = new Map<K, ProtectedCount>();
+  if (!suppress) {
+    for (const c of cells) out.set(c.key, { count: c.count, suppression: null });
+    return out;
+  }
+  const reason = suppressWithComplements(cells, (c) => c.count > 0 && c.count < SUPPRESSION_THRESHOLD);
   for (const c of cells) {
     const r = reason.get(c.key) ?? null;
     out.set(c.key, { count: r ? null : roundCount(c.count), suppression: r });

@@ -1,3 +1,4 @@
+import { suppressWithComplements } from '../../../shared/suppression.ts';
 import type { Db } from '../../infra/db.ts';
 import { badRequest, notFound } from '../../infra/errors.ts';
 import type { Viewer } from '../auth/viewer.ts';
@@ -51,10 +52,23 @@ function rank(order: string[], v: string | null) {
   return k === -1 ? order.length + (v === null ? 1 : 0) : k;
 }
 
-/** A group's indicators, or null indicators when it has fewer than MIN_GROUP_N responses. */
-function presentGroup(rows: readonly ResponseRow[]): { n: number | null; suppressed: boolean; indicators: IndicatorSet | null } {
-  if (rows.length < MIN_GROUP_N) return { n: null, suppressed: true, indicators: null };
+/** A group's indicators, or null indicators when it has fewer than MIN_GROUP_N responses or is hidden as a complement. */
+function presentGroup(rows: readonly ResponseRow[], hidden = false): { n: number | null; suppressed: boolean; indicators: IndicatorSet | null } {
+  if (hidden || rows.length < MIN_GROUP_N) return { n: null, suppressed: true, indicators: null };
   return { n: rows.length, suppressed: false, indicators: computeIndicators(rows) };
+}
+
+/**
+ * The margins a group's total can be learnt from: the overall result and every table with fewer
+ * breakdowns (by=district gives a district's total, which minus its visible gender groups would
+ * reveal a lone hidden one). Keys name the margin table and the group's values in it.
+ */
+function marginsOf(values: readonly (string | number | null)[]): string[] {
+  const margins: string[] = [];
+  for (let mask = 0; mask < (1 << values.length) - 1; mask++) {
+    margins.push(JSON.stringify(values.map((v, i) => ((mask >> i) & 1 ? v : '*'))));
+  }
+  return margins;
 }
 
 /**
@@ -77,7 +91,11 @@ export async function getSurveyIndicators(db: Db, viewer: Viewer, surveyId: numb
       else groups.set(key, [r]);
     }
   }
-  const presented = [...groups.values()].map((members) => {
+  // Groups under MIN_GROUP_N are hidden, and so is the smallest other group of any margin that would
+  // otherwise have exactly one hidden group (complementary suppression, as for counts).
+  const cells = [...groups.entries()].map(([key, members]) => ({ key, count: members.length, groups: marginsOf(JSON.parse(key)) }));
+  const hidden = suppressWithComplements(cells, (c) => c.count < MIN_GROUP_N);
+  const presented = [...groups.entries()].map(([groupKeyText, members]) => {
     const first = members[0];
     const key: { district_id?: number | null; district_name?: string | null; gender?: string | null; age_group?: string | null } = {};
     for (const b of options.by) {
@@ -87,7 +105,7 @@ export async function getSurveyIndicators(db: Db, viewer: Viewer, surveyId: numb
       } else if (b === 'gender') key.gender = first.gender;
       else key.age_group = first.age_group;
     }
-    return { key, ...presentGroup(members) };
+    return { key, ...presentGroup(members, hidden.has(groupKeyText)) };
   });
   presented.sort((a, b) =>
     (a.key.district_name ?? '\uffff').localeCompare(b.key.district_name ?? '\uffff', 'sv') ||
