@@ -127,8 +127,9 @@ function loadStats() {
     setStatus('');
     refreshPanelNumbers();
   }, (a, message) => {
-    // Old numbers under new filters would mislead: drop them and keep the outlines.
+    // Old numbers under new filters would mislead: drop them (and recolour) and keep the outlines.
     stats = null;
+    versions.stats = (versions.stats ?? 0) + 1;
     status.districts = { status: a, note: message };
     setStatus(`${t(filters.lang, a === 'forbidden' ? 'notPermitted' : 'loadError')}: ${message}`, 'error');
     document.body.dataset.ready = 'true';
@@ -440,8 +441,10 @@ async function start() {
       status.districts = { status: 'ready' };
     }
     filters = updateFilters(filters, { municipality: municipality.code });
+    // Without a category filter the statistics name every category this viewer may see: others are disabled.
+    const permitted = !(first instanceof Error) && filters.categories.length === 0 && first.categories ? new Set(first.categories) : null;
     filterForm = new FilterForm(els.form, {
-      categories: municipality.categories, focusAreas: municipality.focus_areas ?? [],
+      categories: municipality.categories, focusAreas: municipality.focus_areas ?? [], permitted,
       districts: districts.features.map((f) => ({ id: f.properties.id, name: f.properties.name })).sort((a, b) => a.name.localeCompare(b.name, 'sv')),
       onChange: setFilters,
     });

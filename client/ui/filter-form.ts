@@ -10,6 +10,8 @@ export interface FilterFormOptions {
   categories: CategoryOption[];
   focusAreas: FocusAreaOption[];
   districts: DistrictOption[];
+  /** Categories the viewer may see (null: not known, all enabled); others are shown disabled. */
+  permitted?: Set<string> | null;
   onChange(change: Partial<FilterState>): void;
 }
 
@@ -77,11 +79,14 @@ export class FilterForm {
     const focusedId = (document.activeElement as HTMLElement | null)?.id;
     const { categories, focusAreas, districts } = this.options;
     const groups = groupCategories(categories, focusAreas, lang);
+    const permitted = this.options.permitted ?? null;
+    const may = (code: string) => permitted === null || permitted.has(code);
+    const notPermitted = lang === 'sv' ? 'ej behörig' : 'not permitted';
     let n = 0;
     const catBoxes = groups.map((g) => `
       <fieldset class="focus-area">
-        <legend><label><input type="checkbox" name="focus" id="focus-${escapeHtml(g.code)}" data-categories="${g.categories.map((c) => c.code).join(',')}"> ${escapeHtml(g.name)}</label></legend>
-        ${g.categories.map((c) => `<label class="check"><input type="checkbox" name="category" value="${escapeHtml(c.code)}" id="cat-${n++}"> ${escapeHtml(lang === 'sv' ? c.name_sv : c.name_en)}${c.sensitivity !== 'open' ? ` <span class="muted small">(${c.sensitivity === 'restricted' ? (lang === 'sv' ? 'begränsad' : 'restricted') : (lang === 'sv' ? 'skyddad' : 'protected')})</span>` : ''}</label>`).join('')}
+        <legend><label><input type="checkbox" name="focus" id="focus-${escapeHtml(g.code)}" data-categories="${g.categories.filter((c) => may(c.code)).map((c) => c.code).join(',')}"${g.categories.some((c) => may(c.code)) ? '' : ' disabled'}> ${escapeHtml(g.name)}</label></legend>
+        ${g.categories.map((c) => `<label class="check"><input type="checkbox" name="category" value="${escapeHtml(c.code)}" id="cat-${n++}"${may(c.code) ? '' : ' disabled'}> ${escapeHtml(lang === 'sv' ? c.name_sv : c.name_en)}${c.sensitivity !== 'open' ? ` <span class="muted small">(${may(c.code) ? (c.sensitivity === 'restricted' ? (lang === 'sv' ? 'begränsad' : 'restricted') : (lang === 'sv' ? 'skyddad' : 'protected')) : notPermitted})</span>` : ''}</label>`).join('')}
       </fieldset>`).join('');
     this.form.innerHTML = `
       <label>${t(lang, 'period')} <select name="preset" id="filter-period">${PRESETS.map((p) => `<option value="${p}">${t(lang, p)}</option>`).join('')}</select></label>
