@@ -6,7 +6,7 @@ import type { Viewer } from '../auth/viewer.ts';
 import { getDistrictStats } from '../districts/district-stats.service.ts';
 import { getIncidentAndMarkCells, type GridOptions } from '../hotspots/hotspots.service.ts';
 import type { IncidentFilters } from '../incidents/incident-filters.ts';
-import { getSurveyIndicators, listSurveysFor, resolveSurvey } from '../surveys/surveys.service.ts';
+import { districtOtryggForClassification, getSurveyIndicators, listSurveysFor, resolveSurvey } from '../surveys/surveys.service.ts';
 import { countMarksByDistrict } from './discrepancy.queries.ts';
 
 /** The four säkerhet–trygghet classes, plus districts the data cannot classify. */
@@ -54,9 +54,9 @@ export async function getDiscrepancy(
   const population = withPopulation.reduce((s, d) => s + d.population!, 0);
   const rateThreshold = population > 0 ? (withPopulation.reduce((s, d) => s + d.count!, 0) / population) * 1000 : null;
 
-  const indicators = survey ? await getSurveyIndicators(db, viewer, survey.id, { by: ['district'], level }) : null;
+  const indicators = survey ? await getSurveyIndicators(db, viewer, survey.id, { by: [], level }) : null;
   const shareThreshold = indicators?.overall.indicators?.otrygg.share ?? null;
-  const shares = new Map((indicators?.groups ?? []).map((g) => [g.key.district_id ?? null, g.indicators?.otrygg ?? null]));
+  const shares = survey ? await districtOtryggForClassification(db, viewer, survey.id, level) : new Map();
   const marks = new Map((await countMarksByDistrict(db, filters.municipality, level, survey?.id ?? null)).map((m) => [m.id, m]));
   const allMarks = [...marks.values()].reduce((s, m) => s + m.marks, 0);
   const allArea = [...marks.values()].reduce((s, m) => s + m.area_km2, 0);
@@ -66,7 +66,9 @@ export async function getDiscrepancy(
     const hidden = isSuppressedCount(d.count!, filters.suppress);
     const rate = d.rate_per_1000;
     const incidentHigh = hidden || rate === null || rateThreshold === null ? null : rate > rateThreshold;
-    const share = shares.get(d.id) ?? null;
+    const classified = shares.get(d.id) ?? null;
+    const share = classified?.otrygg ?? null;
+    const published = classified?.publishable ? share : null;
     const m = marks.get(d.id);
     const density = m && m.area_km2 > 0 ? m.marks / m.area_km2 : null;
     let perceivedHigh: boolean | null = null;
@@ -84,10 +86,10 @@ export async function getDiscrepancy(
       rate_per_1000: hidden ? null : rate,
       suppressed: hidden,
       incident_level: incidentHigh === null ? null : incidentHigh ? ('high' as const) : ('low' as const),
-      share_otrygg: share?.share ?? null,
-      share_otrygg_low: share?.low ?? null,
-      share_otrygg_high: share?.high ?? null,
-      survey_n: share?.n ?? null,
+      share_otrygg: published?.share ?? null,
+      share_otrygg_low: published?.low ?? null,
+      share_otrygg_high: published?.high ?? null,
+      survey_n: classified?.publishable ? (classified.n ?? null) : null,
       marks: survey ? (m?.marks ?? 0) : null,
       marks_per_km2: survey ? density : null,
       perceived_level: perceivedHigh === null ? null : perceivedHigh ? ('high' as const) : ('low' as const),

@@ -72,11 +72,25 @@ function marginsOf(values: readonly (string | number | null)[]): string[] {
 }
 
 /**
+ * Per district: the share otrygg for classifying it (null when the district has fewer than
+ * MIN_GROUP_N responses), and whether that share may be published. A district hidden only as the
+ * complement of a small one is still classified by its own answers, but its share and n stay unpublished.
+ */
+export async function districtOtryggForClassification(db: Db, viewer: Viewer, surveyId: number, level: string) {
+  const result = await getSurveyIndicators(db, viewer, surveyId, { by: ['district'], level, revealComplements: true });
+  return new Map(result.groups.map((g) => [g.key.district_id ?? null, { otrygg: g.indicators?.otrygg ?? null, n: g.n, publishable: !g.complement }]));
+}
+
+/**
  * Survey indicators (SPEC §4.3) overall and per group of the chosen breakdowns, with weights,
  * 95 % Wilson intervals and n; groups with n < 10 suppressed. `level` rolls districts up to a
  * coarser kind.
  */
-export async function getSurveyIndicators(db: Db, viewer: Viewer, surveyId: number, options: { by: Breakdown[]; level?: string; municipality?: string }) {
+export async function getSurveyIndicators(
+  db: Db, viewer: Viewer, surveyId: number,
+  // revealComplements is for classification inside the server only: never send its groups as they are.
+  options: { by: Breakdown[]; level?: string; municipality?: string; revealComplements?: boolean },
+) {
   const survey = await resolveSurvey(db, viewer, surveyId, options.municipality);
   const labels = await listDistrictLabels(db, survey.municipality_code);
   if (options.level && !labels.some((d) => d.kind === options.level)) throw badRequest('level', `no districts of kind "${options.level}"`);
@@ -105,7 +119,8 @@ export async function getSurveyIndicators(db: Db, viewer: Viewer, surveyId: numb
       } else if (b === 'gender') key.gender = first.gender;
       else key.age_group = first.age_group;
     }
-    return { key, ...presentGroup(members, hidden.has(groupKeyText)) };
+    const complement = hidden.get(groupKeyText) === 'complementary';
+    return { key, ...presentGroup(members, hidden.has(groupKeyText) && !(complement && options.revealComplements)), complement };
   });
   presented.sort((a, b) =>
     (a.key.district_name ?? '\uffff').localeCompare(b.key.district_name ?? '\uffff', 'sv') ||
