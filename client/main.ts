@@ -16,7 +16,7 @@ import { discrepancyCellLayer, promiseLayers } from './features/plans/plans.laye
 import { fetchEmerging, fetchHotspots, type HotspotCollection } from './features/hotspots/hotspots.api.ts';
 import { hotspotLayers } from './features/hotspots/hotspots.layers.ts';
 import { fetchIncidentPoints, type IncidentPoints } from './features/incidents/incidents.api.ts';
-import { heatmapLayer, paddedBox, pointLayers, POINTS_MIN_ZOOM } from './features/incidents/incidents.layers.ts';
+import { cellClasses, heatDetail, heatmapLayer, pointDetail, pointLayers } from './features/incidents/incidents.layers.ts';
 import { fetchMarks, type MarkCollection } from './features/survey-marks/survey-marks.api.ts';
 import { markLayers } from './features/survey-marks/survey-marks.layers.ts';
 import { fetchShares, fetchSurveys, sharesByDistrict, type ShareRow } from './features/surveys/surveys.api.ts';
@@ -30,7 +30,7 @@ import { DISCREPANCY_COLORS, NO_DATA, quantileBreaks, shareColor } from './ui/co
 import { FilterForm, type CategoryOption, type FocusAreaOption } from './ui/filter-form.ts';
 import { formatNumber } from './ui/format.ts';
 import { LayerControl, type LayerStatus } from './ui/layer-control.ts';
-import { choroplethLegend, discrepancyLegend, heatmapLegend, hotspotLegend, markLegend, surveyLegend, type LegendModel } from './ui/legend.ts';
+import { cellLegend, choroplethLegend, dotLegend, discrepancyLegend, heatmapLegend, hotspotLegend, markLegend, surveyLegend, type LegendModel } from './ui/legend.ts';
 import { Timeline } from './ui/timeline.ts';
 
 interface Municipality { code: string; name: string; is_demo: boolean; categories: CategoryOption[]; focus_areas: FocusAreaOption[] }
@@ -50,7 +50,7 @@ let districts: DistrictCollection;
 let bounds: [number, number, number, number] | null = null;
 let zoom = 0;
 let viewBox: [number, number, number, number] | undefined;
-let pointsMode = 'bins';
+let detailKey = '';
 let cutoff = new Date();
 
 // Data behind the layers; each is replaced whole when its request answers (never mutated).
@@ -238,6 +238,14 @@ function districtLegend(): LegendModel {
 }
 
 /** Rebuilds every deck.gl layer descriptor from state (cheap; stable ids and updateTriggers do the rest). */
+/**
+ * The heatmap shares the choropleth's sequential palette, so under it the districts show as outlines (as under
+ * the survey and discrepancy fills); one fewer layer covering the screen also keeps software WebGL fluid.
+ */
+function heatCovers(): boolean {
+  return view.layers.includes('heatmap') && points !== null;
+}
+
 function buildLayers(): Layer[] {
   if (!districts) return [];
   const layers: Layer[] = [];
@@ -256,14 +264,14 @@ function buildLayers(): Layer[] {
     layers.push(districtFillLayer('discrepancy-fill', districts, (f) => [...(DISCREPANCY_COLORS[byDistrict.get(f.properties.id) ?? ''] ?? NO_DATA), 215], v('discrepancy')));
     if (discrepancy.cells) layers.push(discrepancyCellLayer(discrepancy.cells, v('discrepancy')));
   }
-  const otherFill = layers.length > 0;
+  const otherFill = layers.length > 0 || heatCovers();
   const [fill, labels] = districtLayers({
     districts, stats: byId, metric: view.metric, breaks: breaksFor(view.metric), selectedId: filters.selectedDistrict,
     version: v('stats'), onSelect: (id) => setFilters({ selectedDistrict: id }),
   }, { fill: showDistricts && !otherFill });
   layers.unshift(fill);
   if (view.layers.includes('hotspots') && hotspots) layers.push(...hotspotLayers(hotspots, view.emerging ? emerging : null, `${v('hotspots')}|${v('emerging')}|${view.emerging}`));
-  if (view.layers.includes('heatmap') && points) layers.push(heatmapLayer(points, v('points')));
+  if (view.layers.includes('heatmap') && points) layers.push(heatmapLayer(points, v('points'), zoom, viewBox));
   if (view.layers.includes('points') && points) layers.push(...pointLayers(points, zoom, v('points'), viewBox));
   if (view.layers.includes('marks') && marks) layers.push(...markLayers(marks, view.markReasons, `${v('marks')}`));
   if (view.layers.includes('plans') && promises?.length) layers.push(...promiseLayers(districts, promises, v('plans')));
@@ -277,9 +285,11 @@ function renderAll() {
   document.documentElement.lang = filters.lang;
   filterForm.sync(filters);
   timeline.sync(filters);
+  // Built before the statuses: the points legend names the count classes of the cells just built.
+  const layers = buildLayers();
   if (stats && status.districts?.status === 'ready') {
-    // A survey or discrepancy fill covers the choropleth: districts then show as outlines, without their legend.
-    const covered = view.layers.includes('survey') && shares !== null || view.layers.includes('discrepancy') && discrepancy !== null;
+    // A survey, discrepancy or heatmap fill covers the choropleth: districts then show as outlines, without their legend.
+    const covered = view.layers.includes('survey') && shares !== null || view.layers.includes('discrepancy') && discrepancy !== null || heatCovers();
     status.districts.legend = covered ? undefined : districtLegend();
     status.districts.note = covered ? t(filters.lang, 'outlinesOnly') : undefined;
   }
@@ -288,11 +298,14 @@ function renderAll() {
     const parts = [`${formatNumber(points.length, filters.lang)} ${t(filters.lang, 'points')}`];
     if (points.truncated) parts.push(`${t(filters.lang, 'truncated')} ${formatNumber(points.length, filters.lang)}`);
     if (points.snappedCount) parts.push(`${formatNumber(points.snappedCount, filters.lang)} ${t(filters.lang, 'snapped')}`);
-    if (zoom < POINTS_MIN_ZOOM) parts.push(t(filters.lang, 'binned'));
+    const detail = pointDetail(points, zoom, viewBox);
+    if (detail.mode === 'cells') parts.push(t(filters.lang, 'binned'));
     status.points.note = parts.join(' · ');
+    const classes = detail.mode === 'cells' ? cellClasses(points) : null;
+    status.points.legend = classes ? cellLegend(classes.breaks, classes.max, detail.cellM, filters.lang) : dotLegend(points.categories.map(categoryName), filters.lang);
   }
   layerControl.sync(view, status, filters.lang);
-  map?.setLayers(buildLayers());
+  map?.setLayers(layers);
   if (stats && status.districts?.status === 'ready') {
     const total = stats.districts.reduce((s, d) => s + (d.count ?? 0), 0);
     if (total === 0 && !stats.districts.some((d) => d.suppressed)) setStatus(t(filters.lang, 'empty'));
@@ -425,13 +438,17 @@ async function start() {
     bounds = collectionBounds(districts);
     if (bounds) map.fitBounds(bounds);
     zoom = map.map.getZoom();
-    // Re-render only when the points layer must switch between cells and dots or cull to a new area (never per frame).
+    const b0 = map.map.getBounds();
+    viewBox = [b0.getWest(), b0.getSouth(), b0.getEast(), b0.getNorth()];
+    // Re-render only when the incident layers must change cell size, switch between cells and dots or cull to a
+    // new area: once per moveend at most, never per frame.
     map.map.on('moveend', () => {
       zoom = map.map.getZoom();
       const b = map.map.getBounds();
       viewBox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()];
-      const mode = zoom >= POINTS_MIN_ZOOM ? paddedBox(viewBox).join(',') : 'bins';
-      if (mode !== pointsMode) { pointsMode = mode; if (view.layers.includes('points')) renderAll(); }
+      if (!points) return;
+      const key = `${view.layers.includes('points') ? pointDetail(points, zoom, viewBox).key : ''}|${view.layers.includes('heatmap') ? heatDetail(zoom, viewBox).key : ''}`;
+      if (key !== detailKey) { detailKey = key; renderAll(); }
     });
     if (first instanceof Error) {
       status.districts = { status: availabilityOf(first), note: first.message };

@@ -64,11 +64,13 @@ describe('map client in Chromium', () => {
     await police.goto(`${h.url}/?layers=points`);
     await settled(police);
     const binned = await mapShot(police, 'layer-points-binned.png');
+    await expect(police.locator('[data-layer="points"]').textContent()).resolves.toMatch(/Händelser per ruta \(\d+ × \d+ m\)/);
     await police.evaluate(() => (globalThis as unknown as { __lagesbildMap: { setZoom(z: number): void } }).__lagesbildMap.setZoom(14.5));
     await police.waitForTimeout(1500);
     const dots = await mapShot(police, 'layer-points-zoomed.png');
     expect(differingPixels(binned, dots)).toBeGreaterThan(2_000);
     await expect(police.locator('[data-layer="points"] [data-part="status"]').textContent()).resolves.not.toContain('zooma in');
+    await expect(police.locator('[data-layer="points"]').textContent()).resolves.toContain('Händelser efter kategori');
     expect(policeErrors.filter((e) => !/404|Failed to load resource/.test(e))).toEqual([]);
   }, 900_000);
 

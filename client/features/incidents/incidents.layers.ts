@@ -1,11 +1,9 @@
-import { HeatmapLayer } from '@deck.gl/aggregation-layers';
-import { ScatterplotLayer } from '@deck.gl/layers';
+import { BitmapLayer, ScatterplotLayer } from '@deck.gl/layers';
 import type { Layer } from '@deck.gl/core';
-import { OKABE_ITO, SEQUENTIAL_5, colorFor } from '../../ui/color-scale.ts';
+import { OKABE_ITO } from '../../ui/color-scale.ts';
 import type { IncidentPoints } from './incidents.api.ts';
-
-/** Below this zoom, points are summed in a grid; individual points only when zoomed in. */
-export const POINTS_MIN_ZOOM = 13;
+import { cellSizeFor, countWithin, meanLatitude, metresPerPixel, paddedBox, type Box } from './incident-cells.ts';
+import { cellImage, countGrid, extentOf, gaussianBlur, heatImage, maxWithin, worldPerScreenPx, type Rgba } from './incident-raster.ts';
 
 /** deck.gl binary data: positions as a Float32Array attribute, no per-point objects or accessors. */
 export function binaryData(points: IncidentPoints) {
@@ -24,7 +22,7 @@ export function binaryData(points: IncidentPoints) {
 }
 
 /** The points inside a WGS84 box, as a new IncidentPoints (typed arrays copied once; O(n)). */
-export function pointsWithin(points: IncidentPoints, box: [number, number, number, number]): IncidentPoints {
+export function pointsWithin(points: IncidentPoints, box: Box): IncidentPoints {
   const [x0, y0, x1, y1] = box;
   const keep: number[] = [];
   for (let i = 0; i < points.length; i++) {
@@ -37,131 +35,141 @@ export function pointsWithin(points: IncidentPoints, box: [number, number, numbe
   return { ...points, length: keep.length, positions, categoryIndex };
 }
 
+/** Below this zoom points are always summed in cells: dots at town scale would only overplot. */
+export const POINTS_MIN_ZOOM = 13;
 /**
- * Derived deck.gl data per points object, computed once: a new object for deck.gl's `data` prop on every
- * render would make it re-upload every attribute (STYLE: layers are cheap, their data must be stable).
+ * Above POINTS_MIN_ZOOM, single dots only while the culled area holds at most this many: software WebGL shades
+ * every instance in every frame (~5 µs each), so 10,000 dots cost ~50 ms a frame and 200,000 would cost a second.
  */
-const derived = new WeakMap<IncidentPoints, { heat?: object; bins?: object; dots?: { key: string; data: object; count: number } }>();
-function cacheOf(points: IncidentPoints) {
+export const DOTS_MAX = 10_000;
+/** Target on-screen size of a count cell. */
+const POINT_CELL_PX = 16;
+/** Heatmap kernel: support radius on screen, and the texel size its density grid is computed at. */
+export const HEAT_RADIUS_PX = 30;
+const HEAT_TEXEL_PX = 4;
+
+/** What the points layer draws for a view: counted cells of `cellM` metres, or dots; `key` changes when it must be rebuilt. */
+export interface PointDetail { mode: 'cells' | 'dots'; cellM: number; box: Box | null; key: string }
+
+/**
+ * Derived deck.gl data per points object, one entry per layer kind, rebuilt only when its key changes: a new
+ * object for deck.gl's `data` or `image` prop on every render would make it upload everything again.
+ */
+interface Derived {
+  lat: number;
+  extent: Box | null;
+  heat?: { key: string; image: unknown; bounds: Box };
+  cells?: { key: string; image: unknown; bounds: Box; breaks: number[]; max: number };
+  dots?: { key: string; data: object };
+}
+const derived = new WeakMap<IncidentPoints, Derived>();
+function cacheOf(points: IncidentPoints): Derived {
   let c = derived.get(points);
-  if (!c) { c = {}; derived.set(points, c); }
+  if (!c) { c = { lat: meanLatitude(points.positions), extent: extentOf(points.positions) }; derived.set(points, c); }
   return c;
 }
 
-/** Rounds a viewport box outwards to a grid so small pans reuse the same culled subset. */
-export function paddedBox(view: [number, number, number, number]): [number, number, number, number] {
-  const w = view[2] - view[0], h = view[3] - view[1];
-  const step = Math.max(w, h) / 2;
-  const snap = (v: number, up: boolean) => (up ? Math.ceil(v / step) : Math.floor(v / step)) * step;
-  return [snap(view[0] - w / 2, false), snap(view[1] - h / 2, false), snap(view[2] + w / 2, true), snap(view[3] + h / 2, true)];
+/** Zoomed in, only points near the view are kept (culled once per moveend); zoomed out, all of them. */
+function cullBox(zoom: number, viewBox?: Box): Box | null {
+  return viewBox && zoom >= POINTS_MIN_ZOOM ? paddedBox(viewBox) : null;
 }
 
-/** The heatmap of incident density (weights 1 per incident). */
-export function heatmapLayer(points: IncidentPoints, version: string): Layer {
-  return new HeatmapLayer({
+/** Chooses dots or cells for the points layer at this zoom and view. */
+export function pointDetail(points: IncidentPoints, zoom: number, viewBox?: Box): PointDetail {
+  const box = cullBox(zoom, viewBox);
+  const boxKey = box ? box.join(',') : 'all';
+  if (zoom >= POINTS_MIN_ZOOM && (box ? countWithin(points.positions, box) : points.length) <= DOTS_MAX) {
+    return { mode: 'dots', cellM: 0, box, key: `dots:${boxKey}` };
+  }
+  const cellM = cellSizeFor(zoom, cacheOf(points).lat, POINT_CELL_PX);
+  return { mode: 'cells', cellM, box, key: `cells:${cellM}:${boxKey}` };
+}
+
+/** The heatmap is rebuilt for each resting zoom (its kernel is in screen pixels) and culled area. */
+export function heatDetail(zoom: number, viewBox?: Box): { box: Box | null; key: string } {
+  const box = viewBox ? paddedBox(viewBox) : null;
+  return { box, key: `heat:${zoom.toFixed(3)}:${box ? box.join(',') : 'all'}` };
+}
+
+function intersect(a: Box, b: Box | null): Box | null {
+  if (!b) return a;
+  const out: Box = [Math.max(a[0], b[0]), Math.max(a[1], b[1]), Math.min(a[2], b[2]), Math.min(a[3], b[3])];
+  return out[0] <= out[2] && out[1] <= out[3] ? out : null;
+}
+
+/** deck.gl takes ImageData in the browser; vitest (Node) has none and only inspects the pixels. */
+function asImage(rgba: Rgba): unknown {
+  return typeof ImageData === 'function' ? new ImageData(rgba.data, rgba.width, rgba.height) : rgba;
+}
+
+const EMPTY: Rgba = { width: 1, height: 1, data: new Uint8ClampedArray(4) };
+
+/**
+ * The heatmap of incident density: a Gaussian kernel (σ a third of HEAT_RADIUS_PX on screen) around every
+ * incident, scaled to the densest place in view, computed on a grid once per moveend and drawn as one image.
+ */
+export function heatmapLayer(points: IncidentPoints, version: string, zoom = 0, viewBox?: Box): Layer {
+  const detail = heatDetail(zoom, viewBox);
+  const cache = cacheOf(points);
+  if (cache.heat?.key !== detail.key) {
+    const area = cache.extent && intersect(cache.extent, detail.box);
+    const sigma = HEAT_RADIUS_PX / 3 / HEAT_TEXEL_PX;
+    if (!area) cache.heat = { key: detail.key, image: asImage(EMPTY), bounds: [0, 0, 0, 0] };
+    else {
+      const grid = countGrid(points.positions, area, HEAT_TEXEL_PX * worldPerScreenPx(zoom), Math.ceil(3 * sigma));
+      // countGrid may have coarsened the texels to fit; the kernel stays the same size on screen.
+      const density = gaussianBlur(grid.values, grid.width, grid.height, sigma * (HEAT_TEXEL_PX * worldPerScreenPx(zoom)) / grid.texel);
+      const max = maxWithin({ ...grid, values: density }, viewBox ?? area);
+      cache.heat = { key: detail.key, image: asImage(heatImage(density, grid.width, grid.height, max)), bounds: grid.bounds };
+    }
+  }
+  return new BitmapLayer({
     id: 'incidents-heatmap',
-    data: (cacheOf(points).heat ??= { length: points.length, attributes: { getPosition: { value: points.positions, size: 2 } } }) as never,
-    radiusPixels: 30,
-    // A smaller weights texture keeps re-aggregation on pan and zoom cheap (it runs on every viewport change).
-    weightsTextureSize: 512,
-    intensity: 1,
-    threshold: 0.05,
-    colorRange: SEQUENTIAL_5.map((c) => [...c, 255]) as never,
-    updateTriggers: { getPosition: version },
+    image: cache.heat.image as never,
+    bounds: cache.heat.bounds,
+    updateTriggers: { image: `${version}|${detail.key}` },
   });
 }
 
-/** Square cells of about `cellM` metres: the count per cell and its centre, as typed arrays (no object per point). */
-export interface PointBins { length: number; positions: Float32Array; counts: Uint32Array; max: number }
-
-/** Sums points into a ~`cellM` m grid (cell size in degrees from the data's mean latitude); O(n), for low zooms. */
-export function binPoints(positions: Float32Array, cellM = 200): PointBins {
-  const n = positions.length / 2;
-  if (!n) return { length: 0, positions: new Float32Array(0), counts: new Uint32Array(0), max: 0 };
-  let latSum = 0;
-  for (let i = 0; i < n; i++) latSum += positions[2 * i + 1];
-  const dLat = cellM / 111_320;
-  const dLon = cellM / (111_320 * Math.cos(((latSum / n) * Math.PI) / 180));
-  const cells = new Map<number, number>();
-  const key = (ix: number, iy: number) => ix * 1_000_003 + iy;
-  for (let i = 0; i < n; i++) {
-    const k = key(Math.floor(positions[2 * i] / dLon), Math.floor(positions[2 * i + 1] / dLat));
-    cells.set(k, (cells.get(k) ?? 0) + 1);
-  }
-  const out = new Float32Array(cells.size * 2);
-  const counts = new Uint32Array(cells.size);
-  let j = 0, max = 0;
-  for (const [k, c] of cells) {
-    const iy = ((k % 1_000_003) + 1_000_003) % 1_000_003;
-    const ix = (k - iy) / 1_000_003;
-    const wrappedY = iy > 500_000 ? iy - 1_000_003 : iy;
-    out[2 * j] = (ix + 0.5) * dLon;
-    out[2 * j + 1] = (wrappedY + 0.5) * dLat;
-    counts[j] = c;
-    if (c > max) max = c;
-    j++;
-  }
-  return { length: cells.size, positions: out, counts, max };
+/** Ground metres per world pixel (at the raster's reference zoom) at a latitude. */
+function cellTexel(cellM: number, lat: number): number {
+  return cellM / (metresPerPixel(0, lat) / worldPerScreenPx(0));
 }
 
-function binnedData(points: IncidentPoints) {
-  const cache = cacheOf(points);
-  if (cache.bins) return cache.bins;
-  const bins = binPoints(points.positions);
-  const breaks = countBreaks(bins.max);
-  const colors = new Uint8Array(bins.length * 4);
-  const radii = new Float32Array(bins.length);
-  for (let i = 0; i < bins.length; i++) {
-    const c = colorFor(bins.counts[i], breaks);
-    colors.set([c[0], c[1], c[2], 230], i * 4);
-    radii[i] = 30 + 70 * Math.sqrt(bins.counts[i] / Math.max(1, bins.max));
-  }
-  cache.bins = {
-    length: bins.length,
-    attributes: {
-      getPosition: { value: bins.positions, size: 2 },
-      getFillColor: { value: colors, size: 4, normalized: true },
-      getRadius: { value: radii, size: 1 },
-    },
-  };
-  return cache.bins;
-}
-
-/** Geometric class breaks for cell counts up to max (e.g. 30 → 2, 4, 8, 15): most cells hold one or two incidents. */
-export function countBreaks(max: number): number[] {
-  const out: number[] = [];
-  for (let k = 1; k <= 4; k++) {
-    const b = Math.max(2, Math.round(max ** (k / 5)));
-    if (b < max && (!out.length || b > out[out.length - 1])) out.push(b);
-  }
-  return out;
+/** The count-cell classes of the last cells drawn for these points (for the legend), or null before any. */
+export function cellClasses(points: IncidentPoints): { breaks: number[]; max: number } | null {
+  const c = derived.get(points)?.cells;
+  return c ? { breaks: c.breaks, max: c.max } : null;
 }
 
 /**
- * Incident points: summed in ~200 m cells below POINTS_MIN_ZOOM (circles sized and coloured by count); above it,
- * single dots for the points within `viewBox` padded by half a screen on each side (culled on the CPU once per
- * moveend, so the GPU never shades 200,000 instances for a street-level view).
+ * Incident points: counted in square cells sized to the zoom (coloured by count class) at town scale or wherever
+ * the view holds more than DOTS_MAX points; otherwise single dots (deck.gl binary attributes). Zoomed in, both
+ * are built from the points within the view padded by half a screen on each side.
  */
-export function pointLayers(points: IncidentPoints, zoom: number, version: string, viewBox?: [number, number, number, number]): Layer[] {
-  if (zoom < POINTS_MIN_ZOOM) {
-    return [new ScatterplotLayer({
+export function pointLayers(points: IncidentPoints, zoom: number, version: string, viewBox?: Box): Layer[] {
+  const detail = pointDetail(points, zoom, viewBox);
+  const cache = cacheOf(points);
+  if (detail.mode === 'cells') {
+    if (cache.cells?.key !== detail.key) {
+      const area = cache.extent && intersect(cache.extent, detail.box);
+      if (!area) cache.cells = { key: detail.key, image: asImage(EMPTY), bounds: [0, 0, 0, 0], breaks: [], max: 0 };
+      else {
+        const grid = countGrid(points.positions, area, cellTexel(detail.cellM, cache.lat));
+        const { image, breaks, max } = cellImage(grid);
+        cache.cells = { key: detail.key, image: asImage(image), bounds: grid.bounds, breaks, max };
+      }
+    }
+    return [new BitmapLayer({
       id: 'incidents-bins',
-      data: binnedData(points) as never,
-      radiusUnits: 'meters',
-      stroked: true,
-      getLineColor: [60, 60, 60, 200],
-      lineWidthUnits: 'pixels',
-      getLineWidth: 0.75,
-      updateTriggers: { getPosition: version, getFillColor: version, getRadius: version },
+      image: cache.cells.image as never,
+      bounds: cache.cells.bounds,
+      // Square cells stay crisp when the map zooms before the next moveend rebuilds them.
+      textureParameters: { minFilter: 'nearest', magFilter: 'nearest' },
+      updateTriggers: { image: `${version}|${detail.key}` },
     })];
   }
-  const cache = cacheOf(points);
-  const box = viewBox ? paddedBox(viewBox) : null;
-  const key = box ? box.join(',') : 'all';
-  if (cache.dots?.key !== key) {
-    const subset = box ? pointsWithin(points, box) : points;
-    cache.dots = { key, data: binaryData(subset), count: subset.length };
-  }
+  if (cache.dots?.key !== detail.key) cache.dots = { key: detail.key, data: binaryData(detail.box ? pointsWithin(points, detail.box) : points) };
   return [new ScatterplotLayer({
     id: 'incidents-points',
     data: cache.dots.data as never,
@@ -171,6 +179,6 @@ export function pointLayers(points: IncidentPoints, zoom: number, version: strin
     getLineColor: [255, 255, 255, 255],
     lineWidthUnits: 'pixels',
     getLineWidth: 1,
-    updateTriggers: { getPosition: `${version}|${key}`, getFillColor: `${version}|${key}` },
+    updateTriggers: { getPosition: `${version}|${detail.key}`, getFillColor: `${version}|${detail.key}` },
   })];
 }

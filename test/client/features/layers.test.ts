@@ -2,12 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { districtColor, districtLayers, labelPoint, marksSignificance, metricValue, collectionBounds } from '../../../client/features/districts/districts.layers.ts';
 import type { DistrictCollection, DistrictStat } from '../../../client/features/districts/districts.api.ts';
 import { hotspotFill, hotspotLayers, PATTERN_SYMBOLS } from '../../../client/features/hotspots/hotspots.layers.ts';
-import { toIncidentPoints } from '../../../client/features/incidents/incidents.api.ts';
-import { binaryData, binPoints, countBreaks, heatmapLayer, pointLayers, POINTS_MIN_ZOOM } from '../../../client/features/incidents/incidents.layers.ts';
 import { markColor, reasonColor } from '../../../client/features/survey-marks/survey-marks.layers.ts';
 import { normaliseShares, sharesByDistrict } from '../../../client/features/surveys/surveys.api.ts';
 import { calendarMonthTotals, normaliseTimePatterns } from '../../../client/features/time-patterns/time-patterns.api.ts';
-import { DIVERGING_7, NO_DATA, OKABE_ITO } from '../../../client/ui/color-scale.ts';
+import { DIVERGING_7, NO_DATA } from '../../../client/ui/color-scale.ts';
 
 const square = (id: number, x: number): DistrictCollection['features'][number] => ({
   type: 'Feature', id, geometry: { type: 'Polygon', coordinates: [[[x, 0], [x + 1, 0], [x + 1, 1], [x, 1], [x, 0]]] },
@@ -64,53 +62,6 @@ describe('hotspot layers', () => {
     expect(layers.map((l) => l.id)).toEqual(['hotspots-cells', 'hotspots-emerging-labels']);
     expect((layers[1].props.data as unknown[]).length).toBe(1);
     expect(PATTERN_SYMBOLS.new).toBe('N');
-  });
-});
-
-describe('incident point layers', () => {
-  const columns = { format: 'columns' as const, count: 3, truncated: false, limit: 10, categories: ['stold', 'hot'], positions: [17.6, 59.5, 17.61, 59.51, 17.62, 59.52], category: [0, 1, 0], time: [1, 2, 3], snapped: [0, 1, 1] };
-
-  it('turns columns into typed arrays for binary attributes', () => {
-    const p = toIncidentPoints(columns);
-    expect(p.positions).toBeInstanceOf(Float32Array);
-    expect(p.positions).toHaveLength(6);
-    expect(p.snappedCount).toBe(2);
-    const data = binaryData(p);
-    expect(data.length).toBe(3);
-    expect(data.attributes.getFillColor.value.slice(4, 7)).toEqual(Uint8Array.from(OKABE_ITO[1]));
-  });
-
-  it('bins points in a grid below the points zoom and draws dots above it', () => {
-    const p = toIncidentPoints(columns);
-    expect(pointLayers(p, POINTS_MIN_ZOOM - 1, 'v')[0].id).toBe('incidents-bins');
-    expect(pointLayers(p, POINTS_MIN_ZOOM, 'v')[0].id).toBe('incidents-points');
-    expect(heatmapLayer(p, 'v').id).toBe('incidents-heatmap');
-  });
-
-  it('sums points into ~200 m cells whose counts add up to the number of points', () => {
-    // Two points 10 m apart share a cell; one 2 km away gets its own.
-    const positions = Float32Array.from([17.6, 59.5, 17.60001, 59.50009, 17.64, 59.5]);
-    const bins = binPoints(positions);
-    expect(bins.length).toBe(2);
-    expect(Array.from(bins.counts).sort()).toEqual([1, 2]);
-    expect(bins.max).toBe(2);
-    const i = Array.from(bins.counts).indexOf(2);
-    expect(Math.abs(bins.positions[2 * i] - 17.6)).toBeLessThan(0.004);
-    expect(Math.abs(bins.positions[2 * i + 1] - 59.5)).toBeLessThan(0.002);
-    expect(binPoints(new Float32Array(0)).length).toBe(0);
-  });
-
-  it('classes cell counts geometrically so single incidents and hot cells differ', () => {
-    expect(countBreaks(30)).toEqual([2, 4, 8, 15]);
-    expect(countBreaks(2)).toEqual([]);
-    expect(countBreaks(5)).toEqual([2, 3, 4]);
-  });
-
-  it('bins 200,000 points without losing any (speed is measured in bench/client.bench.ts)', () => {
-    const positions = new Float32Array(400_000);
-    for (let i = 0; i < 200_000; i++) { positions[2 * i] = 17.5 + (i % 997) / 5000; positions[2 * i + 1] = 59.4 + (i % 991) / 5000; }
-    const bins = binPoints(positions);
-    expect(Array.from(bins.counts).reduce((a, b) => a + b, 0)).toBe(200_000);
   });
 });
 

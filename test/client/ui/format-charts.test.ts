@@ -3,7 +3,8 @@ import { heatColor, heatTable, shareBars, sparkline, yearWheel } from '../../../
 import { escapeHtml, formatChange, formatNumber, formatPeriod } from '../../../client/ui/format.ts';
 import { nextFrame } from '../../../client/ui/timeline.ts';
 import { groupCategories, selectionSummary } from '../../../client/ui/filter-form.ts';
-import { choroplethLegend, renderLegendHtml } from '../../../client/ui/legend.ts';
+import { cellLegend, choroplethLegend, dotLegend, renderLegendHtml } from '../../../client/ui/legend.ts';
+import { colorFor, OKABE_ITO } from '../../../client/ui/color-scale.ts';
 
 describe('formatters', () => {
   it('formats numbers, changes and periods per language', () => {
@@ -84,5 +85,27 @@ describe('controls logic', () => {
   it('builds a rate legend with one row per class plus no data', () => {
     const legend = choroplethLegend('rate', [10, 20], 30, 'en', null);
     expect(legend.rows.map((r) => r.label)).toEqual(['0.0 – 10.0', '10.0 – 20.0', '20.0 – 30.0', 'fewer than 5 (hidden) / no population figure']);
+  });
+});
+
+describe('incident cell legend', () => {
+  it('names each count class as a range that covers 1 … max without gaps, coloured as the cells', () => {
+    const model = cellLegend([2, 4, 8, 15], 30, 50, 'sv');
+    expect(model.title).toBe('Händelser per ruta (50 × 50 m)');
+    expect(model.rows.map((r) => r.label)).toEqual(['1', '2–3', '4–7', '8–14', '15–30']);
+    expect(model.rows.map((r) => r.color)).toEqual([1, 2, 4, 8, 15].map((v) => colorFor(v, [2, 4, 8, 15])));
+    expect(cellLegend([], 1, 200, 'en').rows.map((r) => r.label)).toEqual(['1']);
+    expect(cellLegend([], 0, 200, 'en').rows).toEqual([]);
+  });
+});
+
+describe('incident dot legend', () => {
+  it('gives each category the colour its dots are drawn in, and warns when colours repeat', () => {
+    const model = dotLegend(['Stöld', 'Hot'], 'sv');
+    expect(model.rows).toEqual([{ color: OKABE_ITO[0], label: 'Stöld' }, { color: OKABE_ITO[1], label: 'Hot' }]);
+    expect(model.notes).toEqual([]);
+    const many = dotLegend(Array.from({ length: OKABE_ITO.length + 1 }, (_, i) => `k${i}`), 'en');
+    expect(many.rows[OKABE_ITO.length].color).toEqual(OKABE_ITO[0]);
+    expect(many.notes[0]).toContain('colours repeat');
   });
 });
