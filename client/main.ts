@@ -237,7 +237,6 @@ function districtLegend(): LegendModel {
   return choroplethLegend(view.metric, breaksFor(view.metric), values.length ? Math.max(...values) : null, filters.lang, stats!.unlocated);
 }
 
-/** Rebuilds every deck.gl layer descriptor from state (cheap; stable ids and updateTriggers do the rest). */
 /**
  * The heatmap shares the choropleth's sequential palette, so under it the districts show as outlines (as under
  * the survey and discrepancy fills); one fewer layer covering the screen also keeps software WebGL fluid.
@@ -246,6 +245,7 @@ function heatCovers(): boolean {
   return view.layers.includes('heatmap') && points !== null;
 }
 
+/** Rebuilds every deck.gl layer descriptor from state (cheap; stable ids and updateTriggers do the rest). */
 function buildLayers(): Layer[] {
   if (!districts) return [];
   const layers: Layer[] = [];
