@@ -14,7 +14,7 @@ import {
 import { ImportFileError, RowErrorList, type RowError } from './import-errors.ts';
 import { buildSummary, emptyCounts, fileErrorSummary, type ImportSummary } from './import-summary.ts';
 import { checksumTap } from './incident-import.service.ts';
-import { finishImportBatch, insertImportBatch, municipalityExists, reassignDistricts } from './imports.queries.ts';
+import { finishImportBatch, insertImportBatch, lockMunicipalityImports, municipalityExists, reassignDistricts } from './imports.queries.ts';
 
 /** Everything `lagesbild import districts` and `POST /api/imports/districts` pass in. */
 export interface DistrictImportInput {
@@ -81,6 +81,7 @@ export async function importDistricts(db: Db, input: DistrictImportInput): Promi
 
   try {
     return await db.transaction().execute(async (trx) => {
+      await lockMunicipalityImports(trx, input.municipality);
       await stageDistricts(trx, districts);
       const broken = await listUnrepairableDistricts(trx);
       for (const b of broken) {

@@ -1,7 +1,7 @@
 import type { Db } from '../../infra/db.ts';
 import { AppError } from '../../infra/errors.ts';
 import { rollbackDistrictBatch } from './district-import.service.ts';
-import { findImportBatch, listImportBatches, markBatchRolledBack, rollbackIncidentBatch, type ImportBatchRow } from './imports.queries.ts';
+import { findImportBatch, listImportBatches, lockMunicipalityImports, markBatchRolledBack, rollbackIncidentBatch, type ImportBatchRow } from './imports.queries.ts';
 import { rollbackSurveyBatch } from './survey-import.service.ts';
 
 /** A batch as shown in lists: counts and status, times as ISO strings. */
@@ -55,10 +55,13 @@ export async function listBatches(db: Db, municipality: string | null): Promise<
  */
 export async function rollbackImportBatch(db: Db, batchId: number, municipalityCodes: readonly string[] | null = null): Promise<ImportBatchView> {
   return db.transaction().execute(async (trx) => {
-    const batch = await findImportBatch(trx, batchId);
-    if (!batch || (municipalityCodes && !municipalityCodes.includes(batch.municipality_code))) {
+    const found = await findImportBatch(trx, batchId);
+    if (!found || (municipalityCodes && !municipalityCodes.includes(found.municipality_code))) {
       throw new AppError(404, 'BATCH_NOT_FOUND', `Importen ${batchId} finns inte.`);
     }
+    // Read again under the lock: a rollback or import that ran meanwhile may have changed it.
+    await lockMunicipalityImports(trx, found.municipality_code);
+    const batch = (await findImportBatch(trx, batchId))!;
     if (batch.status === 'rolled_back') throw new AppError(409, 'BATCH_ALREADY_ROLLED_BACK', `Importen ${batchId} är redan återställd.`);
     let blockedBy: number | null = null;
     if (batch.kind === 'incidents') blockedBy = (await rollbackIncidentBatch(trx, batch.municipality_code, batchId)).blockedBy;

@@ -17,6 +17,15 @@ export async function municipalityExists(db: Db, code: string): Promise<boolean>
   return row !== undefined;
 }
 
+/**
+ * Serialises imports and rollbacks of one municipality until the transaction ends. Two imports of the same
+ * municipality on PostgreSQL would otherwise update the same rollup rows in different orders and one would
+ * fail on a deadlock; the second now waits for the first. (PGlite has one connection: a no-op there.)
+ */
+export async function lockMunicipalityImports(db: Db, municipalityCode: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext(${`lagesbild:imports:${municipalityCode}`}))`.execute(db);
+}
+
 /** Category codes and names, for resolving the `category` cells of a file. */
 export async function listKnownCategories(db: Db): Promise<KnownCategory[]> {
   return db.selectFrom('category').select(['code', 'name_sv', 'name_en']).execute();

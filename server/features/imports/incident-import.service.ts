@@ -16,10 +16,11 @@ import {
   listIncidentHashes,
   listKnownCategories,
   listStageRejects,
+  lockMunicipalityImports,
   municipalityExists,
   rejectIncidentsOutsideMunicipality,
-  writeIncidentStage,
   type IncidentStageRow,
+  writeIncidentStage,
 } from './imports.queries.ts';
 
 /** Rows per staging statement: large enough to amortise a round trip, small enough to keep memory flat. */
@@ -91,6 +92,7 @@ export async function importIncidents(db: Db, input: IncidentImportInput): Promi
   };
   try {
     return await db.transaction().execute(async (trx) => {
+      await lockMunicipalityImports(trx, input.municipality);
       await createIncidentStage(trx);
       let pending: IncidentStageRow[] = [];
       const rows = readIncidentFile(tap.stream, {

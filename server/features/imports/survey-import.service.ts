@@ -4,7 +4,7 @@ import { ImportFileError, RowErrorList, type RowError } from './import-errors.ts
 import { buildSummary, emptyCounts, fileErrorSummary, type ImportCounts, type ImportSummary } from './import-summary.ts';
 import { checksumTap } from './incident-import.service.ts';
 import type { ImportFormat } from './incident-file.ts';
-import { finishImportBatch, insertImportBatch, municipalityExists } from './imports.queries.ts';
+import { finishImportBatch, insertImportBatch, lockMunicipalityImports, municipalityExists } from './imports.queries.ts';
 import {
   checkStagedMarks,
   classifySurveyStages,
@@ -68,6 +68,7 @@ export async function importSurvey(db: Db, input: SurveyImportInput): Promise<Su
   const tap = checksumTap(input.responses.bytes);
   try {
     return await db.transaction().execute(async (trx) => {
+      await lockMunicipalityImports(trx, input.municipality);
       await createSurveyStages(trx);
       let pending: ResponseStageRow[] = [];
       for await (const result of readSurveyResponses(tap.stream, { crs: input.crs })) {

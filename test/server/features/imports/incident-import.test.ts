@@ -156,5 +156,37 @@ for (const backend of testBackends()) {
       expect(rows[0]).toMatchObject({ kind: 'incidents', created_by: 'anna@kommun.se', file_name: 'polisen-maj.csv', accepted: 1, status: 'committed' });
       expect(rows[0].checksum).toMatch(/^[0-9a-f]{64}$/);
     });
+
+    it('runs two overlapping imports of one municipality at once without a deadlock, and the rollups match the rows', async () => {
+      const m2 = await createMunicipality(t.db, '0998');
+      await createDistrict(t.db, { municipality: m2, name: 'Norr', kind: 'stadsdel', x: 0, y: 0, size: 2000 });
+      await createDistrict(t.db, { municipality: m2, name: 'Söder', kind: 'stadsdel', x: 2000, y: 0, size: 2000 });
+      const cats = ['stold', 'hot', 'klotter', 'misshandel'];
+      const file = (from: number, to: number, shift: number) => {
+        const lines = ['id;kategori;tidpunkt;n;e'];
+        for (let i = from; i < to; i++) {
+          const day = String(1 + ((i * 7 + shift) % 28)).padStart(2, '0');
+          lines.push(`C${i};${cats[(i + shift) % 4]};2024-0${1 + (i % 9)}-${day} ${String(i % 24).padStart(2, '0')}:15;${ne(((i * 37) % 3900) + 50, ((i * 53) % 1900) + 50)}`);
+        }
+        return `${lines.join('\n')}\n`;
+      };
+      const [a, b] = await Promise.all([
+        run(file(0, 3000, 0), { municipality: m2 }),
+        run(file(1500, 4500, 1), { municipality: m2 }),
+      ]);
+      expect(a).toMatchObject({ written: true, rejected: 0 });
+      expect(b).toMatchObject({ written: true, rejected: 0 });
+      // Whichever ran second updated the 1,500 rows both files hold.
+      expect([a.updated, b.updated].sort((x, y) => x - y)).toEqual([0, 1500]);
+      const { rows } = await sql<{ rows: number; rolled: number }>`
+        SELECT (SELECT count(*)::int FROM incident WHERE municipality_code = ${m2}) AS rows,
+               (SELECT coalesce(sum(n), 0)::int FROM incident_month_rollup WHERE municipality_code = ${m2}) AS rolled`.execute(t.db);
+      expect(rows[0]).toEqual({ rows: 4500, rolled: 4500 });
+      const byCategory = await sql<{ category_code: string; direct: number; rolled: number }>`
+        SELECT c.category_code, c.direct, coalesce(r.rolled, 0)::int AS rolled
+          FROM (SELECT category_code, count(*)::int AS direct FROM incident WHERE municipality_code = ${m2} GROUP BY 1) c
+          LEFT JOIN (SELECT category_code, sum(n)::int AS rolled FROM incident_month_rollup WHERE municipality_code = ${m2} GROUP BY 1) r USING (category_code)`.execute(t.db);
+      for (const r of byCategory.rows) expect(r.rolled, r.category_code).toBe(r.direct);
+    }, 120_000);
   });
 }
