@@ -4,7 +4,7 @@ import { AppError } from '../../infra/errors.ts';
 import { ProblemSchema } from '../../infra/problem.ts';
 import { signIn, signOut } from './auth.service.ts';
 import { clearSessionCookie, readCookie, SESSION_COOKIE, setSessionCookie } from './session-cookie.ts';
-import { SignInLimiter } from './sign-in-limiter.ts';
+import { RateLimiter } from '../../infra/rate-limiter.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
@@ -21,10 +21,10 @@ const Me = Type.Object({
 
 /** POST /api/auth/sign-in, POST /api/auth/sign-out, GET /api/auth/me. */
 export async function authRoutes(app: AppInstance) {
-  const limiter = new SignInLimiter();
+  const limiter = new RateLimiter();
   // Per email address, known or not: unknown addresses "lock" exactly like real accounts (whose lock is
   // also stored in the database), so the 429 does not reveal which addresses exist.
-  const emailLimiter = new SignInLimiter(5, 15 * 60 * 1000);
+  const emailLimiter = new RateLimiter(5, 15 * 60 * 1000);
 
   app.post(
     '/api/auth/sign-in',
@@ -58,8 +58,8 @@ export async function authRoutes(app: AppInstance) {
       if (previous) await signOut(app.database.db, previous);
       const result = await signIn(app.database.db, request.body.email, request.body.password);
       if (!result.ok) {
-        limiter.fail(ipKey);
-        emailLimiter.fail(emailKey);
+        limiter.record(ipKey);
+        emailLimiter.record(emailKey);
         const lockedFor = result.failure.kind === 'locked' ? result.failure.retryAfterS : emailLimiter.retryAfterS(emailKey);
         if (lockedFor > 0) {
           reply.header('retry-after', String(lockedFor));
@@ -67,8 +67,8 @@ export async function authRoutes(app: AppInstance) {
         }
         throw new AppError(401, 'INVALID_CREDENTIALS', 'Wrong email or password');
       }
-      limiter.succeed(ipKey);
-      emailLimiter.succeed(emailKey);
+      limiter.forget(ipKey);
+      emailLimiter.forget(emailKey);
       setSessionCookie(request, reply, result.secret);
       const v = result.viewer;
       return {

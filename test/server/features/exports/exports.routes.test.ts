@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXPORTS_PER_MINUTE } from '../../../../server/features/exports/exports.routes.ts';
 import { authHeaders } from '../../../helpers/auth.ts';
 import { createMunicipality } from '../../../helpers/factories.ts';
 import { buildTestApp, type TestApp } from '../../../helpers/test-app.ts';
@@ -26,6 +27,20 @@ for (const backend of testBackends()) {
       expect(rows.rows[0]).toMatchObject({ action: 'export.csv', role: 'council', result_count: 12 });
       const filters = typeof rows.rows[0].filters === 'string' ? JSON.parse(rows.rows[0].filters) : rows.rows[0].filters;
       expect(filters).toMatchObject({ category: 'stold' });
+    });
+
+    it('refuses more than EXPORTS_PER_MINUTE records a minute from one account with 429 and Retry-After, and writes no more rows', async () => {
+      const headers = await authHeaders(t, 'planner');
+      const before = await sql<{ n: number }>`SELECT count(*)::int AS n FROM audit_log WHERE route = '/api/exports/audit'`.execute(t.database.db);
+      for (let i = 0; i < EXPORTS_PER_MINUTE; i++) expect((await post({ kind: 'png', filters: {} }, headers)).statusCode).toBe(204);
+      const refused = await post({ kind: 'png', filters: {} }, headers);
+      expect(refused.statusCode).toBe(429);
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+      expect(refused.json()).toMatchObject({ status: 429 });
+      const after = await sql<{ n: number }>`SELECT count(*)::int AS n FROM audit_log WHERE route = '/api/exports/audit'`.execute(t.database.db);
+      expect(after.rows[0].n - before.rows[0].n).toBe(EXPORTS_PER_MINUTE);
+      // Another account is not held up by this one.
+      expect((await post({ kind: 'png', filters: {} }, await authHeaders(t, 'analyst'))).statusCode).toBe(204);
     });
 
     it.each([
