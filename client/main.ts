@@ -16,7 +16,7 @@ import { discrepancyCellLayer, promiseLayers } from './features/plans/plans.laye
 import { fetchEmerging, fetchHotspots, type HotspotCollection } from './features/hotspots/hotspots.api.ts';
 import { hotspotLayers } from './features/hotspots/hotspots.layers.ts';
 import { fetchIncidentPoints, type IncidentPoints } from './features/incidents/incidents.api.ts';
-import { cellClasses, heatDetail, heatmapLayer, pointDetail, pointLayers } from './features/incidents/incidents.layers.ts';
+import { cellClasses, heatDetail, heatmapLayers, pointDetail, pointLayers } from './features/incidents/incidents.layers.ts';
 import { fetchMarks, type MarkCollection } from './features/survey-marks/survey-marks.api.ts';
 import { markLayers } from './features/survey-marks/survey-marks.layers.ts';
 import { fetchShares, fetchSurveys, sharesByDistrict, type ShareRow } from './features/surveys/surveys.api.ts';
@@ -271,7 +271,7 @@ function buildLayers(): Layer[] {
   }, { fill: showDistricts && !otherFill });
   layers.unshift(fill);
   if (view.layers.includes('hotspots') && hotspots) layers.push(...hotspotLayers(hotspots, view.emerging ? emerging : null, `${v('hotspots')}|${v('emerging')}|${view.emerging}`));
-  if (view.layers.includes('heatmap') && points) layers.push(heatmapLayer(points, v('points'), zoom, viewBox));
+  if (view.layers.includes('heatmap') && points) layers.push(...heatmapLayers(points, v('points'), zoom, viewBox));
   if (view.layers.includes('points') && points) layers.push(...pointLayers(points, zoom, v('points'), viewBox));
   if (view.layers.includes('marks') && marks) layers.push(...markLayers(marks, view.markReasons, `${v('marks')}`));
   if (view.layers.includes('plans') && promises?.length) layers.push(...promiseLayers(districts, promises, v('plans')));

@@ -213,5 +213,11 @@ describe('map client in Chromium', () => {
     const background = countColours(shot, [[0xee, 0xf1, 0xf4]], 2)[0];
     expect(background).toBeLessThan(shot.width * shot.height * 0.95);
     await page.close();
+    // The police officer's incident layers with nothing to draw: an empty state, no error.
+    await police.goto(`${h.url}/?period=custom&from=1990-01-01&to=1990-02-01&layers=districts,heatmap,points`);
+    await settled(police);
+    await expect(police.locator('[data-layer="points"] [data-part="status"]').getAttribute('data-kind')).resolves.toBe('ready');
+    await expect(police.locator('[data-layer="heatmap"] [data-part="status"]').textContent()).resolves.toContain('0 punkter');
+    expect(policeErrors.filter((e) => !/404|Failed to load resource/.test(e))).toEqual([]);
   }, 400_000);
 });

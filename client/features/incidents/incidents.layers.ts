@@ -102,33 +102,34 @@ function asImage(rgba: Rgba): unknown {
   return typeof ImageData === 'function' ? new ImageData(rgba.data, rgba.width, rgba.height) : rgba;
 }
 
-const EMPTY: Rgba = { width: 1, height: 1, data: new Uint8ClampedArray(4) };
-
 /**
  * The heatmap of incident density: a Gaussian kernel (σ a third of HEAT_RADIUS_PX on screen) around every
  * incident, scaled to the densest place in view, computed on a grid once per moveend and drawn as one image.
  */
-export function heatmapLayer(points: IncidentPoints, version: string, zoom = 0, viewBox?: Box): Layer {
+export function heatmapLayers(points: IncidentPoints, version: string, zoom = 0, viewBox?: Box): Layer[] {
   const detail = heatDetail(zoom, viewBox);
   const cache = cacheOf(points);
   if (cache.heat?.key !== detail.key) {
     const area = cache.extent && intersect(cache.extent, detail.box);
-    const sigma = HEAT_RADIUS_PX / 3 / HEAT_TEXEL_PX;
-    if (!area) cache.heat = { key: detail.key, image: asImage(EMPTY), bounds: [0, 0, 0, 0] };
+    const texel = HEAT_TEXEL_PX * worldPerScreenPx(zoom);
+    const sigmaPx = HEAT_RADIUS_PX / 3;
+    if (!area) cache.heat = { key: detail.key, image: null, bounds: [0, 0, 0, 0] };
     else {
-      const grid = countGrid(points.positions, area, HEAT_TEXEL_PX * worldPerScreenPx(zoom), Math.ceil(3 * sigma));
+      const grid = countGrid(points.positions, area, texel, Math.ceil((3 * sigmaPx) / HEAT_TEXEL_PX));
       // countGrid may have coarsened the texels to fit; the kernel stays the same size on screen.
-      const density = gaussianBlur(grid.values, grid.width, grid.height, sigma * (HEAT_TEXEL_PX * worldPerScreenPx(zoom)) / grid.texel);
+      const density = gaussianBlur(grid.values, grid.width, grid.height, (sigmaPx * worldPerScreenPx(zoom)) / grid.texel);
       const max = maxWithin({ ...grid, values: density }, viewBox ?? area);
       cache.heat = { key: detail.key, image: asImage(heatImage(density, grid.width, grid.height, max)), bounds: grid.bounds };
     }
   }
-  return new BitmapLayer({
+  // Nothing near the view (or no incidents at all): no layer rather than an empty image.
+  if (!cache.heat.image) return [];
+  return [new BitmapLayer({
     id: 'incidents-heatmap',
     image: cache.heat.image as never,
     bounds: cache.heat.bounds,
     updateTriggers: { image: `${version}|${detail.key}` },
-  });
+  })];
 }
 
 /** Ground metres per world pixel (at the raster's reference zoom) at a latitude. */
@@ -153,13 +154,14 @@ export function pointLayers(points: IncidentPoints, zoom: number, version: strin
   if (detail.mode === 'cells') {
     if (cache.cells?.key !== detail.key) {
       const area = cache.extent && intersect(cache.extent, detail.box);
-      if (!area) cache.cells = { key: detail.key, image: asImage(EMPTY), bounds: [0, 0, 0, 0], breaks: [], max: 0 };
+      if (!area) cache.cells = { key: detail.key, image: null, bounds: [0, 0, 0, 0], breaks: [], max: 0 };
       else {
         const grid = countGrid(points.positions, area, cellTexel(detail.cellM, cache.lat));
         const { image, breaks, max } = cellImage(grid);
         cache.cells = { key: detail.key, image: asImage(image), bounds: grid.bounds, breaks, max };
       }
     }
+    if (!cache.cells.image) return [];
     return [new BitmapLayer({
       id: 'incidents-bins',
       image: cache.cells.image as never,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toIncidentPoints, type IncidentPoints } from '../../../../client/features/incidents/incidents.api.ts';
-import { binaryData, cellClasses, DOTS_MAX, heatmapLayer, pointDetail, pointLayers, POINTS_MIN_ZOOM } from '../../../../client/features/incidents/incidents.layers.ts';
+import { binaryData, cellClasses, DOTS_MAX, heatmapLayers, pointDetail, pointLayers, POINTS_MIN_ZOOM } from '../../../../client/features/incidents/incidents.layers.ts';
 import { OKABE_ITO } from '../../../../client/ui/color-scale.ts';
 
 
@@ -32,7 +32,7 @@ describe('incident point layers', () => {
     const p = toIncidentPoints(columns);
     expect(pointLayers(p, POINTS_MIN_ZOOM - 1, 'v')[0].id).toBe('incidents-bins');
     expect(pointLayers(p, POINTS_MIN_ZOOM, 'v')[0].id).toBe('incidents-points');
-    expect(heatmapLayer(p, 'v').id).toBe('incidents-heatmap');
+    expect(heatmapLayers(p, 'v')[0].id).toBe('incidents-heatmap');
   });
 
   it('keeps cells when the view holds more points than can be drawn one by one', () => {
@@ -46,7 +46,7 @@ describe('incident point layers', () => {
 
   it('draws the heatmap as one image over the incidents, rebuilt only when the resting zoom or culled area changes', () => {
     const p = lattice(20_000);
-    const layer = heatmapLayer(p, 'v', 11.5);
+    const layer = heatmapLayers(p, 'v', 11.5)[0];
     const bounds = propsOf(layer).bounds as number[];
     expect(bounds[0]).toBeLessThanOrEqual(17.6);
     expect(bounds[2]).toBeGreaterThanOrEqual(17.65);
@@ -54,8 +54,18 @@ describe('incident point layers', () => {
     let coloured = 0;
     for (let i = 3; i < image.data.length; i += 4) if (image.data[i] > 0) coloured++;
     expect(coloured).toBeGreaterThan(image.width * image.height * 0.2);
-    expect(propsOf(heatmapLayer(p, 'v', 11.5)).image).toBe(image);
-    expect(propsOf(heatmapLayer(p, 'v', 12)).image).not.toBe(image);
+    expect(propsOf(heatmapLayers(p, 'v', 11.5)[0]).image).toBe(image);
+    expect(propsOf(heatmapLayers(p, 'v', 12)[0]).image).not.toBe(image);
+  });
+
+  it('draws no layer, rather than an empty image, when there are no incidents or none near the view', () => {
+    const none = lattice(0);
+    expect(heatmapLayers(none, 'v', 11.5)).toEqual([]);
+    expect(pointLayers(none, 11.5, 'v')).toEqual([]);
+    const p = lattice(100, 0.001);
+    const far: [number, number, number, number] = [12, 56, 12.01, 56.01];
+    expect(heatmapLayers(p, 'v', 15, far)).toEqual([]);
+    expect(pointLayers(p, 15, 'v', far).map((l) => l.id)).toEqual(['incidents-points']);
   });
 
   it('reuses the cell image while the detail is unchanged, so deck.gl uploads nothing', () => {
