@@ -5,7 +5,7 @@ import { AppError, badRequest } from '../../infra/errors.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { districtExists } from '../districts/districts.queries.ts';
 import type { IncidentFilters } from './incident-filters.ts';
-import { listIncidentPoints, type Bbox, type IncidentPointRow } from './incident-points.queries.ts';
+import { listIncidentPointColumns, listIncidentPoints, type Bbox, type IncidentPointQuery, type IncidentPointRow } from './incident-points.queries.ts';
 
 /** Largest bbox a request may cover, in km² (a whole large municipality fits; a county does not). */
 export const MAX_BBOX_AREA_KM2 = 10_000;
@@ -57,39 +57,47 @@ export interface IncidentPointResult {
   withDescriptions: boolean;
 }
 
-/** Incident points for a viewer: role-gated per category, snapped in SQL, capped at `limit` (truncated says so). */
-export async function findIncidentPoints(
+/** The query for a viewer: categories split by access (SPEC §6), district checked, one row more than `limit`. */
+async function pointQueryFor(
   db: Db, viewer: Viewer, filters: IncidentFilters, p: { bbox: Bbox; limit: number; categoriesRequested: boolean },
-): Promise<IncidentPointResult> {
+): Promise<IncidentPointQuery> {
   const { exact, snapped } = pointCategoriesFor(viewer, filters, p.categoriesRequested);
   if (filters.districtId !== null && !(await districtExists(db, filters.municipality, filters.districtId))) {
     throw badRequest('district', `no district ${filters.districtId} in municipality ${filters.municipality}`);
   }
-  const withDescriptions = mayReadDescriptions(viewer.role);
-  const rows = await listIncidentPoints(db, {
+  return {
     municipality: filters.municipality, from: filters.from, to: filters.to, exactCategories: exact, snappedCategories: snapped,
-    sources: filters.sources, withinDistrictId: filters.districtId, bbox: p.bbox, withDescriptions, limit: p.limit + 1,
-  });
-  const truncated = rows.length > p.limit;
-  return { rows: truncated ? rows.slice(0, p.limit) : rows, truncated, limit: p.limit, withDescriptions };
+    sources: filters.sources, withinDistrictId: filters.districtId, bbox: p.bbox, withDescriptions: mayReadDescriptions(viewer.role),
+    limit: p.limit + 1,
+  };
 }
 
-/** Flat columns for deck.gl binary attributes: positions [lon0, lat0, lon1, …], category indices, epoch seconds. */
-export function toColumns(rows: IncidentPointRow[]) {
+/** Incident points for a viewer: role-gated per category, snapped in SQL, capped at `limit` (truncated says so). */
+export async function findIncidentPoints(
+  db: Db, viewer: Viewer, filters: IncidentFilters, p: { bbox: Bbox; limit: number; categoriesRequested: boolean },
+): Promise<IncidentPointResult> {
+  const query = await pointQueryFor(db, viewer, filters, p);
+  const rows = await listIncidentPoints(db, query);
+  const truncated = rows.length > p.limit;
+  return { rows: truncated ? rows.slice(0, p.limit) : rows, truncated, limit: p.limit, withDescriptions: query.withDescriptions };
+}
+
+/** The same points as flat columns for deck.gl binary attributes: positions [lon0, lat0, lon1, …], category indices, epoch seconds. */
+export async function findIncidentPointColumns(
+  db: Db, viewer: Viewer, filters: IncidentFilters, p: { bbox: Bbox; limit: number; categoriesRequested: boolean },
+) {
+  const c = await listIncidentPointColumns(db, await pointQueryFor(db, viewer, filters, p));
+  const count = Math.min(c.count, p.limit);
   const categories: string[] = [];
   const index = new Map<string, number>();
-  const positions = new Array<number>(rows.length * 2);
-  const category = new Array<number>(rows.length);
-  const time = new Array<number>(rows.length);
-  const snapped = new Array<number>(rows.length);
-  rows.forEach((r, i) => {
-    let c = index.get(r.category_code);
-    if (c === undefined) { c = categories.length; categories.push(r.category_code); index.set(r.category_code, c); }
-    positions[2 * i] = r.lon;
-    positions[2 * i + 1] = r.lat;
-    category[i] = c;
-    time[i] = Math.floor(Date.parse(r.occurred_at) / 1000);
-    snapped[i] = r.snapped ? 1 : 0;
-  });
-  return { categories, positions, category, time, snapped };
+  const category = new Array<number>(count);
+  for (let i = 0; i < count; i++) {
+    let k = index.get(c.categoryCodes[i]);
+    if (k === undefined) { k = categories.length; categories.push(c.categoryCodes[i]); index.set(c.categoryCodes[i], k); }
+    category[i] = k;
+  }
+  return {
+    count, truncated: c.count > p.limit, limit: p.limit,
+    categories, positions: c.lonLat.slice(0, 2 * count), category, time: c.epochS.slice(0, count), snapped: c.snapped.slice(0, count).map((v) => (v ? 1 : 0)),
+  };
 }

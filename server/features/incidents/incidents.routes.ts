@@ -4,7 +4,7 @@ import { AppError } from '../../infra/errors.ts';
 import { ProblemSchema } from '../../infra/problem.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { IncidentFilterQuery, resolveIncidentFilters } from './incident-filters.ts';
-import { findIncidentPoints, MAX_POINTS_COLUMNS, MAX_POINTS_GEOJSON, parseBbox, toColumns } from './incident-points.service.ts';
+import { findIncidentPointColumns, findIncidentPoints, MAX_POINTS_COLUMNS, MAX_POINTS_GEOJSON, parseBbox } from './incident-points.service.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const Period = Type.Object({ from: Type.String(), to: Type.String() });
@@ -73,16 +73,18 @@ export async function incidentRoutes(app: AppInstance) {
           throw new AppError(400, 'BAD_REQUEST', `limit: at most ${cap} for format=${format}`, [{ field: 'limit', message: `at most ${cap}` }]);
         }
         const filters = await resolveIncidentFilters(app.database.db, filterInput, viewer);
-        const result = await findIncidentPoints(app.database.db, viewer, filters, {
-          bbox, limit: askedLimit ?? cap, categoriesRequested: filterInput.category !== undefined,
-        });
+        const ask = { bbox, limit: askedLimit ?? cap, categoriesRequested: filterInput.category !== undefined };
+        const period = { from: filters.from, to: filters.to };
+        if (format === 'columns') {
+          const { count, truncated, limit, ...columns } = await findIncidentPointColumns(app.database.db, viewer, filters, ask);
+          resultCount = count;
+          outcome = 'ok';
+          return { format: 'columns' as const, municipality: filters.municipality, period, count, truncated, limit, ...columns };
+        }
+        const result = await findIncidentPoints(app.database.db, viewer, filters, ask);
         resultCount = result.rows.length;
         outcome = 'ok';
-        const meta = {
-          municipality: filters.municipality, period: { from: filters.from, to: filters.to },
-          count: result.rows.length, truncated: result.truncated, limit: result.limit,
-        };
-        if (format === 'columns') return { format: 'columns' as const, ...meta, ...toColumns(result.rows) };
+        const meta = { municipality: filters.municipality, period, count: result.rows.length, truncated: result.truncated, limit: result.limit };
         reply.type('application/geo+json');
         return {
           type: 'FeatureCollection' as const,

@@ -95,6 +95,30 @@ for (const backend of testBackends()) {
       expect(body.positions[0]).toBeGreaterThan(17.5);
     });
 
+    it.each(['police', 'analyst', 'planner'] as const)('gives %s the same points as columns as in GeoJSON (positions, categories, times, snapping), in the same order', async (role) => {
+      const month = 'from=2025-01-01&to=2025-02-01';
+      for (const extra of [month, `${month}&category=stold`, `${month}&district=${district}`, `${month}&limit=2`, 'from=2024-01-01&to=2026-01-01']) {
+        const geoRes = await get(`/api/incidents?bbox=${BBOX}&${extra}`, role);
+        expect(geoRes.statusCode, extra).toBe(200);
+        const geo = geoRes.json();
+        const col = (await get(`/api/incidents?bbox=${BBOX}&${extra}&format=columns`, role)).json();
+        expect(col.count, extra).toBe(geo.features.length);
+        expect(col.truncated, extra).toBe(geo.truncated);
+        if (extra.includes('limit')) expect(col.limit, extra).toBe(geo.limit);
+        type F = { geometry: { coordinates: number[] }; properties: { category: string; occurred_at: string; precision: string } };
+        const features = geo.features as F[];
+        expect(col.positions).toEqual(features.flatMap((f) => f.geometry.coordinates));
+        expect(col.category.map((k: number) => col.categories[k])).toEqual(features.map((f) => f.properties.category));
+        expect(col.time).toEqual(features.map((f) => Date.parse(f.properties.occurred_at) / 1000));
+        expect(col.snapped).toEqual(features.map((f) => (f.properties.precision === 'snapped_100m' ? 1 : 0)));
+      }
+    });
+
+    it('answers an empty period with empty columns', async () => {
+      const body = (await get('/api/incidents?bbox=' + BBOX + '&from=1990-01-01&to=1990-02-01&format=columns', 'police')).json();
+      expect(body).toMatchObject({ count: 0, truncated: false, positions: [], category: [], time: [], snapped: [], categories: [] });
+    });
+
     it('says when the answer was truncated at the limit', async () => {
       const body = (await get(url('&limit=2'), 'police')).json();
       expect(body.features).toHaveLength(2);
