@@ -133,7 +133,7 @@ export function heatmapLayers(points: IncidentPoints, version: string, zoom = 0,
   })];
 }
 
-/** Ground metres per world pixel (at the raster's reference zoom) at a latitude. */
+/** The side of a `cellM`-metre cell at latitude `lat`, in the raster's world pixels. */
 function cellTexel(cellM: number, lat: number): number {
   return cellM / (metresPerPixel(0, lat) / worldPerScreenPx(0));
 }
