@@ -170,18 +170,28 @@ export function pointLayers(points: IncidentPoints, zoom: number, version: strin
       // Square cells stay crisp when the map zooms before the next moveend rebuilds them.
       textureParameters: { minFilter: 'nearest', magFilter: 'nearest' },
       updateTriggers: { image: `${version}|${detail.key}` },
-    })];
+    }),
+    // An empty dot layer keeps its shader compiled, so the first street-level frame does not wait for it.
+    dotLayer(NO_DOTS, 'none', false)];
   }
   if (cache.dots?.key !== detail.key) cache.dots = { key: detail.key, data: binaryData(detail.box ? pointsWithin(points, detail.box) : points) };
-  return [new ScatterplotLayer({
+  return [dotLayer(cache.dots.data, `${version}|${detail.key}`)];
+}
+
+const NO_DOTS = { length: 0, attributes: { getPosition: { value: new Float32Array(0), size: 2 }, getFillColor: { value: new Uint8Array(0), size: 4, normalized: true } } };
+
+/** Single incidents as dots coloured by category, from binary attributes. */
+function dotLayer(data: object, trigger: string, visible = true): Layer {
+  return new ScatterplotLayer({
     id: 'incidents-points',
-    data: cache.dots.data as never,
+    visible,
+    data: data as never,
     radiusUnits: 'pixels',
     getRadius: 4,
     stroked: true,
     getLineColor: [255, 255, 255, 255],
     lineWidthUnits: 'pixels',
     getLineWidth: 1,
-    updateTriggers: { getPosition: `${version}|${detail.key}`, getFillColor: `${version}|${detail.key}` },
-  })];
+    updateTriggers: { getPosition: trigger, getFillColor: trigger },
+  });
 }
