@@ -31,6 +31,11 @@ export function worldPerScreenPx(zoom: number): number {
   return 2 ** (Z_REF - zoom);
 }
 
+/** Ground metres per world pixel at a latitude (Web Mercator stretches east–west distances by 1/cos φ). */
+export function metresPerWorldPx(lat: number): number {
+  return (40_075_016.686 * Math.cos((lat * Math.PI) / 180)) / WORLD;
+}
+
 /** Counts per square texel; row 0 is the northern edge, as in an image. `bounds` are the grid's outer edges in lon/lat. */
 export interface Grid { width: number; height: number; values: Float32Array; bounds: Box; texel: number; x0: number; y0: number }
 

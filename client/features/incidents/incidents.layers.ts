@@ -2,8 +2,8 @@ import { BitmapLayer, ScatterplotLayer } from '@deck.gl/layers';
 import type { Layer } from '@deck.gl/core';
 import { OKABE_ITO } from '../../ui/color-scale.ts';
 import type { IncidentPoints } from './incidents.api.ts';
-import { cellSizeFor, countWithin, meanLatitude, metresPerPixel, paddedBox, type Box } from './incident-cells.ts';
-import { cellImage, countGrid, extentOf, gaussianBlur, heatImage, maxWithin, worldPerScreenPx, type Rgba } from './incident-raster.ts';
+import { cellSizeFor, countWithin, meanLatitude, paddedBox, type Box } from './incident-cells.ts';
+import { cellImage, countGrid, extentOf, gaussianBlur, heatImage, maxWithin, metresPerWorldPx, worldPerScreenPx, type Rgba } from './incident-raster.ts';
 
 /** deck.gl binary data: positions as a Float32Array attribute, no per-point objects or accessors. */
 export function binaryData(points: IncidentPoints) {
@@ -133,11 +133,6 @@ export function heatmapLayers(points: IncidentPoints, version: string, zoom = 0,
   })];
 }
 
-/** The side of a `cellM`-metre cell at latitude `lat`, in the raster's world pixels. */
-function cellTexel(cellM: number, lat: number): number {
-  return cellM / (metresPerPixel(0, lat) / worldPerScreenPx(0));
-}
-
 /** The count-cell classes of the last cells drawn for these points (for the legend), or null before any. */
 export function cellClasses(points: IncidentPoints): { breaks: number[]; max: number } | null {
   const c = derived.get(points)?.cells;
@@ -157,7 +152,7 @@ export function pointLayers(points: IncidentPoints, zoom: number, version: strin
       const area = cache.extent && intersect(cache.extent, detail.box);
       if (!area) cache.cells = { key: detail.key, image: null, bounds: [0, 0, 0, 0], breaks: [], max: 0 };
       else {
-        const grid = countGrid(points.positions, area, cellTexel(detail.cellM, cache.lat));
+        const grid = countGrid(points.positions, area, detail.cellM / metresPerWorldPx(cache.lat));
         const { image, breaks, max } = cellImage(grid);
         cache.cells = { key: detail.key, image: asImage(image), bounds: grid.bounds, breaks, max };
       }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
-  CELL_IMAGE_PX, cellImage, countGrid, extentOf, fromWorld, gaussianBlur, HEAT_THRESHOLD, heatImage, maxWithin, toWorld,
+  CELL_IMAGE_PX, cellImage, countGrid, extentOf, fromWorld, gaussianBlur, HEAT_THRESHOLD, heatImage, maxWithin, metresPerWorldPx, toWorld,
 } from '../../../../client/features/incidents/incident-raster.ts';
+import { metresPerPixel } from '../../../../client/features/incidents/incident-cells.ts';
 import { colorFor, SEQUENTIAL_5 } from '../../../../client/ui/color-scale.ts';
 
 const WORLD = 512 * 2 ** 20;
@@ -26,6 +27,8 @@ describe('Web Mercator world pixels', () => {
       expect(back[0]).toBeCloseTo(lon, 9);
       expect(back[1]).toBeCloseTo(lat, 9);
     }
+    // A world pixel at zoom 20 is a screen pixel at zoom 20: MapLibre's ground resolution there.
+    expect(metresPerWorldPx(59.5)).toBeCloseTo(metresPerPixel(20, 59.5), 12);
     // North is up: a more northern point has a smaller y.
     expect(toWorld(18, 60)[1]).toBeLessThan(toWorld(18, 59)[1]);
   });
