@@ -18,6 +18,17 @@ export interface KnoxOptions {
   iterations?: number;
   /** Seeded PRNG; default mulberry32(1), so results are reproducible either way. */
   random?: Random;
+  /** Most pairs within the widest space band (they are held in memory); more throws a {@link KnoxLimitError}. */
+  maxClosePairs?: number;
+  /** Most close pairs × iterations (the permutation work); more throws a {@link KnoxLimitError}. */
+  maxWork?: number;
+}
+
+/** Thrown when a Knox test would exceed its work limits; `limit` says which one. */
+export class KnoxLimitError extends RangeError {
+  constructor(readonly limit: 'close_pairs' | 'work', message: string) {
+    super(message);
+  }
 }
 
 /** Knox table: rows are space bands then "beyond", columns time bands then "beyond". */
@@ -82,7 +93,7 @@ function pairsPerTimeBand(sortedTimes: Float64Array, edges: readonly number[]): 
  * permutations of the event times among the events.
  */
 export function knoxTest(events: readonly KnoxEvent[], options: KnoxOptions): KnoxResult {
-  const { spaceBands, timeBands, iterations = 99, random = mulberry32(1) } = options;
+  const { spaceBands, timeBands, iterations = 99, random = mulberry32(1), maxClosePairs = Infinity, maxWork = Infinity } = options;
   assertEdges('spaceBands', spaceBands);
   assertEdges('timeBands', timeBands);
   if (!Number.isInteger(iterations) || iterations < 1) throw new RangeError(`iterations must be a positive integer, got ${iterations}`);
@@ -108,11 +119,16 @@ export function knoxTest(events: readonly KnoxEvent[], options: KnoxOptions): Kn
   const closeBand: number[] = [];
   const maxSpace = spaceBands[spaceBands.length - 1];
   forEachPairWithin(xs, ys, maxSpace + DISTANCE_TOLERANCE_M, (i, j, d) => {
+    // Stops the enumeration itself, before memory or the permutations grow with a too-wide band.
+    if (closeI.length >= maxClosePairs) throw new KnoxLimitError('close_pairs', `more than ${maxClosePairs} pairs within ${maxSpace} m`);
     closeI.push(i);
     closeJ.push(j);
     // Clamped because sqrt can round a pair found within reach to a hair beyond the last edge.
     closeBand.push(Math.min(bandOf(d, spaceBands, DISTANCE_TOLERANCE_M), spaceBands.length - 1));
   });
+  if (closeI.length * iterations > maxWork) {
+    throw new KnoxLimitError('work', `${closeI.length} close pairs × ${iterations} permutations exceed ${maxWork}`);
+  }
   const pairI = Int32Array.from(closeI);
   const pairJ = Int32Array.from(closeJ);
   const pairRowOffset = Int32Array.from(closeBand, (b) => b * cols);

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
-import { hotspotAccess } from '../../../shared/roles.ts';
 import type { AppInstance } from '../../app.ts';
 import { ProblemSchema } from '../../infra/problem.ts';
+import { hotspotDisclosure, statsRateLimit } from '../disclosure/index.ts';
 import { CELL_MAX_M, CELL_MIN_M } from '../hotspots/hotspots.service.ts';
 import { IncidentFilterQuery, resolveIncidentFilters } from '../incidents/incident-filters.ts';
 import { getDiscrepancy } from './discrepancy.service.ts';
@@ -19,6 +19,7 @@ export async function discrepancyRoutes(app: AppInstance) {
   app.get(
     '/api/stats/discrepancy',
     {
+      preHandler: statsRateLimit(app),
       schema: {
         tags: ['statistics'],
         summary: 'Säkerhet vs trygghet: incident level against perceived unsafety, classified, with thresholds',
@@ -75,14 +76,14 @@ export async function discrepancyRoutes(app: AppInstance) {
               })),
             })),
           }),
-          400: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema,
+          400: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 429: ProblemSchema,
         },
       },
     },
     async (request) => {
       const { survey, level, cells, cell = 200, band, ...filterQuery } = request.query;
       const filters = await resolveIncidentFilters(app.database.db, filterQuery, request.viewer);
-      const withCells = cells ?? hotspotAccess(request.viewer.role) !== null;
+      const withCells = cells ?? hotspotDisclosure(request.viewer.role, filters.categories) !== null;
       return getDiscrepancy(app.database.db, request.viewer, filters, { surveyId: survey, level, cells: withCells, cell, band });
     },
   );

@@ -1,8 +1,7 @@
-import { isSuppressedCount } from '../../../shared/roles.ts';
-import { roundCount } from '../../../shared/suppression.ts';
 import type { Db } from '../../infra/db.ts';
 import { badRequest } from '../../infra/errors.ts';
 import type { Viewer } from '../auth/viewer.ts';
+import { publishCount } from '../disclosure/index.ts';
 import { getDistrictStats } from '../districts/district-stats.service.ts';
 import { getIncidentAndMarkCells, type GridOptions } from '../hotspots/hotspots.service.ts';
 import type { IncidentFilters } from '../incidents/incident-filters.ts';
@@ -35,7 +34,9 @@ function classify(incidentHigh: boolean | null, perceivedHigh: boolean | null): 
  * when the survey's share otrygg is above the whole survey's share, or, where the district has
  * fewer than 10 answers, when its density of unsafe-place marks is above the municipality's.
  * Per hexagon (roles with hotspot access): incidents high when their Gi* class is hot90 or hotter,
- * perceived unsafety high when the marks' Gi* class is. Thresholds are returned with the answer.
+ * perceived unsafety high when the marks' Gi* class is. Thresholds are returned with the answer. Every
+ * incident number comes from the disclosure-controlled district and hotspot paths (never exact where the
+ * viewer's counts are suppressed).
  */
 export async function getDiscrepancy(
   db: Db,
@@ -46,11 +47,14 @@ export async function getDiscrepancy(
   const survey = options.surveyId !== undefined
     ? await resolveSurvey(db, viewer, options.surveyId, filters.municipality)
     : ((await listSurveysFor(db, viewer, filters.municipality)).surveys[0] ?? null);
-  // Raw counts decide the class; what leaves the server is suppressed as the viewer's access requires.
-  const stats = await getDistrictStats(db, { ...filters, suppress: false }, { compare: 'previous', level: options.level });
+  // The same protected (rounded, primary and complementary suppressed) district counts as /api/stats/districts:
+  // every number here, the threshold included, is computed from what that route publishes to this viewer.
+  const stats = await getDistrictStats(db, filters, { compare: 'previous', level: options.level });
   const level = stats.level;
   if (level === null) throw badRequest('level', 'the municipality has no districts');
-  const withPopulation = stats.districts.filter((d) => d.population);
+  // Only districts with a published count and a population: a threshold over hidden counts, times the
+  // population, would give their sum back.
+  const withPopulation = stats.districts.filter((d) => d.population && d.count !== null);
   const population = withPopulation.reduce((s, d) => s + d.population!, 0);
   const rateThreshold = population > 0 ? (withPopulation.reduce((s, d) => s + d.count!, 0) / population) * 1000 : null;
 
@@ -63,7 +67,7 @@ export async function getDiscrepancy(
   const markThreshold = allArea > 0 && survey ? allMarks / allArea : null;
 
   const districts = stats.districts.map((d) => {
-    const hidden = isSuppressedCount(d.count!, filters.suppress);
+    const hidden = d.count === null;
     const rate = d.rate_per_1000;
     const incidentHigh = hidden || rate === null || rateThreshold === null ? null : rate > rateThreshold;
     const classified = shares.get(d.id) ?? null;
@@ -114,7 +118,7 @@ export async function getDiscrepancy(
           properties: {
             i: c.i, j: c.j,
             // Rounded to 5 where "<5" applies, like hotspot cells, so no hidden cell is a difference of others.
-            count: isSuppressedCount(c.incidents, layers.suppressed) ? ('<5' as const) : layers.suppressed ? roundCount(c.incidents) : c.incidents,
+            count: publishCount(c.incidents, layers.suppressed) ?? ('<5' as const),
             incident_class: c.incident_class,
             marks: c.marks,
             mark_class: c.mark_class,

@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import type { AppInstance } from '../../app.ts';
 import { ProblemSchema } from '../../infra/problem.ts';
+import { statsRateLimit } from '../disclosure/index.ts';
 import { IncidentFilterQuery, resolveIncidentFilters } from '../incidents/incident-filters.ts';
 import { resolveMunicipality } from '../municipalities/municipalities.service.ts';
 import { getDistrictStats } from './district-stats.service.ts';
@@ -79,6 +80,7 @@ export async function districtRoutes(app: AppInstance) {
   app.get(
     '/api/stats/districts',
     {
+      preHandler: statsRateLimit(app),
       schema: {
         tags: ['statistics'],
         summary: 'Incident counts, rate per 1000 and change with an exact Poisson test, per district',
@@ -101,7 +103,7 @@ export async function districtRoutes(app: AppInstance) {
             unlocated: Nullable(Type.Integer()),
             unlocated_suppressed: Type.Boolean(),
           }),
-          400: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema,
+          400: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 429: ProblemSchema,
         },
       },
     },

@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import type { AppInstance } from '../../app.ts';
 import { ProblemSchema } from '../../infra/problem.ts';
+import { statsRateLimit } from '../disclosure/index.ts';
 import { IncidentFilterQuery, resolveIncidentFilters } from '../incidents/incident-filters.ts';
 import { CELL_MAX_M, CELL_MIN_M, getEmergingHotspots, getHotspots, SLICES_MAX, SLICES_MIN } from './hotspots.service.ts';
 
@@ -37,6 +38,7 @@ export async function hotspotRoutes(app: AppInstance) {
   app.get(
     '/api/stats/hotspots',
     {
+      preHandler: statsRateLimit(app),
       schema: {
         tags: ['statistics'],
         summary: 'Getis–Ord Gi* hot and cold spots on a hexagon grid over the districts (WGS84 GeoJSON)',
@@ -55,7 +57,7 @@ export async function hotspotRoutes(app: AppInstance) {
               }),
             })),
           }),
-          400: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema,
+          400: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 429: ProblemSchema,
         },
       },
     },
@@ -70,6 +72,7 @@ export async function hotspotRoutes(app: AppInstance) {
   app.get(
     '/api/stats/hotspots/emerging',
     {
+      preHandler: statsRateLimit(app),
       schema: {
         tags: ['statistics'],
         summary: 'Emerging hot spots: Gi* per equal time slice and a Mann–Kendall pattern per hexagon',
@@ -87,11 +90,11 @@ export async function hotspotRoutes(app: AppInstance) {
               geometry: Geometry,
               properties: Type.Object({
                 i: Type.Integer(), j: Type.Integer(), count: Count, pattern: Pattern,
-                slice_z: Type.Array(Nullable(Type.Number())), slice_class: Type.Array(GiClass), slice_counts: Type.Array(Count),
+                slice_z: Type.Array(Nullable(Type.Number())), slice_class: Type.Array(GiClass), slice_counts: Type.Array(Nullable(Count), { description: 'null where counts are suppressed for your role' }),
               }),
             })),
           }),
-          400: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema,
+          400: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 429: ProblemSchema,
         },
       },
     },

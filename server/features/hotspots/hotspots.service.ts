@@ -1,12 +1,12 @@
 import { sql } from 'kysely';
-import { hotspotAccess, isSuppressedCount, type Role } from '../../../shared/roles.ts';
-import { roundCount } from '../../../shared/suppression.ts';
+import type { Role } from '../../../shared/roles.ts';
 import { addDays, daysBetween } from '../../../shared/time.ts';
 import type { Db } from '../../infra/db.ts';
 import { AppError, badRequest } from '../../infra/errors.ts';
 import { stockholmMidnight } from '../../infra/postgis.ts';
 import { emergingPattern, type EmergingPattern } from '../../stats/emerging-hotspot.ts';
 import { getisOrdGiStar, type GiStarClass } from '../../stats/gi-star.ts';
+import { checkGridResolution, publishCount, requireHotspotDisclosure, statisticInput } from '../disclosure/index.ts';
 import { assertDistrictInMunicipality } from '../incidents/incident-filter-sql.ts';
 import type { IncidentFilters } from '../incidents/incident-filters.ts';
 import { countPointsPerHexagon, measureStudyArea, type HexCountRow, type HexPoints, type StudyArea } from './hotspots.queries.ts';
@@ -26,6 +26,11 @@ export const BAND_MAX_CELLS = 20;
 export const MAX_CELLS = 20_000;
 /** The default band: 3.5 × the edge reaches the two nearest rings (centroids at √3·s, 3·s and 2√3·s ≈ 3.46·s). */
 export const DEFAULT_BAND_FACTOR = 3.5;
+/**
+ * Most Gi* neighbour visits per answer (cells × neighbours within the band × slices): keeps one request's
+ * statistics under about a second of event-loop time. 20 000 cells with the widest band fit once.
+ */
+export const MAX_GI_WORK = 30_000_000;
 
 export interface GridOptions {
   /** Hexagon edge length, metres (EPSG:3006). */
@@ -49,12 +54,17 @@ export interface HotspotFeature {
   };
 }
 
-/** Validates cell and band and checks the grid stays under MAX_CELLS; returns the band in metres. */
-export async function validateGrid(db: Db, area: StudyArea, options: GridOptions): Promise<number> {
+/**
+ * Validates cell and band against the limits and the role's resolution (disclosure control: non-police roles
+ * get fixed cell sizes and a band of at least two edges), checks the grid stays under MAX_CELLS and the Gi*
+ * work under MAX_GI_WORK (`slices` Gi* runs); returns the band in metres.
+ */
+export async function validateGrid(db: Db, area: StudyArea, options: GridOptions, role: Role = 'public', slices = 1): Promise<number> {
   const { cell } = options;
   if (!(cell >= CELL_MIN_M && cell <= CELL_MAX_M)) throw badRequest('cell', `edge length must be ${CELL_MIN_M}–${CELL_MAX_M} m`);
   const band = options.band ?? DEFAULT_BAND_FACTOR * cell;
   if (!(band > 0 && band <= BAND_MAX_CELLS * cell)) throw badRequest('band', `must be > 0 and at most ${BAND_MAX_CELLS} × cell (${BAND_MAX_CELLS * cell} m)`);
+  checkGridResolution(role, cell, band);
   const extent = await measureStudyArea(db, area);
   if (!extent) throw new AppError(404, 'NO_DISTRICTS', 'The municipality has no districts: the hotspot study area is its districts');
   // An upper bound on the hexagons of the bounding box: columns every 1.5·s, rows every √3·s.
@@ -63,20 +73,26 @@ export async function validateGrid(db: Db, area: StudyArea, options: GridOptions
     const smallest = Math.ceil(Math.sqrt((extent.width * extent.height) / (1.5 * Math.sqrt(3) * MAX_CELLS)));
     throw badRequest('cell', `${cell} m hexagons would make about ${estimate} cells over this area; at most ${MAX_CELLS} are allowed (use cell ≥ ${smallest})`);
   }
+  // Neighbours within the band: the band's disc over one hexagon's area (3√3/2·s²), at most every cell.
+  const neighbours = Math.min(estimate, (Math.PI * band * band) / (2.598 * cell * cell) + 1);
+  if (estimate * neighbours * slices > MAX_GI_WORK) {
+    throw badRequest(slices > 1 ? 'slices' : 'band', `too much work for one answer (${estimate} cells × ~${Math.round(neighbours)} neighbours${slices > 1 ? ` × ${slices} slices` : ''}): use a narrower band, a larger cell${slices > 1 ? ' or fewer slices' : ''}`);
+  }
   return band;
-}
-
-function requireHotspotAccess(role: Role): { suppressed: boolean } {
-  const access = hotspotAccess(role);
-  if (!access) throw new AppError(403, 'FORBIDDEN', 'Your role may not see hotspot cells (SPEC §6)');
-  return access;
 }
 
 // Where small counts are suppressed, the other counts (and the total) are rounded to 5 as well, so a
 // lone "<5" cell cannot be recovered as the total minus the other cells (shared/suppression.ts).
 function shownCount(count: number, suppressed: boolean): number | '<5' {
-  if (isSuppressedCount(count, suppressed)) return '<5';
-  return suppressed ? roundCount(count) : count;
+  return publishCount(count, suppressed) ?? '<5';
+}
+
+/**
+ * The counts Gi* is computed from: the exact ones where the viewer sees exact counts, otherwise the published
+ * ones (rounded to 5, hidden 1–4 as 2.5), so z and p carry no more than the counts shown beside them.
+ */
+export function giInputCounts(counts: readonly number[], suppressed: boolean): number[] {
+  return suppressed ? counts.map((n) => statisticInput(publishCount(n, true))) : [...counts];
 }
 
 /** Gi* over a set of hexagons (centroids in metres) with the cells' counts. */
@@ -87,15 +103,16 @@ export function giStarForCells(cells: readonly HexCountRow[], counts: readonly n
 /**
  * Hot and cold spots (SPEC §5): Getis–Ord Gi* over every hexagon of the study area (the
  * municipality's districts, or the `district` filter's subtree) including empty ones. Counts
- * are located incidents matching the filters; the caller's role decides access and "<5".
+ * are located incidents matching the filters; the caller's role and the categories' sensitivity decide
+ * access, resolution and "<5" (server/features/disclosure).
  */
 export async function getHotspots(db: Db, filters: IncidentFilters, role: Role, options: GridOptions) {
-  const access = requireHotspotAccess(role);
+  const access = requireHotspotDisclosure(role, filters.categories);
   await assertDistrictInMunicipality(db, filters);
   const area: StudyArea = { municipality: filters.municipality, districtId: filters.districtId };
-  const band = await validateGrid(db, area, options);
+  const band = await validateGrid(db, area, options, role);
   const { cells } = await countPointsPerHexagon(db, area, options.cell, { kind: 'incidents', filters }, { slices: 1, withGeometry: true });
-  const gi = giStarForCells(cells, cells.map((c) => c.count), band);
+  const gi = giStarForCells(cells, giInputCounts(cells.map((c) => c.count), access.suppressed), band);
   const features: HotspotFeature[] = cells.map((c, k) => ({
     type: 'Feature',
     geometry: JSON.parse(c.geometry!),
@@ -146,7 +163,7 @@ export interface EmergingFeature {
     pattern: EmergingPattern;
     slice_z: (number | null)[];
     slice_class: GiStarClass[];
-    slice_counts: (number | '<5')[];
+    slice_counts: (number | '<5' | null)[];
   };
 }
 
@@ -156,18 +173,18 @@ export interface EmergingFeature {
  * persistent, diminishing, sporadic, no_pattern; Mann–Kendall on the cell's z across slices).
  */
 export async function getEmergingHotspots(db: Db, filters: IncidentFilters, role: Role, options: GridOptions & { slices: number }) {
-  const access = requireHotspotAccess(role);
+  const access = requireHotspotDisclosure(role, filters.categories);
   const { slices } = options;
   if (!(Number.isInteger(slices) && slices >= SLICES_MIN && slices <= SLICES_MAX)) throw badRequest('slices', `must be an integer ${SLICES_MIN}–${SLICES_MAX}`);
   if (daysBetween(filters.from, filters.to) < slices) throw badRequest('slices', 'each slice needs at least one day: widen the period or use fewer slices');
   await assertDistrictInMunicipality(db, filters);
   const area: StudyArea = { municipality: filters.municipality, districtId: filters.districtId };
-  const band = await validateGrid(db, area, options);
+  const band = await validateGrid(db, area, options, role, slices);
   const dates = sliceBounds(filters.from, filters.to, slices);
   const bounds = sql`ARRAY[${sql.join(dates.map((d) => stockholmMidnight(d)))}]::timestamptz[]`;
   const points: HexPoints = { kind: 'incident_slices', filters, bounds };
   const { cells, sliceCounts } = await countPointsPerHexagon(db, area, options.cell, points, { slices, withGeometry: true });
-  const perSlice = sliceCounts.map((counts) => giStarForCells(cells, counts, band));
+  const perSlice = sliceCounts.map((counts) => giStarForCells(cells, giInputCounts(counts, access.suppressed), band));
   const features: EmergingFeature[] = cells.map((c, k) => {
     const z = perSlice.map((g) => g[k].z);
     const classes = perSlice.map((g) => g[k].class);
@@ -178,9 +195,11 @@ export async function getEmergingHotspots(db: Db, filters: IncidentFilters, role
         i: c.i, j: c.j,
         count: shownCount(c.count, access.suppressed),
         pattern: emergingPattern(classes, z),
-        slice_z: z,
+        // Per-slice counts and z are small numbers whose sums and differences over slices, cells and shifted
+        // periods would undo rounding: where counts are suppressed only the classes and the pattern leave.
+        slice_z: access.suppressed ? z.map(() => null) : z,
         slice_class: classes,
-        slice_counts: sliceCounts.map((s) => shownCount(s[k], access.suppressed)),
+        slice_counts: sliceCounts.map((s) => (access.suppressed ? null : s[k])),
       },
     };
   });
@@ -198,7 +217,7 @@ export async function getEmergingHotspots(db: Db, filters: IncidentFilters, role
   };
 }
 
-/** A hexagon with incident and unsafe-place-mark counts and the Gi* class of each (raw, unsuppressed). */
+/** A hexagon with incident and unsafe-place-mark counts (raw) and the Gi* class of each (from published counts). */
 export interface CellLayers {
   i: number;
   j: number;
@@ -214,13 +233,13 @@ export interface CellLayers {
  * Checks hotspot access for the role; counts are raw, so the caller applies "<5" where needed.
  */
 export async function getIncidentAndMarkCells(db: Db, filters: IncidentFilters, role: Role, options: GridOptions & { surveyId: number | null }) {
-  const access = requireHotspotAccess(role);
+  const access = requireHotspotDisclosure(role, filters.categories);
   await assertDistrictInMunicipality(db, filters);
   const area: StudyArea = { municipality: filters.municipality, districtId: filters.districtId };
-  const band = await validateGrid(db, area, options);
+  const band = await validateGrid(db, area, options, role);
   const incidents = await countPointsPerHexagon(db, area, options.cell, { kind: 'incidents', filters }, { slices: 1, withGeometry: true });
   const marks = await countPointsPerHexagon(db, area, options.cell, { kind: 'marks', municipality: filters.municipality, surveyId: options.surveyId }, { slices: 1, withGeometry: false });
-  const incidentGi = giStarForCells(incidents.cells, incidents.cells.map((c) => c.count), band);
+  const incidentGi = giStarForCells(incidents.cells, giInputCounts(incidents.cells.map((c) => c.count), access.suppressed), band);
   const markGi = giStarForCells(marks.cells, marks.cells.map((c) => c.count), band);
   const cells: CellLayers[] = incidents.cells.map((c, k) => ({
     i: c.i, j: c.j, geometry: JSON.parse(c.geometry!),

@@ -5,6 +5,7 @@ import { addYears, isIsoDate, stockholmToday, addDays } from '../../../shared/ti
 import type { Db } from '../../infra/db.ts';
 import { AppError, badRequest } from '../../infra/errors.ts';
 import type { Viewer } from '../auth/viewer.ts';
+import { disclosedPeriod } from '../disclosure/index.ts';
 import { resolveMunicipality } from '../municipalities/municipalities.service.ts';
 
 const DATE = '^[0-9]{4}-[0-9]{2}-[0-9]{2}$';
@@ -41,6 +42,8 @@ export interface IncidentFilters {
   districtId: number | null;
   /** Whether counts 1–4 must be suppressed for this viewer and these categories. */
   suppress: boolean;
+  /** True when disclosure control widened the asked period to whole months (server/features/disclosure). */
+  periodWidened?: boolean;
 }
 
 function splitList(value: string | undefined): string[] | null {
@@ -55,8 +58,14 @@ export function defaultPeriod(now = new Date()): { from: string; to: string } {
   return { from: addYears(to, -1), to };
 }
 
-/** Validates the common filters and applies the viewer's category access (SPEC §5, §6). */
-export async function resolveIncidentFilters(db: Db, input: IncidentFilterInput, viewer: Viewer): Promise<IncidentFilters> {
+/**
+ * Validates the common filters and applies the viewer's category access (SPEC §5, §6). For aggregates (the
+ * default) the period goes through disclosure control, which may widen it to whole months; point routes pass
+ * `purpose: 'points'` and keep the asked period (they have their own per-point rules).
+ */
+export async function resolveIncidentFilters(
+  db: Db, input: IncidentFilterInput, viewer: Viewer, options: { purpose?: 'aggregate' | 'points' } = {},
+): Promise<IncidentFilters> {
   const municipality = await resolveMunicipality(db, input.municipality, viewer);
   for (const field of ['from', 'to'] as const) {
     const v = input[field];
@@ -90,5 +99,9 @@ export async function resolveIncidentFilters(db: Db, input: IncidentFilterInput,
   for (const s of sources ?? []) {
     if (!(SOURCES as readonly string[]).includes(s)) throw badRequest('source', `unknown source "${s.slice(0, 60)}" (one of ${SOURCES.join(', ')})`);
   }
-  return { municipality, from, to, categories: allowed, sources, districtId: input.district ?? null, suppress };
+  const period = options.purpose === 'points' ? { from, to, widened: false } : disclosedPeriod(viewer.role, allowed, from, to);
+  return {
+    municipality, from: period.from, to: period.to, categories: allowed, sources, districtId: input.district ?? null, suppress,
+    ...(period.widened ? { periodWidened: true } : {}),
+  };
 }

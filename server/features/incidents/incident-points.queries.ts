@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../infra/db.ts';
-import { stockholmMidnight } from '../../infra/postgis.ts';
+import { snapTo100mCellCentre, stockholmMidnight } from '../../infra/postgis.ts';
 
 /** A WGS84 bounding box: minLon, minLat, maxLon, maxLat. */
 export type Bbox = [number, number, number, number];
@@ -111,27 +111,34 @@ function withinDistrict(q: IncidentPointQuery) {
 
 /**
  * FROM and WHERE shared by both answers: `p.wgs` is the WGS84 point, moved to its 100 m cell centre first for
- * snapped categories, so an exact position of a snapped category never reaches the application.
+ * snapped categories, so an exact position of a snapped category never reaches the application. The bbox and
+ * district filters test that same published point (disclosure control): testing the exact point while returning
+ * the snapped one would let bisecting the bbox or choosing districts undo the snapping.
  */
 function pointsFrom(q: IncidentPointQuery) {
   const [x0, y0, x1, y1] = q.bbox;
+  const envelope = sql`ST_Transform(ST_MakeEnvelope(${x0}::float8, ${y0}::float8, ${x1}::float8, ${y1}::float8, 4326), 3006)`;
   return sql`
       FROM incident i
      CROSS JOIN LATERAL (
        SELECT (i.category_code = ANY(${q.snappedCategories}::text[])) AS snapped
      ) s
      CROSS JOIN LATERAL (
-       SELECT s.snapped,
-              ST_Transform(CASE WHEN s.snapped
-                THEN ST_SetSRID(ST_MakePoint(floor(ST_X(i.geom) / 100) * 100 + 50, floor(ST_Y(i.geom) / 100) * 100 + 50), 3006)
-                ELSE i.geom END, 4326) AS wgs
+       SELECT s.snapped, CASE WHEN s.snapped THEN ${snapTo100mCellCentre(sql`i.geom`)} ELSE i.geom END AS g
+     ) c
+     CROSS JOIN LATERAL (
+       SELECT c.snapped, c.g, ST_Transform(c.g, 4326) AS wgs
      ) p
      WHERE i.municipality_code = ${q.municipality}
        AND i.geom IS NOT NULL
-       AND i.geom && ST_Transform(ST_MakeEnvelope(${x0}::float8, ${y0}::float8, ${x1}::float8, ${y1}::float8, 4326), 3006)
+       -- The index condition, widened by one snap cell; the exact test is on the published point below.
+       AND i.geom && ST_Expand(${envelope}, 100)
+       AND p.g && ${envelope}
        AND i.category_code = ANY(${[...q.exactCategories, ...q.snappedCategories]}::text[])
        ${q.sources ? sql`AND i.source = ANY(${q.sources}::text[])` : sql``}
-       ${q.withinDistrictId ? sql`AND i.district_id IN (SELECT id FROM within_district)` : sql``}
+       ${q.withinDistrictId ? sql`AND CASE WHEN p.snapped
+             THEN EXISTS (SELECT 1 FROM district d WHERE d.id IN (SELECT id FROM within_district) AND ST_Covers(d.geom, p.g))
+             ELSE i.district_id IN (SELECT id FROM within_district) END` : sql``}
        AND i.occurred_at >= ${stockholmMidnight(q.from)}
        AND i.occurred_at <  ${stockholmMidnight(q.to)}`;
 }

@@ -72,7 +72,7 @@ export async function incidentRoutes(app: AppInstance) {
         if (askedLimit !== undefined && askedLimit > cap) {
           throw new AppError(400, 'BAD_REQUEST', `limit: at most ${cap} for format=${format}`, [{ field: 'limit', message: `at most ${cap}` }]);
         }
-        const filters = await resolveIncidentFilters(app.database.db, filterInput, viewer);
+        const filters = await resolveIncidentFilters(app.database.db, filterInput, viewer, { purpose: 'points' });
         const ask = { bbox, limit: askedLimit ?? cap, categoriesRequested: filterInput.category !== undefined };
         const period = { from: filters.from, to: filters.to };
         if (format === 'columns') {

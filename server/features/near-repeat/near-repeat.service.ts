@@ -1,9 +1,10 @@
 import { CATEGORY_BY_CODE } from '../../../shared/categories.ts';
-import { hotspotAccess, isSuppressedCount, type Role } from '../../../shared/roles.ts';
+import type { Role } from '../../../shared/roles.ts';
 import type { Db } from '../../infra/db.ts';
-import { AppError, badRequest } from '../../infra/errors.ts';
-import { knoxTest } from '../../stats/knox.ts';
+import { badRequest } from '../../infra/errors.ts';
+import { KnoxLimitError, knoxTest } from '../../stats/knox.ts';
 import { mulberry32 } from '../../stats/random.ts';
+import { publishCount, requireHotspotDisclosure } from '../disclosure/index.ts';
 import { assertDistrictInMunicipality } from '../incidents/incident-filter-sql.ts';
 import type { IncidentFilters } from '../incidents/incident-filters.ts';
 import { listNearRepeatEvents } from './near-repeat.queries.ts';
@@ -13,6 +14,12 @@ export const NEAR_REPEAT_CATEGORIES = ['inbrott_bostad', 'fordonsbrott', 'cykels
 /** At most this many events per test (pairs within the widest band are enumerated per permutation). */
 export const MAX_EVENTS = 20_000;
 export const DEFAULT_SPACE_BANDS = [100, 200, 400];
+/** Widest space band edge, metres: near-repeat spread is measured in hundreds of metres, and pairs grow with its square. */
+export const MAX_SPACE_BAND_M = 2000;
+/** Most pairs within the widest space band per test (held in memory, tabulated per permutation). */
+export const MAX_CLOSE_PAIRS = 2_000_000;
+/** Most close pairs × iterations per test: about a second of event-loop time. */
+export const MAX_KNOX_WORK = 50_000_000;
 export const DEFAULT_TIME_BANDS = [7, 14, 28];
 
 /** Parses a comma list of strictly increasing band edges, or throws a 400 naming `field`. */
@@ -45,8 +52,7 @@ function bandLabels(edges: number[], unit: string): string[] {
  * its one-sided p ≤ 0.05 and the Knox ratio exceeds 1.
  */
 export async function getNearRepeat(db: Db, filters: IncidentFilters, role: Role, options: NearRepeatOptions) {
-  const access = hotspotAccess(role);
-  if (!access) throw new AppError(403, 'FORBIDDEN', 'Your role may not run sub-district analyses (SPEC §6: hotspot cells)');
+  const access = requireHotspotDisclosure(role, filters.categories);
   if (filters.categories.length !== 1 || !(NEAR_REPEAT_CATEGORIES as readonly string[]).includes(filters.categories[0])) {
     throw badRequest('category', `name exactly one burglary-type category: ${NEAR_REPEAT_CATEGORIES.join(', ')}`);
   }
@@ -54,27 +60,45 @@ export async function getNearRepeat(db: Db, filters: IncidentFilters, role: Role
   await assertDistrictInMunicipality(db, filters);
   const events = await listNearRepeatEvents(db, filters, MAX_EVENTS + 1);
   if (events.length > MAX_EVENTS) throw badRequest('from', `more than ${MAX_EVENTS} events: narrow the period or choose a district`);
-  const knox = knoxTest(events, { spaceBands: options.spaceBands, timeBands: options.timeBands, iterations: options.iterations, random: mulberry32(options.seed) });
+  if (options.spaceBands.some((e) => !(e <= MAX_SPACE_BAND_M))) throw badRequest('space_bands', `edges must be at most ${MAX_SPACE_BAND_M} m`);
+  let knox;
+  try {
+    knox = knoxTest(events, {
+      spaceBands: options.spaceBands, timeBands: options.timeBands, iterations: options.iterations, random: mulberry32(options.seed),
+      maxClosePairs: MAX_CLOSE_PAIRS, maxWork: MAX_KNOX_WORK,
+    });
+  } catch (e) {
+    if (!(e instanceof KnoxLimitError)) throw e;
+    if (e.limit === 'close_pairs') throw badRequest('space_bands', `too many pairs within the widest band (over ${MAX_CLOSE_PAIRS}): use narrower bands, a shorter period or a district`);
+    throw badRequest('iterations', `too much work (close pairs × iterations over ${MAX_KNOX_WORK}): use fewer iterations, narrower bands or a shorter period`);
+  }
   const category = filters.categories[0];
+  // Disclosure control: where counts are suppressed, the event count is rounded (hidden when 1–4, and then
+  // the whole table with it), and pair counts are not published (n(n − 1)/2 and every table sum give n back).
+  const suppressed = access.suppressed;
+  const events_ = publishCount(events.length, suppressed);
+  const hidden = events_ === null;
+  const grid = <T>(g: T[][]): T[][] => (hidden ? [] : g);
+  const nullGrid = (g: number[][]) => (hidden ? [] : suppressed ? g.map((row) => row.map(() => null)) : g);
   return {
     municipality: filters.municipality,
     period: { from: filters.from, to: filters.to },
     category,
     category_name: CATEGORY_BY_CODE.get(category)!.sv,
     district: filters.districtId,
-    events: isSuppressedCount(events.length, access.suppressed) ? null : events.length,
-    pairs: knox.pairs,
+    events: events_,
+    pairs: suppressed ? null : knox.pairs,
     iterations: knox.iterations,
     seed: options.seed,
     space_bands_m: options.spaceBands,
     time_bands_days: options.timeBands,
     rows: bandLabels(options.spaceBands, 'm'),
     columns: bandLabels(options.timeBands, 'days'),
-    observed: knox.observed,
-    expected: knox.expected,
-    ratio: knox.ratio,
-    p: knox.p,
-    significant: knox.p.map((row, r) => row.map((p, c) => p <= 0.05 && (knox.ratio[r][c] ?? 0) > 1)),
+    observed: nullGrid(knox.observed),
+    expected: nullGrid(knox.expected),
+    ratio: grid(suppressed ? knox.ratio.map((row) => row.map((v) => (v === null ? null : Math.round(v * 10) / 10))) : knox.ratio),
+    p: grid(knox.p),
+    significant: grid(knox.p.map((row, r) => row.map((p, c) => p <= 0.05 && (knox.ratio[r][c] ?? 0) > 1))),
     method: 'Knox test: every pair of incidents counted by distance band (rows) and days between them (columns), compared with Monte Carlo permutations of the incident times; p = (1 + #simulated ≥ observed)/(iterations + 1); flagged when p ≤ 0.05 and observed/expected > 1.',
   };
 }

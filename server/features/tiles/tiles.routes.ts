@@ -27,7 +27,7 @@ export async function tileRoutes(app: AppInstance) {
       const size = 2 ** z;
       if (x >= size) throw badRequest('x', `must be below ${size} at zoom ${z}`);
       if (y >= size) throw badRequest('y', `must be below ${size} at zoom ${z}`);
-      const filters = await resolveIncidentFilters(app.database.db, request.query, request.viewer);
+      const filters = await resolveIncidentFilters(app.database.db, request.query, request.viewer, { purpose: 'points' });
       const tile = await getIncidentTile(app.database, request.viewer, filters, {
         z, x, y, categoriesRequested: request.query.category !== undefined, route: '/api/tiles/incidents',
       });

@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../infra/db.ts';
-import { drawnAreaSql, incidentConditionsSql, type DrawnArea } from '../incidents/incident-filter-sql.ts';
+import { incidentInAreaSql } from '../disclosure/index.ts';
+import { incidentConditionsSql, type DrawnArea } from '../incidents/incident-filter-sql.ts';
 import type { IncidentFilters } from '../incidents/incident-filters.ts';
 import { splitPeriodByMonth } from '../incidents/incident-rollups.ts';
 
@@ -44,15 +45,16 @@ async function countMunicipalityByTime(db: Db, f: IncidentFilters): Promise<Time
 /**
  * Incident counts by local hour of the week and by local month × category. Without an area or
  * district every matching incident counts, located or not; a district keeps its subtree's located
- * incidents, a drawn area (WGS84, stored as SWEREF 99 TM) the located incidents it covers.
+ * incidents, a drawn area (WGS84, stored as SWEREF 99 TM) the located incidents it covers, or with
+ * `snapped` those whose 500 m grid cell centre it covers (disclosure control).
  */
-export async function countIncidentsByTime(db: Db, filters: IncidentFilters, area: DrawnArea | null): Promise<TimeCounts> {
+export async function countIncidentsByTime(db: Db, filters: IncidentFilters, area: DrawnArea | null, options: { snapped: boolean }): Promise<TimeCounts> {
   if (!area && filters.districtId === null) return countMunicipalityByTime(db, filters);
   const rows = await sql<{ how: number | null; month: number | null; category_code: string | null; n: number }>`
     SELECT local_how AS how, local_month AS month, category_code, count(*)::int AS n
       FROM incident
      WHERE ${incidentConditionsSql(filters)}
-       ${area ? sql`AND ST_Covers(${drawnAreaSql(area)}, incident.geom)` : sql``}
+       ${area ? sql`AND ${incidentInAreaSql(area, options.snapped)}` : sql``}
      GROUP BY GROUPING SETS ((local_how), (local_month, category_code))`.execute(db);
   return {
     how: rows.rows.filter((r) => r.how !== null).map((r) => ({ how: r.how!, n: r.n })),

@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import type { AppInstance } from '../../app.ts';
 import { ProblemSchema } from '../../infra/problem.ts';
+import { statsRateLimit } from '../disclosure/index.ts';
 import { parseDrawnArea } from '../incidents/incident-filter-sql.ts';
 import { IncidentFilterQuery, resolveIncidentFilters } from '../incidents/incident-filters.ts';
 import { getTimePatterns } from './time-patterns.service.ts';
@@ -28,13 +29,14 @@ const TimePatterns = Type.Object({
   notes: Type.Array(Type.String()),
 });
 
-const responses = { 200: TimePatterns, 400: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema };
+const responses = { 200: TimePatterns, 400: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 429: ProblemSchema };
 
 /** GET /api/stats/time (municipality, district or `area` as GeoJSON text) and POST /api/stats/time (area as a JSON object). */
 export async function timePatternRoutes(app: AppInstance) {
   app.get(
     '/api/stats/time',
     {
+      preHandler: statsRateLimit(app),
       schema: {
         tags: ['statistics'],
         summary: 'Weekday × hour matrix, monthly series and årshjul (Europe/Stockholm local time)',
@@ -49,13 +51,14 @@ export async function timePatternRoutes(app: AppInstance) {
       const { area, ...filterQuery } = request.query;
       const drawn = area === undefined ? null : parseDrawnArea(area);
       const filters = await resolveIncidentFilters(app.database.db, filterQuery, request.viewer);
-      return getTimePatterns(app.database.db, filters, drawn);
+      return getTimePatterns(app.database.db, filters, drawn, request.viewer.role);
     },
   );
 
   app.post(
     '/api/stats/time',
     {
+      preHandler: statsRateLimit(app),
       schema: {
         tags: ['statistics'],
         summary: 'Time patterns for a drawn area given as a GeoJSON geometry in the body',
@@ -67,7 +70,7 @@ export async function timePatternRoutes(app: AppInstance) {
       const { area, ...filterQuery } = request.body;
       const drawn = parseDrawnArea(area);
       const filters = await resolveIncidentFilters(app.database.db, filterQuery, request.viewer);
-      return getTimePatterns(app.database.db, filters, drawn);
+      return getTimePatterns(app.database.db, filters, drawn, request.viewer.role);
     },
   );
 }

@@ -1,8 +1,8 @@
 import { CATEGORY_BY_CODE } from '../../../shared/categories.ts';
-import { isSuppressedCount } from '../../../shared/roles.ts';
-import { roundCount } from '../../../shared/suppression.ts';
+import type { Role } from '../../../shared/roles.ts';
 import type { Db } from '../../infra/db.ts';
 import { badRequest } from '../../infra/errors.ts';
+import { answerHidden, checkAreaSize, measureDrawnAreaKm2, publishCount, snapsAreas, WIDENED_PERIOD_NOTE, AREA_GRID_M } from '../disclosure/index.ts';
 import { assertDistrictInMunicipality, type DrawnArea } from '../incidents/incident-filter-sql.ts';
 import type { IncidentFilters } from '../incidents/incident-filters.ts';
 import { countIncidentsByTime, countUnlocatedMatching } from './time-patterns.queries.ts';
@@ -37,13 +37,17 @@ function prevMonth(month: string): string {
  * Time patterns (SPEC §5): a 7 × 24 weekday × hour matrix (Monday first, Europe/Stockholm local
  * time), a monthly series with every month of the period, and an årshjul (calendar month ×
  * category, summed over years). Municipality-wide they count every incident, located or not; with
- * a district or a drawn area only the located ones inside. Where the viewer's access suppresses
- * small counts, each count of 1–4 is null.
+ * a district or a drawn area only the located ones inside. Every number goes through disclosure
+ * control for `role` (server/features/disclosure): for every role but police a drawn area is answered
+ * on the fixed 500 m grid and refused below 0.25 km²; where suppression applies, counts of 1–4 are
+ * null, the rest rounded to 5, an answer whose total is 1–4 is hidden whole and the årshjul names no
+ * category whose own count is hidden. Without a role the caller gets the non-police rules.
  */
-export async function getTimePatterns(db: Db, filters: IncidentFilters, area: DrawnArea | null) {
+export async function getTimePatterns(db: Db, filters: IncidentFilters, area: DrawnArea | null, role: Role = 'public') {
   if (area && filters.districtId !== null) throw badRequest('area', 'give either a district or a drawn area, not both');
+  if (area) checkAreaSize(role, await measureDrawnAreaKm2(db, area));
   await assertDistrictInMunicipality(db, filters);
-  const counts = await countIncidentsByTime(db, filters, area);
+  const counts = await countIncidentsByTime(db, filters, area, { snapped: snapsAreas(role) });
   const weekdayHour = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
   const monthly = new Map(monthsOfPeriod(filters.from, filters.to).map((m) => [m, 0]));
   const wheel = new Map(filters.categories.map((c) => [c, new Array<number>(12).fill(0)]));
@@ -59,17 +63,18 @@ export async function getTimePatterns(db: Db, filters: IncidentFilters, area: Dr
   }
   const municipalityWide = !area && filters.districtId === null;
   const unlocated = municipalityWide ? await countUnlocatedMatching(db, filters) : null;
+  // A total of 1–4 hides the whole answer: its cells would otherwise say when (and, with an area, where) they were.
+  const hiddenWhole = answerHidden(total, filters.suppress);
   let suppressedCells = 0;
-  // Suppressed roles also get published counts rounded to 5, so a hidden 1–4 cannot be worked out from
-  // the total minus the other cells, or by narrowing the area or filters (shared/suppression.ts).
   const show = (n: number): number | null => {
-    if (isSuppressedCount(n, filters.suppress)) {
-      suppressedCells += 1;
-      return null;
-    }
-    return filters.suppress ? roundCount(n) : n;
+    // In a hidden answer zeros are hidden too, or the non-zero cells would stand out.
+    const published = hiddenWhole ? null : publishCount(n, filters.suppress);
+    if (published === null) suppressedCells += 1;
+    return published;
   };
   const notes = filters.categories.some((c) => CATEGORY_BY_CODE.get(c)?.policeInitiated) ? [POLICE_INITIATED_NOTE] : [];
+  if (filters.periodWidened) notes.push(WIDENED_PERIOD_NOTE);
+  if (area && snapsAreas(role)) notes.push(`The area is counted as the ${AREA_GRID_M} m grid cells whose centres it covers.`);
   return {
     municipality: filters.municipality,
     period: { from: filters.from, to: filters.to },
@@ -84,8 +89,12 @@ export async function getTimePatterns(db: Db, filters: IncidentFilters, area: Dr
     monthly: [...monthly].map(([month, count]) => ({ month, count: show(count) })),
     arshjul: {
       months: Array.from({ length: 12 }, (_, k) => k + 1),
-      categories: [...wheel]
-        .filter(([, counts]) => counts.some((n) => n > 0))
+      // A category is named only when its own count in the answer would be published: naming it says it occurred.
+      categories: hiddenWhole ? [] : [...wheel]
+        .filter(([, counts]) => {
+          const own = counts.reduce((a, b) => a + b, 0);
+          return own > 0 && publishCount(own, filters.suppress) !== null;
+        })
         .map(([code, counts]) => ({ code, name_sv: CATEGORY_BY_CODE.get(code)!.sv, counts: counts.map(show) })),
     },
     suppressed_cells: suppressedCells,

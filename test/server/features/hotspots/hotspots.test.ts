@@ -83,7 +83,8 @@ for (const backend of testBackends()) {
 
     for (const cell of [150, 200]) {
       it(`bins each point into the same hexagon as a spatial join with ST_HexagonGrid would (${cell} m${cell === 200 ? ', stored cell' : ''})`, async () => {
-        const res = await getHotspots(t.database.db, await filters('analyst', { category: 'stold' }), 'analyst', { cell });
+        // Police: other roles get only the fixed cell sizes (disclosure control).
+        const res = await getHotspots(t.database.db, await filters('police', { category: 'stold' }), 'police', { cell });
         const joined = await sql<{ i: number; j: number; n: number }>`
           SELECT h.i, h.j, count(*)::int AS n
             FROM ST_HexagonGrid(${cell}::float8, (SELECT ST_Union(geom) FROM district WHERE municipality_code = ${m})) h
@@ -113,7 +114,7 @@ for (const backend of testBackends()) {
       for (const c of atCluster) expect(c.props.class).toBe('hot99');
       // Cells near the boundary are partly outside the districts (fewer points, fewer neighbours),
       // so the property is checked on cells whose hexagon and whole band lie inside.
-      const uniform = await getHotspots(t.database.db, await filters('analyst', { category: 'stold', from: '2025-03-01', to: '2025-04-01' }), 'analyst', { cell: 50 });
+      const uniform = await getHotspots(t.database.db, await filters('police', { category: 'stold', from: '2025-03-01', to: '2025-04-01' }), 'police', { cell: 50 });
       const interior = uniform.features
         .map((f) => ({ ...hexCentre(f.properties.i, f.properties.j, 50), z: f.properties.z!, cls: f.properties.class }))
         .filter((c) => c.x - ORIGIN.e >= 225 && c.x - ORIGIN.e <= 3775 && c.y - ORIGIN.n >= 225 && c.y - ORIGIN.n <= 1775);
@@ -127,7 +128,8 @@ for (const backend of testBackends()) {
     it('matches the worked example: one non-empty cell among n with a self-only band has z = √(n − 1)', async () => {
       // Band 1000 m < √3 × 1000 m, so each cell is its own only neighbour: z_i = (x_i − x̄)/s.
       // One cell with c incidents and n − 1 empty: x̄ = c/n, s = c√(n − 1)/n, hence z = √(n − 1) and −1/√(n − 1).
-      const res = await getHotspots(t.database.db, await filters('analyst', { category: 'narkotika' }), 'analyst', { cell: 1000, band: 1000 });
+      // Police: a band under two cells is refused to other roles (it makes z an affine copy of the count).
+      const res = await getHotspots(t.database.db, await filters('police', { category: 'narkotika' }), 'police', { cell: 1000, band: 1000 });
       const n = res.n_cells;
       const hot = res.features.filter((f) => f.properties.count === 3);
       expect(hot).toHaveLength(1);
@@ -140,16 +142,18 @@ for (const backend of testBackends()) {
       expect(res.features.every((f) => f.properties.z === null && f.properties.p === null && f.properties.class === 'ns')).toBe(true);
     });
 
-    it('shows council counts of 1–4 as "<5" and keeps planner counts exact', async () => {
-      const council = await getHotspots(t.database.db, await filters('council', { category: 'stold' }), 'council', { cell: 200 });
-      const planner = await getHotspots(t.database.db, await filters('planner', { category: 'stold' }), 'planner', { cell: 200 });
-      const small = planner.features.filter((f) => (f.properties.count as number) >= 1 && (f.properties.count as number) <= 4);
+    it('shows council and planner counts of 1–4 as "<5" (as in their district aggregates) and keeps analyst counts exact', async () => {
+      const analyst = await getHotspots(t.database.db, await filters('analyst', { category: 'stold' }), 'analyst', { cell: 200 });
+      const small = analyst.features.filter((f) => (f.properties.count as number) >= 1 && (f.properties.count as number) <= 4);
       expect(small.length).toBeGreaterThan(0);
-      council.features.forEach((f, k) => {
-        const exact = planner.features[k].properties.count as number;
-        // Published counts are rounded to 5 for the council, so no "<5" cell is the total minus the others.
-        expect(f.properties.count).toBe(exact >= 1 && exact <= 4 ? '<5' : roundCount(exact));
-      });
+      for (const role of ['council', 'planner'] as const) {
+        const suppressed = await getHotspots(t.database.db, await filters(role, { category: 'stold' }), role, { cell: 200 });
+        suppressed.features.forEach((f, k) => {
+          const exact = analyst.features[k].properties.count as number;
+          // Published counts are rounded to 5, so no "<5" cell is the total minus the others.
+          expect(f.properties.count).toBe(exact >= 1 && exact <= 4 ? '<5' : roundCount(exact));
+        });
+      }
     });
 
     it('restricts the study area and the counts to a district', async () => {
@@ -174,12 +178,12 @@ for (const backend of testBackends()) {
     });
 
     it('refuses a grid of more than 20 000 cells with a 400 naming cell', async () => {
-      await expect(getHotspots(t.database.db, await filters('analyst'), 'analyst', { cell: 50 * 0 + 50, band: 100 }))
+      await expect(getHotspots(t.database.db, await filters('police'), 'police', { cell: 50 * 0 + 50, band: 100 }))
         .resolves.toMatchObject({ cell_m: 50 });
       await sql`INSERT INTO district (municipality_code, name, kind, geom) VALUES (${m}, 'Stor', 'kommundel',
         ST_Multi(ST_MakeEnvelope(${ORIGIN.e}, ${ORIGIN.n}, ${ORIGIN.e + 30000}, ${ORIGIN.n + 30000}, 3006)))`.execute(t.database.db);
       try {
-        await expect(getHotspots(t.database.db, await filters('analyst'), 'analyst', { cell: 100 })).rejects.toMatchObject({ status: 400, errors: [{ field: 'cell' }] });
+        await expect(getHotspots(t.database.db, await filters('police'), 'police', { cell: 100 })).rejects.toMatchObject({ status: 400, errors: [{ field: 'cell' }] });
       } finally {
         await sql`DELETE FROM district WHERE municipality_code = ${m} AND name = 'Stor'`.execute(t.database.db);
       }

@@ -56,7 +56,7 @@ for (const backend of testBackends()) {
       expect(r.rows).toEqual(['0–100 m', '> 100 m']);
       expect(r.columns).toEqual(['0–7 days', '> 7 days']);
       // Every permutation keeps the pairs per time band, so the expected table sums column-wise to the observed.
-      expect(r.expected[0][0] + r.expected[1][0]).toBeCloseTo(1, 9);
+      expect(r.expected[0][0]! + r.expected[1][0]!).toBeCloseTo(1, 9);
     });
 
     it('flags the planted near-repeat cell and is reproducible with the same seed', async () => {
