@@ -1,0 +1,105 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { buildApp } from '../server/app.ts';
+import { loadConfig } from '../server/config.ts';
+import { createToken } from '../server/features/auth/auth.service.ts';
+import { setStatsRateLimit } from '../server/features/disclosure/index.ts';
+import { openDatabase, type Database, type DbKind } from '../server/infra/db.ts';
+import { migrateToLatest } from '../server/infra/migrate.ts';
+import { CATEGORIES } from '../shared/categories.ts';
+import { BENCH_MUNICIPALITY, generateMunicipality } from './generate-municipality.ts';
+import { benchServerUrl, percentile, type BenchResult } from './lib.ts';
+
+// Small by default so it runs in a minute or two; BENCH_DISCLOSURE_INCIDENTS=1000000 for the issue's budget.
+const INCIDENTS = Number(process.env.BENCH_DISCLOSURE_INCIDENTS ?? 100_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 15);
+const PGLITE_DIR = path.join(import.meta.dirname, '.tmp', `disclosure-pglite-${INCIDENTS}`);
+const PG_SCHEMA = `bench_disclosure_${INCIDENTS}`;
+/** The protected path may cost at most this much over the exact one (issue 10). */
+const MAX_OVERHEAD = 1.2;
+
+async function openGenerated(kind: DbKind): Promise<Database> {
+  const log = (msg: string) => process.stderr.write(`[disclosure bench ${kind}] ${msg}\n`);
+  let database: Database;
+  if (kind === 'pglite') {
+    if (!fs.existsSync(path.join(PGLITE_DIR, '.generated'))) fs.rmSync(PGLITE_DIR, { recursive: true, force: true });
+    database = await openDatabase({ dataDir: PGLITE_DIR });
+  } else {
+    const url = benchServerUrl()!;
+    const admin = await openDatabase({ databaseUrl: url, dataDir: '' });
+    await admin.execScript(`CREATE SCHEMA IF NOT EXISTS ${PG_SCHEMA}`);
+    await admin.close();
+    database = await openDatabase({ databaseUrl: url, dataDir: '', schema: PG_SCHEMA });
+  }
+  await migrateToLatest(database);
+  const existing = await sql<{ n: number }>`SELECT count(*)::int AS n FROM incident WHERE municipality_code = ${BENCH_MUNICIPALITY.code}`.execute(database.db);
+  if (existing.rows[0].n !== INCIDENTS) {
+    if (existing.rows[0].n > 0) throw new Error(`${kind}: a partial bench municipality exists; remove ${kind === 'pglite' ? PGLITE_DIR : `schema ${PG_SCHEMA}`}`);
+    const t0 = performance.now();
+    await generateMunicipality(database.db, { count: INCIDENTS, onProgress: (n) => n % 100_000 === 0 && log(`${n} incidents`) });
+    log(`generated ${INCIDENTS} incidents in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    if (kind === 'pglite') fs.writeFileSync(path.join(PGLITE_DIR, '.generated'), new Date().toISOString());
+  }
+  return database;
+}
+
+/**
+ * Disclosure control's cost (issue 10): the same statistics answered to police (exact path) and to a council
+ * member (protected path: suppression, rounding, Gi* from published counts), over the same categories (every
+ * category the council may see), on `BENCH_DISCLOSURE_INCIDENTS` generated incidents. The council's budget is
+ * 1.2 × the police median measured in the same run.
+ */
+export default async function run(): Promise<BenchResult[]> {
+  const results: BenchResult[] = [];
+  const only = process.env.BENCH_BACKENDS?.split(',');
+  const backends = (benchServerUrl() ? ['pglite', 'postgres'] : ['pglite']).filter((b) => !only || only.includes(b)) as DbKind[];
+  const categories = CATEGORIES.filter((c) => c.sensitivity !== 'protected').map((c) => c.code).join(',');
+  const label = INCIDENTS >= 1_000_000 ? `${INCIDENTS / 1_000_000}M` : `${INCIDENTS / 1000}k`;
+  for (const backend of backends) {
+    const database = await openGenerated(backend);
+    const app = await buildApp({ config: loadConfig({ DEMO: '0', CLIENT_DIR: '/nonexistent' }), database });
+    setStatsRateLimit(app, Number.MAX_SAFE_INTEGER);
+    const tokens = {
+      police: (await createToken(database.db, { role: 'police', name: 'bench', municipality: null })).token,
+      council: (await createToken(database.db, { role: 'council', name: 'bench', municipality: null })).token,
+    };
+    const year = `municipality=${BENCH_MUNICIPALITY.code}&from=2025-01-01&to=2026-01-01&category=${categories}`;
+    const pair = async (name: string, url: string) => {
+      // Police and council alternate run by run, so load drifting on a shared machine hits both alike.
+      const once = async (role: 'police' | 'council') => {
+        const t0 = performance.now();
+        const res = await app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${tokens[role]}` } });
+        if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode} ${res.body.slice(0, 300)}`);
+        return performance.now() - t0;
+      };
+      for (let k = 0; k < 3; k++) { await once('police'); await once('council'); }
+      const measured: Record<'police' | 'council', number[]> = { police: [], council: [] };
+      for (let k = 0; k < RUNS; k++) {
+        measured.police.push(await once('police'));
+        measured.council.push(await once('council'));
+      }
+      const police = percentile(measured.police, 50);
+      results.push({ name: `${label}: ${name}, police (exact)`, backend, samplesMs: measured.police });
+      results.push({
+        name: `${label}: ${name}, council (protected)`, backend, samplesMs: measured.council, budgetMs: Math.round(police * MAX_OVERHEAD * 10) / 10,
+        note: `${((percentile(measured.council, 50) / police - 1) * 100).toFixed(1)} % over police`,
+      });
+    };
+    await pair('stats/districts, 12 months', `/api/stats/districts?${year}`);
+    await pair('stats/districts, compare=year', `/api/stats/districts?${year}&compare=year`);
+    await pair('stats/hotspots, 200 m, 12 months', `/api/stats/hotspots?${year}&cell=200`);
+    await pair('stats/hotspots, 500 m, 12 months', `/api/stats/hotspots?${year}&cell=500`);
+    await pair('stats/time, 12 months', `/api/stats/time?${year}`);
+    await app.close();
+    await database.close();
+  }
+  return results;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  for (const r of await run()) {
+    process.stdout.write(`${r.name.padEnd(60)} ${r.backend.padEnd(9)} median ${percentile(r.samplesMs, 50).toFixed(1)} ms  p95 ${percentile(r.samplesMs, 95).toFixed(1)} ms  budget ${r.budgetMs ?? '—'} ${r.note ?? ''}\n`);
+  }
+  process.exit(0);
+}
