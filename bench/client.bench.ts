@@ -116,7 +116,7 @@ export default async function run(): Promise<BenchResult[]> {
     results.push({ name: 'client: filter change to redrawn layers', backend: 'pglite', samplesMs: changes, budgetMs: 500, note: 'period select → data in → new deck.gl frame' });
     await page.close();
 
-    await createUser(h.database.db, { email: 'bench-police@bench.test', password: 'bench-police-password', role: 'police' });
+    await createUser(h.database.db, { email: 'bench-police@bench.test', password: 'bench-police-password', role: 'police', allMunicipalities: true });
     // Districts alone are the baseline: in software WebGL most of a frame is the map itself (any layer covering the
     // screen costs ~40 ms a frame there), so the budget is relative to it: at most half again the map's own frame
     // time, and no frame over half a second (a frozen map).

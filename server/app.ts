@@ -5,13 +5,14 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
-import type { Config } from './config.ts';
+import { fastifyTrustProxy, type Config } from './config.ts';
 import type { Database } from './infra/db.ts';
 import { installProblemHandler } from './infra/problem.ts';
 import { installAuth } from './features/auth/auth.hooks.ts';
 import { authRoutes } from './features/auth/auth.routes.ts';
 import { userRoutes } from './features/auth/users.routes.ts';
 import { auditRoutes } from './features/audit/audit.routes.ts';
+import { installRefusalAudit } from './features/audit/refusal-audit.ts';
 import { publicRoutes } from './features/public/public.routes.ts';
 import { installSecurityHeaders } from './infra/security-headers.ts';
 import { discrepancyRoutes } from './features/discrepancy/discrepancy.routes.ts';
@@ -52,6 +53,8 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
     // Unknown fields are errors, not silently dropped (STYLE: validate at the edges).
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
     requestIdHeader: false,
+    // Who the client is (request.ip, the sign-in limiter, the audit log) depends on which proxies are believed.
+    trustProxy: fastifyTrustProxy(config.trustProxy),
     genReqId: () => crypto.randomUUID(),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -59,6 +62,7 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
   app.decorate('config', config);
   app.decorateRequest('viewer', null as never);
   installAuth(app);
+  installRefusalAudit(app);
   installSecurityHeaders(app, { basemapStyleUrl: config.basemapStyleUrl });
   installProblemHandler(app);
 

@@ -14,7 +14,7 @@ function overview(): string {
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     'Configuration flags (or environment): --port PORT, --host HOST, --data-dir DATA_DIR,',
-    '  --database-url DATABASE_URL, --demo DEMO, --basemap-style-url BASEMAP_STYLE_URL',
+    '  --database-url DATABASE_URL, --demo DEMO, --basemap-style-url BASEMAP_STYLE_URL, --trust-proxy TRUST_PROXY',
   ].join('\n');
 }
 

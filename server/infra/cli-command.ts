@@ -39,6 +39,7 @@ export const CONFIG_OPTIONS: Options = {
   'database-url': { type: 'string' },
   demo: { type: 'string' },
   'basemap-style-url': { type: 'string' },
+  'trust-proxy': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 };
 

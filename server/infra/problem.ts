@@ -7,6 +7,8 @@ export const ProblemSchema = Type.Object({
   type: Type.String(),
   title: Type.String(),
   status: Type.Integer(),
+  /** The stable code (also the `type` suffix), e.g. MUNICIPALITY_SCOPE: what a client branches on. */
+  code: Type.Optional(Type.String()),
   detail: Type.String(),
   errors: Type.Array(
     Type.Object({ field: Type.String(), message: Type.String(), row: Type.Optional(Type.Integer()) }),
@@ -60,6 +62,7 @@ export function installProblemHandler(app: FastifyInstance) {
         type: `https://lagesbild.example/problems/${code.toLowerCase().replace(/_/g, '-')}`,
         title: TITLES[status] ?? 'Error',
         status,
+        code,
         detail,
         errors,
         request_id: String(request.id),

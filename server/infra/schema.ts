@@ -18,11 +18,15 @@ export interface AppUserTable {
   id: Generated<number>; email: string; display_name: string | null; password_hash: string; role: string;
   municipality_code: string | null; is_demo: Generated<boolean>; failed_attempts: Generated<number>;
   locked_until: Timestamp | null; disabled_at: Timestamp | null; created_at: Generated<Date>;
+  /** Migration 0007: every municipality, set on purpose; otherwise municipality_code is required. */
+  all_municipalities: Generated<boolean>;
 }
 export interface UserSessionTable { id_hash: string; user_id: number; csrf_token: string; created_at: Generated<Date>; expires_at: Timestamp }
 export interface ApiTokenTable {
   id: Generated<number>; name: string; token_hash: string; role: string; municipality_code: string | null;
   created_by: number | null; created_at: Generated<Date>; last_used_at: Timestamp | null; revoked_at: Timestamp | null;
+  /** Migration 0007, as for app_user. */
+  all_municipalities: Generated<boolean>;
 }
 export interface AuditLogTable {
   id: Generated<number>; at: Generated<Date>; user_id: number | null; token_id: number | null; role: string; action: string;

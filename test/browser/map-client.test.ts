@@ -40,7 +40,7 @@ describe('map client in Chromium', () => {
 
   beforeAll(async () => {
     h = await startHarness();
-    await createUser(h.database.db, { email: 'police@browser.test', password: 'browser-test-police', role: 'police' });
+    await createUser(h.database.db, { email: 'police@browser.test', password: 'browser-test-police', role: 'police', allMunicipalities: true });
     ({ page: police, errors: policeErrors } = await h.newPage());
     const signIn = await police.context().request.post(`${h.url}/api/auth/sign-in`, { data: { email: 'police@browser.test', password: 'browser-test-police' } });
     expect(signIn.status()).toBe(200);

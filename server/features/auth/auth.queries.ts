@@ -8,6 +8,7 @@ export interface UserRow {
   password_hash: string;
   role: string;
   municipality_code: string | null;
+  all_municipalities: boolean;
   is_demo: boolean;
   failed_attempts: number;
   locked_until: Date | null;
@@ -23,26 +24,38 @@ export async function findUserByEmail(db: Db, email: string): Promise<UserRow | 
 /** Inserts a user and returns its id. */
 export async function insertUser(
   db: Db,
-  u: { email: string; passwordHash: string; role: string; municipalityCode: string | null; displayName?: string | null; isDemo?: boolean },
+  u: { email: string; passwordHash: string; role: string; municipalityCode: string | null; allMunicipalities: boolean; displayName?: string | null; isDemo?: boolean },
 ): Promise<number> {
   const row = await db
     .insertInto('app_user')
     .values({
       email: u.email, password_hash: u.passwordHash, role: u.role, municipality_code: u.municipalityCode,
-      display_name: u.displayName ?? null, is_demo: u.isDemo ?? false,
+      all_municipalities: u.allMunicipalities, display_name: u.displayName ?? null, is_demo: u.isDemo ?? false,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
 }
 
-/** Records a failed sign-in; locks the account until `lockUntil` when given. */
-export async function recordFailedSignIn(db: Db, userId: number, lockUntil: Date | null): Promise<void> {
-  await db
-    .updateTable('app_user')
-    .set({ failed_attempts: sql`failed_attempts + 1`, ...(lockUntil ? { locked_until: lockUntil } : {}) })
-    .where('id', '=', userId)
-    .execute();
+/**
+ * Counts a sign-in attempt for this email BEFORE its password is checked, in one statement: the row lock
+ * serialises parallel attempts, and the WHERE clause is re-checked after waiting for it, so once an attempt
+ * reaches `lockAfter` the lock is set and every later one (even from the same burst) gets no row and never
+ * reaches the password check. A lock that has expired starts a new count. No row: the email is unknown,
+ * the account disabled, or it is locked.
+ */
+export async function claimSignInAttempt(db: Db, email: string, now: Date, lockAfter: number, lockMs: number): Promise<UserRow | undefined> {
+  const expired = sql<boolean>`(locked_until IS NOT NULL AND locked_until <= ${now}::timestamptz)`;
+  const attempt = sql<number>`(CASE WHEN ${expired} THEN 1 ELSE failed_attempts + 1 END)`;
+  const result = await sql<UserRow>`
+    UPDATE app_user
+       SET failed_attempts = ${attempt},
+           locked_until = CASE WHEN ${attempt} >= ${lockAfter}::int
+                               THEN ${now}::timestamptz + ${lockMs}::float8 * interval '1 millisecond' ELSE NULL END
+     WHERE lower(email) = lower(${email}) AND disabled_at IS NULL
+       AND (locked_until IS NULL OR locked_until <= ${now}::timestamptz)
+    RETURNING *`.execute(db);
+  return result.rows[0];
 }
 
 /** Clears the failure counter after a successful sign-in. */
@@ -54,6 +67,7 @@ export interface SessionViewerRow {
   user_id: number;
   role: string;
   municipality_code: string | null;
+  all_municipalities: boolean;
   email: string;
   display_name: string | null;
   csrf_token: string;
@@ -65,7 +79,7 @@ export async function findLiveSession(db: Db, idHash: string): Promise<SessionVi
   return db
     .selectFrom('user_session as s')
     .innerJoin('app_user as u', 'u.id', 's.user_id')
-    .select(['s.user_id', 'u.role', 'u.municipality_code', 'u.email', 'u.display_name', 's.csrf_token', 's.expires_at'])
+    .select(['s.user_id', 'u.role', 'u.municipality_code', 'u.all_municipalities', 'u.email', 'u.display_name', 's.csrf_token', 's.expires_at'])
     .where('s.id_hash', '=', idHash)
     .where('s.expires_at', '>', sql<Date>`now()`)
     .where('u.disabled_at', 'is', null)
@@ -96,6 +110,7 @@ export interface TokenViewerRow {
   id: number;
   role: string;
   municipality_code: string | null;
+  all_municipalities: boolean;
   last_used_at: Date | null;
 }
 
@@ -103,7 +118,7 @@ export interface TokenViewerRow {
 export async function findLiveToken(db: Db, tokenHash: string): Promise<TokenViewerRow | undefined> {
   return db
     .selectFrom('api_token')
-    .select(['id', 'role', 'municipality_code', 'last_used_at'])
+    .select(['id', 'role', 'municipality_code', 'all_municipalities', 'last_used_at'])
     .where('token_hash', '=', tokenHash)
     .where('revoked_at', 'is', null)
     .executeTakeFirst() as Promise<TokenViewerRow | undefined>;
@@ -117,11 +132,11 @@ export async function touchToken(db: Db, id: number): Promise<void> {
 /** Stores a new API token (only the hash) and returns its id. */
 export async function insertToken(
   db: Db,
-  t: { name: string; tokenHash: string; role: string; municipalityCode: string | null; createdBy: number | null },
+  t: { name: string; tokenHash: string; role: string; municipalityCode: string | null; allMunicipalities: boolean; createdBy: number | null },
 ): Promise<number> {
   const row = await db
     .insertInto('api_token')
-    .values({ name: t.name, token_hash: t.tokenHash, role: t.role, municipality_code: t.municipalityCode, created_by: t.createdBy })
+    .values({ name: t.name, token_hash: t.tokenHash, role: t.role, municipality_code: t.municipalityCode, all_municipalities: t.allMunicipalities, created_by: t.createdBy })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;

@@ -5,6 +5,17 @@ import { ProblemSchema } from '../../infra/problem.ts';
 import { signIn, signOut } from './auth.service.ts';
 import { clearSessionCookie, readCookie, SESSION_COOKIE, setSessionCookie } from './session-cookie.ts';
 import { RateLimiter } from '../../infra/rate-limiter.ts';
+import { auditRequest } from '../audit/audit.service.ts';
+import { PUBLIC_VIEWER } from './viewer.ts';
+
+/**
+ * The address a failed sign-in named, for the audit log: only when it looks like an email address (people
+ * type their password into the wrong field, and the log must never hold a password).
+ */
+function auditableEmail(email: string): string {
+  const trimmed = email.trim().toLowerCase();
+  return /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{1,63}$/.test(trimmed) ? trimmed : '(not an email address)';
+}
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
@@ -53,13 +64,20 @@ export async function authRoutes(app: AppInstance) {
         reply.header('retry-after', String(emailWait));
         throw new AppError(429, 'ACCOUNT_LOCKED', `Too many failed sign-ins for this account; try again in ${Math.ceil(emailWait / 60)} minutes`);
       }
+      // Counted as failures now, before any await: a parallel burst sees its own earlier attempts (the
+      // database counts the account's attempts the same way); a success below forgets them again.
+      limiter.record(ipKey);
+      emailLimiter.record(emailKey);
       // A new session replaces the one this browser had (no session fixation, no stale sessions left).
       const previous = readCookie(request, SESSION_COOKIE);
       if (previous) await signOut(app.database.db, previous);
       const result = await signIn(app.database.db, request.body.email, request.body.password);
       if (!result.ok) {
-        limiter.record(ipKey);
-        emailLimiter.record(emailKey);
+        const subject = result.subject;
+        await auditRequest(request, {
+          action: 'auth.sign_in_failed', municipality: subject?.municipalityCodes ? (subject.municipalityCodes[0] ?? null) : subject ? '*' : null,
+          filters: { email: auditableEmail(request.body.email), reason: result.failure.kind },
+        }, subject ? { role: subject.role, userId: subject.userId, tokenId: null, municipalityCodes: subject.municipalityCodes } : PUBLIC_VIEWER);
         const lockedFor = result.failure.kind === 'locked' ? result.failure.retryAfterS : emailLimiter.retryAfterS(emailKey);
         if (lockedFor > 0) {
           reply.header('retry-after', String(lockedFor));
@@ -71,6 +89,7 @@ export async function authRoutes(app: AppInstance) {
       emailLimiter.forget(emailKey);
       setSessionCookie(request, reply, result.secret);
       const v = result.viewer;
+      await auditRequest(request, { action: 'auth.sign_in', municipality: v.municipalityCodes ? (v.municipalityCodes[0] ?? null) : '*', filters: { email: v.email } }, v);
       return {
         role: v.role, signed_in: true, via: 'session' as const, email: v.email, display_name: v.displayName,
         municipalities: v.municipalityCodes, csrf_token: v.csrfToken, expires_at: v.expiresAt.toISOString(),
@@ -84,6 +103,7 @@ export async function authRoutes(app: AppInstance) {
     async (request, reply) => {
       const secret = readCookie(request, SESSION_COOKIE);
       if (secret) await signOut(app.database.db, secret);
+      if (request.session) await auditRequest(request, { action: 'auth.sign_out', filters: {} });
       clearSessionCookie(request, reply);
       reply.status(204);
       return null;

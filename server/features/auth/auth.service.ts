@@ -3,8 +3,8 @@ import { ROLES, type Role } from '../../../shared/roles.ts';
 import type { Db } from '../../infra/db.ts';
 import { AppError, badRequest } from '../../infra/errors.ts';
 import {
-  deleteExpiredSessions, deleteSession, findLiveSession, findLiveToken, findUserByEmail, insertSession, insertToken, insertUser,
-  recordFailedSignIn, resetFailedSignIns, touchToken,
+  claimSignInAttempt, deleteExpiredSessions, deleteSession, findLiveSession, findLiveToken, findUserByEmail, insertSession, insertToken, insertUser,
+  resetFailedSignIns, touchToken,
 } from './auth.queries.ts';
 import { DUMMY_HASH, hashPassword, passwordProblem, verifyPassword } from './passwords.ts';
 import { hashSecret, isWellFormedSecret, newSecret } from './secrets.ts';
@@ -38,6 +38,15 @@ export interface SessionViewer extends Viewer {
   expiresAt: Date;
 }
 
+/**
+ * The municipalities a stored account or token may see: its one municipality, or every one (null) only when
+ * `all_municipalities` was set on purpose. A row with neither (the schema forbids it) sees none.
+ */
+export function scopeOfRow(row: { municipality_code: string | null; all_municipalities: boolean }): string[] | null {
+  if (row.all_municipalities) return null;
+  return row.municipality_code ? [row.municipality_code] : [];
+}
+
 /** The viewer of a session secret, or null when it is malformed, unknown, expired or its user disabled. */
 export async function viewerOfSession(db: Db, secret: string): Promise<SessionViewer | null> {
   if (!isWellFormedSecret(secret, 'lbs_')) return null;
@@ -45,7 +54,7 @@ export async function viewerOfSession(db: Db, secret: string): Promise<SessionVi
   if (!row) return null;
   return {
     role: asRole(row.role), userId: row.user_id, tokenId: null,
-    municipalityCodes: row.municipality_code ? [row.municipality_code] : null,
+    municipalityCodes: scopeOfRow(row),
     csrfToken: row.csrf_token, email: row.email, displayName: row.display_name, expiresAt: new Date(row.expires_at),
   };
 }
@@ -62,7 +71,7 @@ export async function viewerOfToken(db: Db, token: string): Promise<Viewer | nul
     lastTouched.set(row.id, now);
     await touchToken(db, row.id);
   }
-  return { role: asRole(row.role), userId: null, tokenId: row.id, municipalityCodes: row.municipality_code ? [row.municipality_code] : null };
+  return { role: asRole(row.role), userId: null, tokenId: row.id, municipalityCodes: scopeOfRow(row) };
 }
 
 function validateRole(role: string): AccountRole {
@@ -70,10 +79,27 @@ function validateRole(role: string): AccountRole {
   return role as AccountRole;
 }
 
-async function validateMunicipality(db: Db, code: string | null): Promise<void> {
-  if (code === null) return;
+/** Which municipalities an account or token is bound to: one, or every one when asked for explicitly. */
+export interface AccountScopeInput {
+  municipality?: string | null;
+  /** Every municipality, present and future: only on purpose (regional police, a national admin). */
+  allMunicipalities?: boolean;
+}
+
+/**
+ * Checks an account's binding: exactly one of a known municipality or `allMunicipalities: true`. There is
+ * no default: an account created without either is refused (400 naming `municipality`), never unbound.
+ */
+export async function validateAccountScope(db: Db, input: AccountScopeInput): Promise<{ municipality: string | null; allMunicipalities: boolean }> {
+  const code = input.municipality ?? null;
+  if (input.allMunicipalities === true) {
+    if (code !== null) throw badRequest('municipality', 'give either a municipality or all_municipalities, not both');
+    return { municipality: null, allMunicipalities: true };
+  }
+  if (code === null) throw badRequest('municipality', 'required: the municipality the account is bound to (or all_municipalities on purpose)');
   const row = await db.selectFrom('municipality').select('code').where('code', '=', code).executeTakeFirst();
   if (!row) throw badRequest('municipality', `unknown municipality code ${code}`);
+  return { municipality: code, allMunicipalities: false };
 }
 
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}$/;
@@ -81,59 +107,74 @@ const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}$/;
 /** Creates a user with a scrypt-hashed password; 409 when the email is taken. */
 export async function createUser(
   db: Db,
-  u: { email: string; password: string; role: string; municipality?: string | null; displayName?: string | null; isDemo?: boolean },
-): Promise<{ id: number; email: string; role: AccountRole; municipality: string | null }> {
+  u: { email: string; password: string; role: string; displayName?: string | null; isDemo?: boolean } & AccountScopeInput,
+): Promise<{ id: number; email: string; role: AccountRole; municipality: string | null; allMunicipalities: boolean }> {
   const email = u.email.trim();
   if (!EMAIL.test(email)) throw badRequest('email', 'not an email address');
   const role = validateRole(u.role);
   const problem = passwordProblem(u.password);
   if (problem) throw badRequest('password', problem);
-  const municipality = u.municipality ?? null;
-  await validateMunicipality(db, municipality);
+  const scope = await validateAccountScope(db, u);
   if (await findUserByEmail(db, email)) throw new AppError(409, 'EMAIL_TAKEN', `A user with email ${email} already exists`, [{ field: 'email', message: 'already taken' }]);
-  const id = await insertUser(db, { email, passwordHash: await hashPassword(u.password), role, municipalityCode: municipality, displayName: u.displayName, isDemo: u.isDemo });
-  return { id, email, role, municipality };
+  const id = await insertUser(db, {
+    email, passwordHash: await hashPassword(u.password), role, municipalityCode: scope.municipality, allMunicipalities: scope.allMunicipalities,
+    displayName: u.displayName, isDemo: u.isDemo,
+  });
+  return { id, email, role, ...scope };
 }
 
 /** Creates an API token; the secret is returned once and only its hash is stored. */
 export async function createToken(
   db: Db,
-  t: { role: string; name?: string | null; municipality?: string | null; createdBy?: number | null },
-): Promise<{ id: number; token: string; name: string; role: AccountRole; municipality: string | null }> {
+  t: { role: string; name?: string | null; createdBy?: number | null } & AccountScopeInput,
+): Promise<{ id: number; token: string; name: string; role: AccountRole; municipality: string | null; allMunicipalities: boolean }> {
   const role = validateRole(t.role);
-  const municipality = t.municipality ?? null;
-  await validateMunicipality(db, municipality);
+  const scope = await validateAccountScope(db, t);
   const token = newSecret('lbt_');
   const name = (t.name ?? '').trim() || `${role} token`;
-  const id = await insertToken(db, { name, tokenHash: hashSecret(token), role, municipalityCode: municipality, createdBy: t.createdBy ?? null });
-  return { id, token, name, role, municipality };
+  const id = await insertToken(db, {
+    name, tokenHash: hashSecret(token), role, municipalityCode: scope.municipality, allMunicipalities: scope.allMunicipalities, createdBy: t.createdBy ?? null,
+  });
+  return { id, token, name, role, ...scope };
 }
 
 /** Why a sign-in failed: wrong credentials (uniform message) or a locked account. */
 export type SignInFailure = { kind: 'invalid' } | { kind: 'locked'; retryAfterS: number };
 
+/** Who a failed sign-in was about, for the audit log only (never sent to the client). */
+export interface SignInSubject {
+  userId: number;
+  role: AccountRole;
+  municipalityCodes: string[] | null;
+}
+
 /**
- * Checks email and password; on success opens a session and returns its secret. Unknown emails cost the
- * same scrypt work as known ones; ACCOUNT_LOCK_AFTER consecutive failures lock the account for ACCOUNT_LOCK_MS.
+ * Checks email and password; on success opens a session and returns its secret. The attempt is counted
+ * before the password is checked ({@link claimSignInAttempt}), so a parallel burst gets at most
+ * ACCOUNT_LOCK_AFTER password checks before the account locks for ACCOUNT_LOCK_MS; a success resets the count.
+ * Unknown emails and disabled accounts cost the same scrypt work as known ones.
  */
 export async function signIn(
   db: Db,
   email: string,
   password: string,
   now = new Date(),
-): Promise<{ ok: true; secret: string; viewer: SessionViewer } | { ok: false; failure: SignInFailure }> {
-  const user = await findUserByEmail(db, email.trim());
-  if (user?.locked_until && new Date(user.locked_until) > now) {
-    return { ok: false, failure: { kind: 'locked', retryAfterS: Math.ceil((new Date(user.locked_until).getTime() - now.getTime()) / 1000) } };
-  }
-  const matches = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
-  if (!user || !matches || user.disabled_at) {
-    if (user && !user.disabled_at) {
-      const failures = user.failed_attempts + 1;
-      await recordFailedSignIn(db, user.id, failures >= ACCOUNT_LOCK_AFTER ? new Date(now.getTime() + ACCOUNT_LOCK_MS) : null);
-      if (failures >= ACCOUNT_LOCK_AFTER) return { ok: false, failure: { kind: 'locked', retryAfterS: ACCOUNT_LOCK_MS / 1000 } };
+): Promise<{ ok: true; secret: string; viewer: SessionViewer } | { ok: false; failure: SignInFailure; subject: SignInSubject | null }> {
+  const address = email.trim();
+  const user = await claimSignInAttempt(db, address, now, ACCOUNT_LOCK_AFTER, ACCOUNT_LOCK_MS);
+  if (!user) {
+    const existing = await findUserByEmail(db, address);
+    const subject = existing && !existing.disabled_at ? { userId: existing.id, role: asRole(existing.role), municipalityCodes: scopeOfRow(existing) } : null;
+    if (subject && existing?.locked_until && new Date(existing.locked_until) > now) {
+      return { ok: false, failure: { kind: 'locked', retryAfterS: Math.ceil((new Date(existing.locked_until).getTime() - now.getTime()) / 1000) }, subject };
     }
-    return { ok: false, failure: { kind: 'invalid' } };
+    await verifyPassword(password, DUMMY_HASH);
+    return { ok: false, failure: { kind: 'invalid' }, subject };
+  }
+  const subject = { userId: user.id, role: asRole(user.role), municipalityCodes: scopeOfRow(user) };
+  if (!(await verifyPassword(password, user.password_hash))) {
+    if (user.failed_attempts >= ACCOUNT_LOCK_AFTER) return { ok: false, failure: { kind: 'locked', retryAfterS: ACCOUNT_LOCK_MS / 1000 }, subject };
+    return { ok: false, failure: { kind: 'invalid' }, subject };
   }
   await resetFailedSignIns(db, user.id);
   await deleteExpiredSessions(db);
@@ -145,7 +186,7 @@ export async function signIn(
     ok: true,
     secret,
     viewer: {
-      role: asRole(user.role), userId: user.id, tokenId: null, municipalityCodes: user.municipality_code ? [user.municipality_code] : null,
+      role: subject.role, userId: user.id, tokenId: null, municipalityCodes: subject.municipalityCodes,
       csrfToken, email: user.email, displayName: user.display_name, expiresAt,
     },
   };

@@ -1,11 +1,12 @@
 import { sql } from 'kysely';
 import { Type } from 'typebox';
 import type { AppInstance } from '../../app.ts';
-import { AppError, notFound } from '../../infra/errors.ts';
+import { AppError, badRequest, notFound } from '../../infra/errors.ts';
 import { ProblemSchema } from '../../infra/problem.ts';
 import { deleteSessionsOfUser } from './auth.queries.ts';
-import { ACCOUNT_ROLES, createToken, createUser } from './auth.service.ts';
-import { adminCovers, requireAdmin } from './guards.ts';
+import { auditRequest } from '../audit/audit.service.ts';
+import { ACCOUNT_ROLES, createToken, createUser, validateAccountScope } from './auth.service.ts';
+import { adminCovers, requireAdmin, requireAdminCovers } from './access.ts';
 import { generatePassword, hashPassword, passwordProblem } from './passwords.ts';
 import type { Viewer } from './viewer.ts';
 
@@ -22,6 +23,7 @@ const User = Type.Object({
   display_name: Nullable(Type.String()),
   role: Type.String(),
   municipality: Nullable(Type.String()),
+  all_municipalities: Type.Boolean(),
   is_demo: Type.Boolean(),
   failed_attempts: Type.Integer(),
   locked_until: Nullable(Type.String()),
@@ -34,6 +36,7 @@ const Token = Type.Object({
   name: Type.String(),
   role: Type.String(),
   municipality: Nullable(Type.String()),
+  all_municipalities: Type.Boolean(),
   created_at: Type.String(),
   last_used_at: Nullable(Type.String()),
   revoked: Type.Boolean(),
@@ -41,8 +44,17 @@ const Token = Type.Object({
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
-function scopeCheck(viewer: Viewer, municipality: string | null) {
-  if (!adminCovers(viewer, municipality)) throw new AppError(403, 'FORBIDDEN', 'Outside the municipalities you administer');
+/** The scope key of an account row for {@link adminCovers}: its municipality, or '*' for every one. */
+const scopeKey = (row: { municipality_code: string | null; all_municipalities: boolean }) => (row.all_municipalities ? '*' : row.municipality_code);
+
+/**
+ * The binding asked for in a create body: the municipality named, every one when `all_municipalities` is
+ * set on purpose, else the admin's own single municipality. No default to every municipality.
+ */
+function requestedScope(viewer: Viewer, body: { municipality?: string | null; all_municipalities?: boolean }) {
+  if (body.all_municipalities) return { municipality: body.municipality ?? null, allMunicipalities: true };
+  const municipality = body.municipality ?? (viewer.municipalityCodes?.length === 1 ? viewer.municipalityCodes[0] : null);
+  return { municipality, allMunicipalities: false };
 }
 
 /** Admin routes: /api/users (list, create, change) and /api/tokens (list, create, revoke). */
@@ -53,9 +65,9 @@ export async function userRoutes(app: AppInstance) {
 
   async function loadUser(viewer: Viewer, id: number) {
     const u = await db().selectFrom('app_user').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!u || !adminCovers(viewer, u.municipality_code)) throw notFound(`user ${id}`);
+    if (!u || !adminCovers(viewer, scopeKey(u))) throw notFound(`user ${id}`);
     return {
-      id: u.id, email: u.email, display_name: u.display_name, role: u.role, municipality: u.municipality_code, is_demo: u.is_demo,
+      id: u.id, email: u.email, display_name: u.display_name, role: u.role, municipality: u.municipality_code, all_municipalities: u.all_municipalities, is_demo: u.is_demo,
       failed_attempts: u.failed_attempts, locked_until: iso(u.locked_until), disabled: u.disabled_at !== null, created_at: iso(u.created_at)!,
     };
   }
@@ -79,17 +91,23 @@ export async function userRoutes(app: AppInstance) {
         tags: ['admin'], summary: 'Create a user (admin); without a password one is generated and returned once',
         body: Type.Object({
           email: Type.String({ maxLength: 320 }), role: RoleSchema, password: Type.Optional(Type.String({ maxLength: 1024 })),
-          municipality: Type.Optional(Nullable(Municipality)), display_name: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+          municipality: Type.Optional(Nullable(Municipality)), all_municipalities: Type.Optional(Type.Boolean()),
+          display_name: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
         }, { additionalProperties: false }),
         response: { 201: Type.Object({ user: User, password: Nullable(Type.String()) }), ...Errors },
       },
     },
     async (request, reply) => {
       requireAdmin(request.viewer);
-      const municipality = request.body.municipality ?? (request.viewer.municipalityCodes?.length === 1 ? request.viewer.municipalityCodes[0] : null);
-      scopeCheck(request.viewer, municipality);
+      const scope = requestedScope(request.viewer, request.body);
+      if (scope.allMunicipalities) requireAdminCovers(request.viewer, '*');
+      else if (scope.municipality !== null) requireAdminCovers(request.viewer, scope.municipality);
       const password = request.body.password ?? generatePassword();
-      const created = await createUser(db(), { email: request.body.email, password, role: request.body.role, municipality, displayName: request.body.display_name ?? null });
+      const created = await createUser(db(), { email: request.body.email, password, role: request.body.role, ...scope, displayName: request.body.display_name ?? null });
+      await auditRequest(request, {
+        action: 'user.create', municipality: created.allMunicipalities ? '*' : created.municipality,
+        filters: { user_id: created.id, email: created.email, role: created.role, all_municipalities: created.allMunicipalities, password_generated: !request.body.password },
+      });
       reply.status(201);
       return { user: await loadUser(request.viewer, created.id), password: request.body.password ? null : password };
     },
@@ -103,7 +121,8 @@ export async function userRoutes(app: AppInstance) {
         tags: ['admin'], summary: 'Change a user (admin): role, municipality, password, disabled, unlock; ends their sessions',
         params: IdParams,
         body: Type.Object({
-          role: Type.Optional(RoleSchema), municipality: Type.Optional(Nullable(Municipality)), password: Type.Optional(Type.String({ maxLength: 1024 })),
+          role: Type.Optional(RoleSchema), municipality: Type.Optional(Municipality), all_municipalities: Type.Optional(Type.Boolean()),
+          password: Type.Optional(Type.String({ maxLength: 1024 })),
           disabled: Type.Optional(Type.Boolean()), unlock: Type.Optional(Type.Boolean()), display_name: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
         }, { additionalProperties: false }),
         response: { 200: User, ...Errors },
@@ -113,7 +132,19 @@ export async function userRoutes(app: AppInstance) {
       requireAdmin(request.viewer);
       const before = await loadUser(request.viewer, request.params.id);
       const b = request.body;
-      if (b.municipality !== undefined) scopeCheck(request.viewer, b.municipality);
+      // A new binding replaces the old one whole: one municipality, or every one on purpose.
+      let scope: { municipality_code: string | null; all_municipalities: boolean } | null = null;
+      if (b.all_municipalities === true) {
+        if (b.municipality !== undefined) throw badRequest('municipality', 'give either a municipality or all_municipalities, not both');
+        requireAdminCovers(request.viewer, '*');
+        scope = { municipality_code: null, all_municipalities: true };
+      } else if (b.municipality !== undefined) {
+        requireAdminCovers(request.viewer, b.municipality);
+        await validateAccountScope(db(), { municipality: b.municipality });
+        scope = { municipality_code: b.municipality, all_municipalities: false };
+      } else if (b.all_municipalities === false && before.all_municipalities) {
+        throw badRequest('municipality', 'required when all_municipalities is turned off');
+      }
       if (b.password !== undefined) {
         const problem = passwordProblem(b.password);
         if (problem) throw new AppError(400, 'BAD_REQUEST', `password: ${problem}`, [{ field: 'password', message: problem }]);
@@ -123,23 +154,32 @@ export async function userRoutes(app: AppInstance) {
       }
       await db().updateTable('app_user').set({
         ...(b.role ? { role: b.role } : {}),
-        ...(b.municipality !== undefined ? { municipality_code: b.municipality } : {}),
+        ...(scope ?? {}),
         ...(b.password !== undefined ? { password_hash: await hashPassword(b.password) } : {}),
         ...(b.disabled !== undefined ? { disabled_at: b.disabled ? sql<Date>`now()` : null } : {}),
         ...(b.unlock ? { failed_attempts: 0, locked_until: null } : {}),
         ...(b.display_name !== undefined ? { display_name: b.display_name } : {}),
       }).where('id', '=', before.id).execute();
-      if (b.role || b.municipality !== undefined || b.password !== undefined || b.disabled) await deleteSessionsOfUser(db(), before.id);
-      return loadUser(request.viewer, before.id);
+      if (b.role || scope || b.password !== undefined || b.disabled) await deleteSessionsOfUser(db(), before.id);
+      const after = await loadUser(request.viewer, before.id);
+      const changed = Object.fromEntries(
+        (['role', 'municipality', 'all_municipalities', 'disabled', 'display_name'] as const)
+          .filter((k) => before[k] !== after[k]).map((k) => [k, { from: before[k], to: after[k] }]),
+      );
+      await auditRequest(request, {
+        action: 'user.update', municipality: after.all_municipalities ? '*' : after.municipality,
+        filters: { user_id: after.id, email: after.email, changed, password_changed: b.password !== undefined, unlocked: b.unlock === true },
+      });
+      return after;
     },
   );
 
   app.get('/api/tokens', { schema: { tags: ['admin'], summary: 'API tokens (admin); secrets are never shown again', response: { 200: Type.Object({ tokens: Type.Array(Token) }), ...Errors } } }, async (request) => {
     requireAdmin(request.viewer);
-    const rows = await db().selectFrom('api_token').select(['id', 'name', 'role', 'municipality_code', 'created_at', 'last_used_at', 'revoked_at']).orderBy('id').execute();
+    const rows = await db().selectFrom('api_token').select(['id', 'name', 'role', 'municipality_code', 'all_municipalities', 'created_at', 'last_used_at', 'revoked_at']).orderBy('id').execute();
     return {
-      tokens: rows.filter((t) => adminCovers(request.viewer, t.municipality_code)).map((t) => ({
-        id: t.id, name: t.name, role: t.role, municipality: t.municipality_code, created_at: iso(t.created_at)!, last_used_at: iso(t.last_used_at), revoked: t.revoked_at !== null,
+      tokens: rows.filter((t) => adminCovers(request.viewer, scopeKey(t))).map((t) => ({
+        id: t.id, name: t.name, role: t.role, municipality: t.municipality_code, all_municipalities: t.all_municipalities, created_at: iso(t.created_at)!, last_used_at: iso(t.last_used_at), revoked: t.revoked_at !== null,
       })),
     };
   });
@@ -150,17 +190,28 @@ export async function userRoutes(app: AppInstance) {
       bodyLimit: 16 * 1024,
       schema: {
         tags: ['admin'], summary: 'Create an API token (admin); the secret is in this answer only',
-        body: Type.Object({ role: RoleSchema, name: Type.Optional(Type.String({ maxLength: 200 })), municipality: Type.Optional(Nullable(Municipality)) }, { additionalProperties: false }),
-        response: { 201: Type.Object({ id: Type.Integer(), token: Type.String(), name: Type.String(), role: Type.String(), municipality: Nullable(Type.String()) }), ...Errors },
+        body: Type.Object({
+          role: RoleSchema, name: Type.Optional(Type.String({ maxLength: 200 })), municipality: Type.Optional(Nullable(Municipality)),
+          all_municipalities: Type.Optional(Type.Boolean()),
+        }, { additionalProperties: false }),
+        response: {
+          201: Type.Object({ id: Type.Integer(), token: Type.String(), name: Type.String(), role: Type.String(), municipality: Nullable(Type.String()), all_municipalities: Type.Boolean() }),
+          ...Errors,
+        },
       },
     },
     async (request, reply) => {
       requireAdmin(request.viewer);
-      const municipality = request.body.municipality ?? (request.viewer.municipalityCodes?.length === 1 ? request.viewer.municipalityCodes[0] : null);
-      scopeCheck(request.viewer, municipality);
-      const t = await createToken(db(), { role: request.body.role, name: request.body.name ?? null, municipality, createdBy: request.viewer.userId });
+      const scope = requestedScope(request.viewer, request.body);
+      if (scope.allMunicipalities) requireAdminCovers(request.viewer, '*');
+      else if (scope.municipality !== null) requireAdminCovers(request.viewer, scope.municipality);
+      const t = await createToken(db(), { role: request.body.role, name: request.body.name ?? null, ...scope, createdBy: request.viewer.userId });
+      await auditRequest(request, {
+        action: 'token.create', municipality: t.allMunicipalities ? '*' : t.municipality,
+        filters: { token_id: t.id, name: t.name, role: t.role, all_municipalities: t.allMunicipalities },
+      });
       reply.status(201);
-      return t;
+      return { id: t.id, token: t.token, name: t.name, role: t.role, municipality: t.municipality, all_municipalities: t.allMunicipalities };
     },
   );
 
@@ -169,9 +220,10 @@ export async function userRoutes(app: AppInstance) {
     { schema: { tags: ['admin'], summary: 'Revoke an API token (admin)', params: IdParams, response: { 204: Type.Null(), ...Errors } } },
     async (request, reply) => {
       requireAdmin(request.viewer);
-      const t = await db().selectFrom('api_token').select(['id', 'municipality_code']).where('id', '=', request.params.id).executeTakeFirst();
-      if (!t || !adminCovers(request.viewer, t.municipality_code)) throw notFound(`token ${request.params.id}`);
+      const t = await db().selectFrom('api_token').select(['id', 'name', 'role', 'municipality_code', 'all_municipalities']).where('id', '=', request.params.id).executeTakeFirst();
+      if (!t || !adminCovers(request.viewer, scopeKey(t))) throw notFound(`token ${request.params.id}`);
       await db().updateTable('api_token').set({ revoked_at: sql<Date>`coalesce(revoked_at, now())` }).where('id', '=', t.id).execute();
+      await auditRequest(request, { action: 'token.revoke', municipality: scopeKey(t), filters: { token_id: t.id, name: t.name, role: t.role } });
       reply.status(204);
       return null;
     },

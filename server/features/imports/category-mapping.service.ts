@@ -40,20 +40,57 @@ export async function listMappings(db: Db, municipality: string): Promise<Catego
   return (await listCategoryMappings(db, municipality)).map((e) => ({ source: e.source, source_code: e.source_code, category: e.category }));
 }
 
-/** Sets one entry (source null = every source); 400 naming the field for an unknown source or category. */
-export async function setMapping(db: Db, municipality: string, entry: CategoryMappingView): Promise<CategoryMappingView> {
-  await requireMunicipality(db, municipality);
-  const checked = await checkEntry(db, entry);
-  await upsertCategoryMappings(db, municipality, [checked]);
-  return { source: checked.source, source_code: checked.source_code, category: checked.category };
+/**
+ * A mapping change as the access module judges it: the entry's source (null = every source) and every
+ * category involved, the new one and the one it replaces, since moving a code out of a category decides
+ * who sees those incidents as much as moving it in.
+ */
+export interface MappingChange {
+  source: string | null;
+  categories: (string | null)[];
 }
 
-/** Removes one entry; 404 when there was none. */
-export async function removeMapping(db: Db, municipality: string, source: string | null, sourceCode: string): Promise<void> {
+/** The category an entry maps to now, or null (codes are matched case-insensitively, as the resolver does). */
+async function currentCategory(db: Db, municipality: string, source: string | null, code: string): Promise<string | null> {
+  const key = code.trim().toLowerCase();
+  const found = (await listCategoryMappings(db, municipality)).find((e) => e.source === source && e.source_code.trim().toLowerCase() === key);
+  return found?.category ?? null;
+}
+
+/**
+ * Sets one entry (source null = every source); 400 naming the field for an unknown source or category.
+ * `authorize` sees the change (with the category it replaces) and throws when the caller may not make it.
+ */
+export async function setMapping(
+  db: Db,
+  municipality: string,
+  entry: CategoryMappingView,
+  authorize?: (change: MappingChange) => void,
+): Promise<{ entry: CategoryMappingView; previous: string | null }> {
   await requireMunicipality(db, municipality);
-  if (!(await deleteCategoryMapping(db, municipality, source ?? '*', sourceCode.trim()))) {
-    throw new AppError(404, 'MAPPING_NOT_FOUND', `Ingen översättning för koden ${sourceCode}${source ? ` från ${source}` : ''}.`);
-  }
+  const checked = await checkEntry(db, entry);
+  const previous = await currentCategory(db, municipality, checked.source, checked.source_code);
+  authorize?.({ source: checked.source, categories: [checked.category, previous] });
+  await upsertCategoryMappings(db, municipality, [checked]);
+  return { entry: { source: checked.source, source_code: checked.source_code, category: checked.category }, previous };
+}
+
+/** Removes one entry and returns the category it mapped to; 404 when there was none. */
+export async function removeMapping(
+  db: Db,
+  municipality: string,
+  source: string | null,
+  sourceCode: string,
+  authorize?: (change: MappingChange) => void,
+): Promise<string> {
+  await requireMunicipality(db, municipality);
+  const parsed = source === null || source === '' || source === '*' ? null : parseIncidentSource(source);
+  if (parsed === undefined) throw badRequest('source', `unknown source "${source}"`);
+  const previous = await currentCategory(db, municipality, parsed, sourceCode);
+  if (previous === null) throw new AppError(404, 'MAPPING_NOT_FOUND', `Ingen översättning för koden ${sourceCode}${source ? ` från ${source}` : ''}.`);
+  authorize?.({ source: parsed, categories: [previous] });
+  await deleteCategoryMapping(db, municipality, parsed ?? '*', sourceCode.trim());
+  return previous;
 }
 
 async function checkEntry(db: Db, entry: CategoryMappingView): Promise<CategoryMappingEntry> {
@@ -72,12 +109,17 @@ async function checkEntry(db: Db, entry: CategoryMappingView): Promise<CategoryM
  */
 export async function importCategoryMap(
   db: Db,
-  input: { municipality: string; bytes: AsyncIterable<Uint8Array>; fileName: string; createdBy: string },
+  input: {
+    municipality: string; bytes: AsyncIterable<Uint8Array>; fileName: string; createdBy: string;
+    /** Why the importer may not make this change (a row error naming the field), or null; the CLI passes none. */
+    refuse?: (change: MappingChange) => { field: string; message: string } | null;
+  },
 ): Promise<ImportSummary> {
   if (!(await municipalityExists(db, input.municipality))) {
     return fileErrorSummary(new ImportFileError('UNKNOWN_MUNICIPALITY', `Kommunen ${input.municipality} finns inte.`));
   }
   const categories = new Set((await listKnownCategories(db)).map((c) => c.code));
+  const existing = new Map((await listCategoryMappings(db, input.municipality)).map((e) => [`${e.source ?? '*'}\u0000${e.source_code.trim().toLowerCase()}`, e.category]));
   const errors = new RowErrorList();
   const entries: CategoryMappingEntry[] = [];
   const seen = new Map<string, number>();
@@ -105,6 +147,10 @@ export async function importCategoryMap(
       const key = `${source ?? '*'}\u0000${code.toLowerCase()}`;
       if (rowErrors.length === 0 && seen.has(key)) {
         rowErrors.push({ row: record.row, field: 'source_code', message: `koden "${clip(code)}" finns redan på rad ${seen.get(key)}` });
+      }
+      if (rowErrors.length === 0 && input.refuse) {
+        const refusal = input.refuse({ source: source ?? null, categories: [category, existing.get(key) ?? null] });
+        if (refusal) rowErrors.push({ row: record.row, field: refusal.field, message: `${refusal.field}: ${refusal.message}` });
       }
       if (rowErrors.length) {
         errors.addRow(rowErrors);

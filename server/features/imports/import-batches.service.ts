@@ -1,7 +1,9 @@
 import type { Db } from '../../infra/db.ts';
 import { AppError } from '../../infra/errors.ts';
 import { rollbackDistrictBatch } from './district-import.service.ts';
-import { findImportBatch, listImportBatches, lockMunicipalityImports, markBatchRolledBack, rollbackIncidentBatch, type ImportBatchRow } from './imports.queries.ts';
+import {
+  findImportBatch, listBatchIncidentSources, listImportBatches, lockMunicipalityImports, markBatchRolledBack, rollbackIncidentBatch, type ImportBatchRow,
+} from './imports.queries.ts';
 import { rollbackSurveyBatch } from './survey-import.service.ts';
 
 /** A batch as shown in lists: counts and status, times as ISO strings. */
@@ -53,7 +55,13 @@ export async function listBatches(db: Db, municipality: string | null): Promise<
  * it created are deleted, districts' incidents are reassigned. 404 for an unknown batch, 409 when it
  * is already rolled back or a later batch changed its rows (roll that one back first).
  */
-export async function rollbackImportBatch(db: Db, batchId: number, municipalityCodes: readonly string[] | null = null): Promise<ImportBatchView> {
+export async function rollbackImportBatch(
+  db: Db,
+  batchId: number,
+  municipalityCodes: readonly string[] | null = null,
+  /** Throws when the caller may not touch data of these sources (the batch's actual incidents'); CLI: none. */
+  authorizeSources?: (sources: string[]) => void,
+): Promise<ImportBatchView> {
   return db.transaction().execute(async (trx) => {
     const found = await findImportBatch(trx, batchId);
     if (!found || (municipalityCodes && !municipalityCodes.includes(found.municipality_code))) {
@@ -63,6 +71,11 @@ export async function rollbackImportBatch(db: Db, batchId: number, municipalityC
     await lockMunicipalityImports(trx, found.municipality_code);
     const batch = (await findImportBatch(trx, batchId))!;
     if (batch.status === 'rolled_back') throw new AppError(409, 'BATCH_ALREADY_ROLLED_BACK', `Importen ${batchId} är redan återställd.`);
+    if (authorizeSources) {
+      // Read under the lock, so no import can add rows of another source between the check and the rollback.
+      const sources = batch.kind === 'incidents' ? await listBatchIncidentSources(trx, batch.municipality_code, batchId) : [];
+      authorizeSources([...new Set([...sources, ...(batch.source ? [batch.source] : [])])]);
+    }
     let blockedBy: number | null = null;
     if (batch.kind === 'incidents') blockedBy = (await rollbackIncidentBatch(trx, batch.municipality_code, batchId)).blockedBy;
     else if (batch.kind === 'districts') blockedBy = await rollbackDistrictBatch(trx, batch.municipality_code, batchId);

@@ -152,6 +152,23 @@ export async function findImportBatch(db: Db, batchId: number): Promise<ImportBa
   return rows[0] as ImportBatchRow | undefined;
 }
 
+/**
+ * The sources of the incidents a batch wrote: the rows that carry its id (created or last changed by it) and
+ * the rows whose earlier version it kept (changed by it, whoever changed them since). Rolling the batch back
+ * touches exactly these, so the right to roll it back is the right to these sources, whatever the batch's
+ * own `source` field says (null for a file with a source column).
+ */
+export async function listBatchIncidentSources(db: Db, municipalityCode: string, batchId: number): Promise<string[]> {
+  const result = await sql<{ source: string }>`
+    SELECT DISTINCT i.source FROM incident i
+     WHERE i.municipality_code = ${municipalityCode} AND i.batch_id = ${batchId}::bigint
+    UNION
+    SELECT DISTINCT i.source FROM incident_revision r
+      JOIN incident i ON i.municipality_code = r.municipality_code AND i.id = r.incident_id
+     WHERE r.municipality_code = ${municipalityCode} AND r.batch_id = ${batchId}::bigint`.execute(db);
+  return result.rows.map((r) => r.source).sort();
+}
+
 /** Marks a batch rolled back. */
 export async function markBatchRolledBack(db: Db, municipality: string, batchId: number): Promise<void> {
   await db

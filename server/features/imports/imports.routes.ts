@@ -6,10 +6,11 @@ import { pipeline } from 'node:stream/promises';
 import fastifyMultipart from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { mayImport } from '../../../shared/roles.ts';
 import type { AppInstance } from '../../app.ts';
 import { AppError, badRequest } from '../../infra/errors.ts';
 import { ProblemSchema } from '../../infra/problem.ts';
+import { auditRequest } from '../audit/audit.service.ts';
+import { importableSources, mappingRefusal, requireImporter, requireImportSources, requireMappingRight, requireMunicipalityScope } from '../auth/access.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { INCIDENT_SOURCES, parseIncidentSource, type IncidentSource } from './category-resolver.ts';
 import { listMappings, removeMapping, setMapping, importCategoryMap } from './category-mapping.service.ts';
@@ -136,7 +137,7 @@ function requireFile(upload: Upload, field: string) {
 function requireMunicipalityField(upload: Upload, viewer: Viewer): string {
   const code = (upload.fields.municipality ?? '').trim();
   if (!/^\d{4}$/.test(code)) throw badRequest('municipality', 'a four-digit SCB code is required');
-  if (viewer.municipalityCodes && !viewer.municipalityCodes.includes(code)) throw new AppError(403, 'FORBIDDEN', `Du har inte behörighet till kommun ${code}.`);
+  requireMunicipalityScope(viewer, code);
   return code;
 }
 
@@ -153,14 +154,6 @@ function booleanField(upload: Upload, name: string): boolean {
   if (text === '' || text === 'false' || text === '0') return false;
   if (text === 'true' || text === '1' || text === 'on') return true;
   throw badRequest(name, 'must be true or false');
-}
-
-/** Rejects roles that may not import at all (SPEC §6: analyst, police and admin may). */
-function requireImporter(viewer: Viewer, source: IncidentSource | null): void {
-  if (viewer.role === 'public') throw new AppError(401, 'UNAUTHENTICATED', 'Logga in för att importera.');
-  if (!mayImport(viewer.role, source)) {
-    throw new AppError(403, 'FORBIDDEN_IMPORT', source ? `Rollen ${viewer.role} får inte importera källan ${source}.` : `Rollen ${viewer.role} får inte importera.`);
-  }
 }
 
 function importer(viewer: Viewer): string {
@@ -200,16 +193,16 @@ export async function importRoutes(app: AppInstance) {
     },
     async (request, reply) => {
       const viewer = request.viewer;
-      if (viewer.role === 'public') throw new AppError(401, 'UNAUTHENTICATED', 'Logga in för att importera.');
-      const allowedSources = INCIDENT_SOURCES.filter((s) => mayImport(viewer.role, s));
-      if (allowedSources.length === 0) throw new AppError(403, 'FORBIDDEN_IMPORT', `Rollen ${viewer.role} får inte importera händelser.`);
+      requireImporter(viewer);
+      const allowedSources = importableSources(viewer);
+      if (allowedSources.length === 0) requireImportSources(viewer, INCIDENT_SOURCES);
       const upload = await receiveUpload(request, limit, ['file'], ['municipality', 'source', 'crs', 'allow_rejects']);
       try {
         const municipality = requireMunicipalityField(upload, viewer);
         const sourceText = upload.fields.source?.trim();
         const source = sourceText ? parseIncidentSource(sourceText) : undefined;
         if (sourceText && !source) throw badRequest('source', `unknown source "${sourceText}"`);
-        if (source) requireImporter(viewer, source);
+        if (source) requireImportSources(viewer, [source]);
         const file = requireFile(upload, 'file');
         const summary = await importIncidents(app.database.db, {
           municipality,
@@ -239,7 +232,7 @@ export async function importRoutes(app: AppInstance) {
       },
     },
     async (request, reply) => {
-      requireImporter(request.viewer, null);
+      requireImporter(request.viewer);
       const upload = await receiveUpload(request, limit, ['file'], ['municipality', 'name_field', 'kind', 'population_field', 'crs', 'allow_rejects']);
       try {
         const municipality = requireMunicipalityField(upload, request.viewer);
@@ -276,7 +269,7 @@ export async function importRoutes(app: AppInstance) {
       },
     },
     async (request, reply) => {
-      requireImporter(request.viewer, null);
+      requireImporter(request.viewer);
       const upload = await receiveUpload(request, limit, ['file', 'marks'], ['municipality', 'survey', 'crs', 'allow_rejects']);
       try {
         const municipality = requireMunicipalityField(upload, request.viewer);
@@ -311,12 +304,19 @@ export async function importRoutes(app: AppInstance) {
       },
     },
     async (request, reply) => {
-      requireImporter(request.viewer, null);
+      requireImporter(request.viewer);
       const upload = await receiveUpload(request, limit, ['file'], ['municipality']);
       try {
         const municipality = requireMunicipalityField(upload, request.viewer);
         const file = requireFile(upload, 'file');
-        const summary = await importCategoryMap(app.database.db, { municipality, bytes: fs.createReadStream(file.path), fileName: file.fileName, createdBy: importer(request.viewer) });
+        const summary = await importCategoryMap(app.database.db, {
+          municipality, bytes: fs.createReadStream(file.path), fileName: file.fileName, createdBy: importer(request.viewer),
+          refuse: (change) => mappingRefusal(request.viewer.role, change),
+        });
+        await auditRequest(request, {
+          action: summary.written ? 'category_mapping.import' : 'category_mapping.import_rejected', municipality,
+          filters: { batch: summary.batch, file_name: file.fileName, rejected: summary.rejected }, resultCount: summary.accepted + summary.updated,
+        });
         return answer(reply, request, summary);
       } finally {
         fs.rmSync(upload.dir, { recursive: true, force: true });
@@ -337,11 +337,9 @@ export async function importRoutes(app: AppInstance) {
       },
     },
     async (request) => {
-      requireImporter(request.viewer, null);
+      requireImporter(request.viewer);
       const code = request.query.municipality ?? null;
-      if (code && request.viewer.municipalityCodes && !request.viewer.municipalityCodes.includes(code)) {
-        throw new AppError(403, 'FORBIDDEN', `Du har inte behörighet till kommun ${code}.`);
-      }
+      if (code) requireMunicipalityScope(request.viewer, code);
       let batches = await listBatches(app.database.db, code);
       if (request.viewer.municipalityCodes) batches = batches.filter((b) => request.viewer.municipalityCodes!.includes(b.municipality));
       return { batches };
@@ -359,10 +357,14 @@ export async function importRoutes(app: AppInstance) {
       },
     },
     async (request) => {
-      requireImporter(request.viewer, null);
-      const batch = (await listBatches(app.database.db, null)).find((b) => b.id === request.params.id);
-      if (batch?.source) requireImporter(request.viewer, batch.source as IncidentSource);
-      return rollbackImportBatch(app.database.db, request.params.id, request.viewer.municipalityCodes);
+      requireImporter(request.viewer);
+      let sources: string[] = [];
+      const rolled = await rollbackImportBatch(app.database.db, request.params.id, request.viewer.municipalityCodes, (found) => {
+        sources = found;
+        requireImportSources(request.viewer, found);
+      });
+      await auditRequest(request, { action: 'import.rollback', municipality: rolled.municipality, filters: { batch: rolled.id, kind: rolled.kind, sources }, resultCount: rolled.accepted + rolled.updated });
+      return rolled;
     },
   );
 
@@ -377,9 +379,9 @@ export async function importRoutes(app: AppInstance) {
       },
     },
     async (request) => {
-      requireImporter(request.viewer, null);
+      requireImporter(request.viewer);
       const code = request.query.municipality;
-      if (request.viewer.municipalityCodes && !request.viewer.municipalityCodes.includes(code)) throw new AppError(403, 'FORBIDDEN', `Du har inte behörighet till kommun ${code}.`);
+      requireMunicipalityScope(request.viewer, code);
       return { mappings: await listMappings(app.database.db, code) };
     },
   );
@@ -400,10 +402,12 @@ export async function importRoutes(app: AppInstance) {
       },
     },
     async (request) => {
-      requireImporter(request.viewer, null);
+      requireImporter(request.viewer);
       const { municipality, ...entry } = request.body;
-      if (request.viewer.municipalityCodes && !request.viewer.municipalityCodes.includes(municipality)) throw new AppError(403, 'FORBIDDEN', `Du har inte behörighet till kommun ${municipality}.`);
-      return setMapping(app.database.db, municipality, entry);
+      requireMunicipalityScope(request.viewer, municipality);
+      const { entry: written, previous } = await setMapping(app.database.db, municipality, entry, (change) => requireMappingRight(request.viewer, change));
+      await auditRequest(request, { action: 'category_mapping.set', municipality, filters: { ...written, previous_category: previous } });
+      return written;
     },
   );
 
@@ -418,10 +422,11 @@ export async function importRoutes(app: AppInstance) {
       },
     },
     async (request, reply) => {
-      requireImporter(request.viewer, null);
+      requireImporter(request.viewer);
       const { municipality, source, source_code } = request.body;
-      if (request.viewer.municipalityCodes && !request.viewer.municipalityCodes.includes(municipality)) throw new AppError(403, 'FORBIDDEN', `Du har inte behörighet till kommun ${municipality}.`);
-      await removeMapping(app.database.db, municipality, source, source_code);
+      requireMunicipalityScope(request.viewer, municipality);
+      const previous = await removeMapping(app.database.db, municipality, source, source_code, (change) => requireMappingRight(request.viewer, change));
+      await auditRequest(request, { action: 'category_mapping.delete', municipality, filters: { source, source_code, previous_category: previous } });
       return reply.status(204).send(null);
     },
   );

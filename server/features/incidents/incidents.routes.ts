@@ -66,6 +66,8 @@ export async function incidentRoutes(app: AppInstance) {
       const viewer = request.viewer;
       let resultCount: number | null = null;
       let outcome = 'denied';
+      // The audit row names the municipality resolved, not only the one the request named.
+      let audited: string | null = filterInput.municipality ?? null;
       try {
         const bbox = parseBbox(bboxText);
         const cap = format === 'columns' ? MAX_POINTS_COLUMNS : MAX_POINTS_GEOJSON;
@@ -73,6 +75,7 @@ export async function incidentRoutes(app: AppInstance) {
           throw new AppError(400, 'BAD_REQUEST', `limit: at most ${cap} for format=${format}`, [{ field: 'limit', message: `at most ${cap}` }]);
         }
         const filters = await resolveIncidentFilters(app.database.db, filterInput, viewer, { purpose: 'points' });
+        audited = filters.municipality;
         const ask = { bbox, limit: askedLimit ?? cap, categoriesRequested: filterInput.category !== undefined };
         const period = { from: filters.from, to: filters.to };
         if (format === 'columns') {
@@ -102,7 +105,7 @@ export async function incidentRoutes(app: AppInstance) {
         };
       } finally {
         await recordAudit(app.database.db, viewer, {
-          action: `incidents.points.${outcome}`, route: '/api/incidents', municipality: filterInput.municipality ?? null,
+          action: `incidents.points.${outcome}`, route: '/api/incidents', municipality: audited,
           filters: { ...filterInput, bbox: bboxText, format }, resultCount, ip: request.ip,
         });
       }

@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import type { AppInstance } from '../../app.ts';
 import { ProblemSchema } from '../../infra/problem.ts';
 import { listCategories, listFocusAreas, listMunicipalities } from './municipalities.queries.ts';
+import { coversMunicipality } from '../auth/access.ts';
 
 const CategorySchema = Type.Object({
   code: Type.String(),
@@ -45,7 +46,7 @@ export async function municipalityRoutes(app: AppInstance) {
       const viewer = request.viewer;
       const categories = await listCategories(db);
       const municipalities = (await listMunicipalities(db)).filter(
-        (m) => !viewer.municipalityCodes || viewer.municipalityCodes.includes(m.code),
+        (m) => coversMunicipality(viewer, m.code),
       );
       return {
         municipalities: await Promise.all(

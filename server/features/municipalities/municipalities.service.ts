@@ -1,5 +1,6 @@
 import type { Db } from '../../infra/db.ts';
 import { AppError, badRequest } from '../../infra/errors.ts';
+import { coversMunicipality, requireMunicipalityScope } from '../auth/access.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { listMunicipalities } from './municipalities.queries.ts';
 
@@ -9,10 +10,10 @@ import { listMunicipalities } from './municipalities.queries.ts';
  */
 export async function resolveMunicipality(db: Db, code: string | undefined, viewer: Viewer): Promise<string> {
   const all = await listMunicipalities(db);
-  const visible = viewer.municipalityCodes ? all.filter((m) => viewer.municipalityCodes!.includes(m.code)) : all;
+  const visible = all.filter((m) => coversMunicipality(viewer, m.code));
   if (code !== undefined) {
     if (!all.some((m) => m.code === code)) throw badRequest('municipality', `unknown municipality code ${code}`);
-    if (!visible.some((m) => m.code === code)) throw new AppError(403, 'FORBIDDEN', `You have no access to municipality ${code}`);
+    requireMunicipalityScope(viewer, code);
     return code;
   }
   if (visible.length === 1) return visible[0].code;

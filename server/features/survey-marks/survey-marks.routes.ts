@@ -55,8 +55,11 @@ export async function surveyMarkRoutes(app: AppInstance) {
       const viewer = request.viewer;
       let resultCount: number | null = null;
       let outcome = 'denied';
+      // The audit row names the municipality resolved, not only the one the request named.
+      let audited: string | null = request.query.municipality ?? null;
       try {
         const municipality = await resolveMunicipality(app.database.db, request.query.municipality, viewer);
+        audited = municipality;
         const { rows, truncated, showsPending } = await findSurveyMarks(app.database.db, viewer, municipality, request.query);
         resultCount = rows.length;
         outcome = 'ok';
@@ -75,7 +78,7 @@ export async function surveyMarkRoutes(app: AppInstance) {
         };
       } finally {
         await recordAudit(app.database.db, viewer, {
-          action: `survey_marks.${outcome}`, route: '/api/survey-marks', municipality: request.query.municipality ?? null,
+          action: `survey_marks.${outcome}`, route: '/api/survey-marks', municipality: audited,
           filters: { ...request.query }, resultCount, ip: request.ip,
         });
       }

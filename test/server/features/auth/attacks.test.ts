@@ -215,7 +215,7 @@ for (const backend of testBackends()) {
       it('lets an admin session write with the CSRF token from the same origin', async () => {
         const s = await sessionHeaders(t, 'admin');
         const res = await t.app.inject({
-          method: 'POST', url: '/api/tokens', payload: { role: 'police', name: 'GIS' },
+          method: 'POST', url: '/api/tokens', payload: { role: 'police', name: 'GIS', municipality: '0999' },
           headers: { cookie: s.cookie, origin: 'http://lagesbild.local', host: 'lagesbild.local', 'x-csrf-token': s['x-csrf-token'] },
         });
         expect(res.statusCode).toBe(201);

@@ -248,8 +248,8 @@ for (const backend of testBackends()) {
           (${m}, ${sid}, 'm1', ST_SetSRID(ST_MakePoint(650500, 6600500), 3006), ARRAY['belysning'], ${PENDING_COMMENT}, 'pending'),
           (${m}, ${sid}, 'm2', ST_SetSRID(ST_MakePoint(650600, 6600500), 3006), ARRAY['vegetation'], ${APPROVED_COMMENT}, 'approved')`.execute(db);
       for (const role of ROLES) headers[role] = await authHeaders(t, role);
-      ctx.userId = (await sql<{ id: number }>`INSERT INTO app_user (email, password_hash, role) VALUES ('x@test.example', 'scrypt$1$1$1$AA$AA', 'council') RETURNING id`.execute(db)).rows[0].id;
-      ctx.tokenId = (await createToken(db, { role: 'council', name: 'to be revoked' })).id;
+      ctx.userId = (await sql<{ id: number }>`INSERT INTO app_user (email, password_hash, role, municipality_code) VALUES ('x@test.example', 'scrypt$1$1$1$AA$AA', 'council', ${m}) RETURNING id`.execute(db)).rows[0].id;
+      ctx.tokenId = (await createToken(db, { role: 'council', name: 'to be revoked', municipality: m })).id;
     });
     afterAll(async () => ctx.t?.close());
 

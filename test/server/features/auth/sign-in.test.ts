@@ -20,7 +20,7 @@ for (const backend of testBackends()) {
     async function newUser(role = 'analyst') {
       const email = `user${++n}@test.example`;
       const password = 'a long enough password';
-      await createUser(t.database.db, { email, password, role });
+      await createUser(t.database.db, { email, password, role, municipality: '0999' });
       return { email, password };
     }
     // Each test gets its own client address so the per-IP limiter of one test does not affect another.

@@ -28,14 +28,14 @@ describe('admin routes for users and tokens', () => {
   });
 
   it('disables a user, which ends their sign-in', async () => {
-    const created = (await t.app.inject({ method: 'POST', url: '/api/users', headers: admin, payload: { email: 'bort@kommun.se', role: 'council', password: 'ett långt lösenord' } })).json();
+    const created = (await t.app.inject({ method: 'POST', url: '/api/users', headers: admin, payload: { email: 'bort@kommun.se', role: 'council', municipality: '0999', password: 'ett långt lösenord' } })).json();
     const res = await t.app.inject({ method: 'PATCH', url: `/api/users/${created.user.id}`, headers: admin, payload: { disabled: true } });
     expect(res.json().disabled).toBe(true);
     expect((await signIn('bort@kommun.se', 'ett långt lösenord')).statusCode).toBe(401);
   });
 
   it('creates and revokes a token', async () => {
-    const created = await t.app.inject({ method: 'POST', url: '/api/tokens', headers: admin, payload: { role: 'analyst', name: 'QGIS' } });
+    const created = await t.app.inject({ method: 'POST', url: '/api/tokens', headers: admin, payload: { role: 'analyst', name: 'QGIS', municipality: '0999' } });
     expect(created.statusCode).toBe(201);
     const token = created.json().token;
     const me = () => t.app.inject({ method: 'GET', url: '/api/auth/me', headers: { authorization: `Bearer ${token}` } });
