@@ -103,6 +103,12 @@ function westEdge(ring: readonly Position[]): Position[] {
   return ring.slice(3 * sides, 4 * sides + 1).map((p) => [p[0], p[1]] as Position).reverse();
 }
 
+/** The southern edge of a stadsdel's ring, west to east. */
+function southEdge(ring: readonly Position[]): Position[] {
+  const sides = (ring.length - 1) / 4;
+  return ring.slice(0, sides + 1).map((p) => [p[0], p[1]] as Position);
+}
+
 /** Builds the landscape from the stadsdelar of the 4 × 3 demo grid; `random` is its own stream. */
 export function buildLandscape(stadsdelar: readonly LandscapeStadsdel[], random: DemoRandom): Landscape {
   const at = (col: number, row: number): LandscapeStadsdel => {
@@ -144,14 +150,15 @@ export function buildLandscape(stadsdelar: readonly LandscapeStadsdel[], random:
   area('park', 'Hamnparken', ellipse(cellPoint(at(0, 1).corners, 0.2, 0.35), 200, 150, 0.5, random));
   area('industrial', 'Ekdalens industriområde', ellipse(cellPoint(at(3, 1).corners, 0.75, 0.2), 520, 300, 0.1, random));
 
-  // Main roads: Storgatan through the centre, Norra ringvägen, Södra länken, two roads across.
+  // Main roads: two of them are district boundaries (as in a real town, where stadsdelar end at the
+  // ring road and the western approach); Storgatan and Södra länken run through the middle.
   const across = (row: number, v: number, cols: number[]) => join(cols.map((col) => cellLine(at(col, row).corners, 'v', v, 0, 1)));
   const along = (col: number, u: number, rows: number[]) => join(rows.map((row) => cellLine(at(col, row).corners, 'u', u, 0, 1)));
   line('main_road', 'Storgatan', extend(across(1, 0.5, [0, 1, 2, 3]), 3000));
-  line('main_road', 'Norra ringvägen', extend(across(2, 0.45, [0, 1, 2, 3]), 2000));
+  line('main_road', 'Norra ringvägen', extend(join([0, 1, 2, 3].map((col) => southEdge(at(col, 2).ring))), 2000));
+  line('main_road', 'Västra infarten', extend(join([0, 1, 2].map((row) => westEdge(at(1, row).ring))), 2500));
   line('main_road', 'Södra länken', extend(across(0, 0.84, [1, 2, 3]), 2500));
-  line('main_road', 'Kungsvägen', extend(along(1, 0.55, [0, 1, 2]), 2500));
-  line('main_road', 'Östra infarten', extend(along(3, 0.3, [0, 1, 2]), 2500));
+  line('main_road', 'Östra leden', extend(join([0, 1, 2].map((row) => westEdge(at(3, row).ring))), 2500));
   line('railway', 'Stambanan', extend(along(2, 0.2, [0, 1, 2]), 4000));
 
   const streets = stadsdelar.map((s) => {

@@ -1,3 +1,4 @@
+import { validateStyleMin } from '@maplibre/maplibre-gl-style-spec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from '../../../../server/features/demo/demo.seed.ts';
 import { buildTestApp, type TestApp } from '../../../helpers/test-app.ts';
@@ -26,6 +27,7 @@ for (const backend of testBackends()) {
       expect(style.version).toBe(8);
       expect(style.layers[0]).toMatchObject({ id: 'background', type: 'background' });
       expect(style.sources.landscape.data.features).toEqual([]);
+      expect(validateStyleMin(style as never)).toEqual([]);
     });
 
     it('serves the demo town’s river, lakes, roads, railway and green areas in WGS84 around the town', async () => {
@@ -47,6 +49,8 @@ for (const backend of testBackends()) {
       // Areas before lines, so roads are drawn over parks and water.
       const firstLine = features.findIndex((f) => f.geometry.type === 'LineString');
       expect(features.slice(firstLine).every((f) => f.geometry.type === 'LineString')).toBe(true);
+      // MapLibre's own validator: a style error would leave the map without its first frame.
+      expect(validateStyleMin(style as never)).toEqual([]);
       expect(style.layers.map((l) => l.id)).toEqual(expect.arrayContaining(['water', 'river', 'main-road', 'railway', 'street', 'forest', 'park']));
     });
   });

@@ -586,8 +586,14 @@ describe('generateDemo: a landscape that looks like a town', () => {
 
   it('places most spread-out incidents along streets and few in forest', () => {
     const streets = [...lines('street'), ...lines('main_road')];
-    const near = located.filter((p) => streets.some((s) => toLine(p, s) < 30)).length;
-    expect(near / located.length).toBeGreaterThan(0.55);
+    const nearStreet = (p: [number, number]) => streets.some((s) => toLine(p, s) < 30);
+    const share = located.filter(nearStreet).length / located.length;
+    // Against ground picked without regard to streets: a 150 m lattice over the stadsdelar.
+    const rings = full.districts.filter((d) => d.kind === 'stadsdel').map((d) => d.ring);
+    const lattice: [number, number][] = [];
+    for (let e = 667_000; e < 681_000; e += 150) for (let n = 6_574_500; n < 6_585_500; n += 150) if (rings.some((r) => inside([e, n], r))) lattice.push([e, n]);
+    const baseline = lattice.filter(nearStreet).length / lattice.length;
+    expect(share).toBeGreaterThan(baseline + 0.2);
     const forests = polygons('forest');
     const inForest = located.filter((p) => forests.some((ring) => inside(p, ring))).length;
     expect(inForest / located.length).toBeLessThan(0.01);
