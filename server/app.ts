@@ -19,6 +19,7 @@ import { discrepancyRoutes } from './features/discrepancy/discrepancy.routes.ts'
 import { districtRoutes } from './features/districts/districts.routes.ts';
 import { tileRoutes } from './features/tiles/tiles.routes.ts';
 import { healthRoutes } from './features/health/health.routes.ts';
+import { basemapRoutes } from './features/basemap/basemap.routes.ts';
 import { hotspotRoutes } from './features/hotspots/hotspots.routes.ts';
 import { importRoutes } from './features/imports/imports.routes.ts';
 import { exportRoutes } from './features/exports/exports.routes.ts';
@@ -76,6 +77,7 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
 
   // Every feature, in one list.
   await app.register(healthRoutes);
+  await app.register(basemapRoutes);
   await app.register(authRoutes);
   await app.register(userRoutes);
   await app.register(auditRoutes);

@@ -6,12 +6,11 @@ import type { Layer } from '@deck.gl/core';
 
 maplibregl.setWorkerUrl(workerUrl);
 
-/** A style with nothing but a background: the map works offline, districts on a plain ground. */
-export const OFFLINE_STYLE: maplibregl.StyleSpecification = {
-  version: 8,
-  sources: {},
-  layers: [{ id: 'background', type: 'background', paint: { 'background-color': '#eef1f4' } }],
-};
+/**
+ * Without a configured basemap the server's own offline style: the landscape the municipality (or the
+ * demo) ships — roads, water, railway, green areas — so the data never floats on a blank page.
+ */
+export const OFFLINE_STYLE_URL = '/api/basemap/style.json';
 
 export interface MapView {
   map: maplibregl.Map;
@@ -25,7 +24,7 @@ export interface MapView {
 export async function createMapView(container: HTMLElement, basemapStyleUrl: string | null): Promise<MapView> {
   const map = new maplibregl.Map({
     container,
-    style: basemapStyleUrl ?? OFFLINE_STYLE,
+    style: basemapStyleUrl ?? new URL(OFFLINE_STYLE_URL, location.href).href,
     center: [15, 62],
     zoom: 4,
     attributionControl: false,

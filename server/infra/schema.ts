@@ -123,10 +123,12 @@ export interface SituationReportTable {
   municipality_code: string; id: Generated<number>; year: number; version: Generated<number>; data_cutoff_at: Timestamp;
   filters: Json<Record<string, unknown>>; content: Json<unknown>; created_by: number | null; created_at: Generated<Date>;
 }
+export interface BasemapFeatureTable { id: Generated<number>; municipality_code: string; kind: string; name: string | null; geom: string }
 export interface SchemaMigrationTable { name: string; applied_at: Generated<Date> }
 
 /** Every table, by name. */
 export interface DB {
+  basemap_feature: BasemapFeatureTable;
   municipality: MunicipalityTable;
   category: CategoryTable;
   app_user: AppUserTable;

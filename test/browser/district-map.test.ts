@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { CHOROPLETH_ALPHA } from '../../client/features/districts/districts.layers.ts';
 import { SEQUENTIAL_5 } from '../../client/ui/color-scale.ts';
 import { countColours, decodePng, saveArtifact, startHarness, type Harness } from './harness.ts';
 
-// The choropleth fills districts at alpha 215/255 over the offline background #eef1f4.
+// The choropleth fills districts at CHOROPLETH_ALPHA over the offline background #eef1f4.
 const BACKGROUND = [0xee, 0xf1, 0xf4];
-const blended = SEQUENTIAL_5.map((c) => c.map((v, i) => Math.round((v * 215 + BACKGROUND[i] * 40) / 255)) as [number, number, number]);
+const A = CHOROPLETH_ALPHA;
+const blended = SEQUENTIAL_5.map((c) => c.map((v, i) => Math.round((v * A + BACKGROUND[i] * (255 - A)) / 255)) as [number, number, number]);
 
 describe('district map in Chromium', () => {
   let h: Harness;
@@ -33,6 +35,14 @@ describe('district map in Chromium', () => {
     // 12 districts fill most of the 1400×~800 map; several classes must show.
     expect(coloured).toBeGreaterThan(100_000);
     expect(counts.filter((n) => n > 2_000).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('draws the offline basemap beneath: water and forest around the town, no blank page', async () => {
+    const png = decodePng(await page.locator('#map').screenshot());
+    // Unblended basemap colours (served by /api/basemap/style.json) outside the districts.
+    const [water, forest] = countColours(png, [[0xae, 0xcf, 0xe6], [0xd3, 0xe3, 0xcc]], 4);
+    expect(water).toBeGreaterThan(5_000);
+    expect(forest).toBeGreaterThan(5_000);
   });
 
   it('shows a legend with the classes', async () => {

@@ -16,7 +16,11 @@ export interface DistrictLayerInput {
   onSelect(id: number | null): void;
 }
 
+/** Lets the basemap (water, roads, parks) show through, so the districts read as parts of a town. */
+export const CHOROPLETH_ALPHA = 175;
+
 /** A polygon's label point: the centroid of its largest outer ring's vertices (good enough for compact districts). */
+
 export function labelPoint(feature: DistrictFeature): [number, number] {
   const rings = feature.geometry.type === 'Polygon'
     ? [(feature.geometry.coordinates as number[][][])[0]]
@@ -86,7 +90,7 @@ export function districtLayers(input: DistrictLayerInput, opts: { labels?: boole
       pickable: true,
       stroked: true,
       filled: opts.fill !== false,
-      getFillColor: ((f: unknown) => [...districtColor(statOf(f), metric, breaks), opts.fill === false ? 0 : 215]) as never,
+      getFillColor: ((f: unknown) => [...districtColor(statOf(f), metric, breaks), opts.fill === false ? 0 : CHOROPLETH_ALPHA]) as never,
       getLineColor: (f: unknown) => ((f as DistrictFeature).properties.id === selectedId ? [11, 92, 173, 255] : marksSignificance(statOf(f), metric) ? [20, 20, 20, 255] : [70, 70, 80, 200]),
       getLineWidth: (f: unknown) => ((f as DistrictFeature).properties.id === selectedId ? 5 : marksSignificance(statOf(f), metric) ? 3.5 : 1.5),
       lineWidthUnits: 'pixels',

@@ -3,6 +3,7 @@ import { generateIncidents } from './demo-incidents.ts';
 import { createRandom, deriveSeed } from './demo-random.ts';
 import { generateMarks, generateResponses } from './demo-survey.ts';
 import { calendarDay, stockholmDayNumber } from './demo-time.ts';
+import type { LandscapeFeature } from './demo-landscape.ts';
 import { buildTown } from './demo-town.ts';
 
 export { formatStockholm, stockholmLocalToInstant, stockholmOffsetMinutes } from './demo-time.ts';
@@ -80,6 +81,8 @@ export interface DemoData {
   survey: { name: string; conductedFrom: string; conductedTo: string; responses: DemoResponse[]; marks: DemoMark[] };
   focusAreas: DemoFocusArea[];
   landmarks: { key: string; name: string; e: number; n: number }[];
+  /** River, lake, forest, parks, roads, railway and streets for the offline basemap. */
+  landscape: LandscapeFeature[];
 }
 
 export interface GenerateDemoOptions {
@@ -144,5 +147,6 @@ export function generateDemo(options: GenerateDemoOptions): DemoData {
     landmarks: [...town.hotspots.values()]
       .filter((h) => h.landmark)
       .map((h) => ({ key: h.key, name: h.name, e: h.position[0], n: h.position[1] })),
+    landscape: town.landscape.features,
   };
 }

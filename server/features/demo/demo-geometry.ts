@@ -83,8 +83,8 @@ export function buildJitteredGrid(xs: readonly number[], ys: readonly number[], 
       const onX = i === 0 || i === nx;
       const onY = j === 0 || j === ny;
       // Interior vertices move most; the outline moves less so the town keeps its extent.
-      const dx = random.between(-1, 1) * (onX ? 180 : 300);
-      const dy = random.between(-1, 1) * (onY ? 180 : 300);
+      const dx = random.between(-1, 1) * (onX ? 180 : 450);
+      const dy = random.between(-1, 1) * (onY ? 180 : 450);
       vertices[i].push([Math.round(xs[i] + dx), Math.round(ys[j] + dy)]);
     }
   }
@@ -109,12 +109,12 @@ export function buildJitteredGrid(xs: readonly number[], ys: readonly number[], 
   };
   for (let j = 0; j <= ny; j++) {
     for (let i = 0; i < nx; i++) {
-      edges.set(`h:${i}:${j}`, wiggle(vertices[i][j], vertices[i + 1][j], j === 0 || j === ny ? 0.06 : 0.045));
+      edges.set(`h:${i}:${j}`, wiggle(vertices[i][j], vertices[i + 1][j], j === 0 || j === ny ? 0.07 : 0.08));
     }
   }
   for (let i = 0; i <= nx; i++) {
     for (let j = 0; j < ny; j++) {
-      edges.set(`v:${i}:${j}`, wiggle(vertices[i][j], vertices[i][j + 1], i === 0 || i === nx ? 0.06 : 0.045));
+      edges.set(`v:${i}:${j}`, wiggle(vertices[i][j], vertices[i][j + 1], i === 0 || i === nx ? 0.07 : 0.08));
     }
   }
   const edge = (key: string): Position[] => {

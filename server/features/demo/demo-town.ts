@@ -1,6 +1,7 @@
 import type { DemoDistrict } from './demo-data.ts';
-import { buildJitteredGrid, cellPoint, distanceToRing, outlineOf, pointInRing, ringBounds, type Position } from './demo-geometry.ts';
-import { allocate, type DemoRandom } from './demo-random.ts';
+import { buildJitteredGrid, cellPoint, distanceToRing, outlineOf, pointInRing, ringBounds, type CellCorners, type Position } from './demo-geometry.ts';
+import { buildLandscape, type Landscape } from './demo-landscape.ts';
+import { allocate, createRandom, type DemoRandom } from './demo-random.ts';
 
 /** Population age groups of SPEC §4.1 district statistics (SCB-style bands). */
 export const AGE_GROUPS = ['0-15', '16-19', '20-34', '35-49', '50-64', '65-79', '80+'] as const;
@@ -170,6 +171,7 @@ export interface TownStadsdel {
   spec: StadsdelSpec;
   district: DemoDistrict;
   bounds: [number, number, number, number];
+  corners: CellCorners;
 }
 
 /** The demo town: districts (kommundelar first, then stadsdelar), hotspots and point location. */
@@ -177,14 +179,17 @@ export interface Town {
   districts: DemoDistrict[];
   stadsdelar: TownStadsdel[];
   hotspots: ReadonlyMap<HotspotKey, Hotspot>;
+  /** River, lake, forest, parks, roads and streets: the offline basemap and where points may fall. */
+  landscape: Landscape;
   /** Index into `stadsdelar` of the stadsdel containing `p`, or -1 outside the town. */
   locate(p: Position): number;
   /**
    * Like `locate`, but -1 also within a metre of a district boundary, so that generated points
-   * are unambiguously inside one stadsdel whichever point-in-polygon rule a consumer uses.
+   * are unambiguously inside one stadsdel whichever point-in-polygon rule a consumer uses, and -1
+   * on water (nothing happens in the lake or the river).
    */
   locateClearly(p: Position): number;
-  /** A uniformly random whole-metre point inside stadsdel `index`. */
+  /** A random whole-metre point inside stadsdel `index`: mostly along its streets, never on water, rarely in forest. */
   randomPointIn(index: number, random: DemoRandom): Position;
 }
 
@@ -199,13 +204,16 @@ function splitPopulation(spec: StadsdelSpec, random: DemoRandom): Pick<DemoDistr
   return { population, populationByGender: { kvinna, man: population - kvinna }, populationByAge };
 }
 
+/** Share of spread-out incidents and marks placed along streets rather than anywhere in the stadsdel. */
+const STREET_SHARE = 0.7;
+
 /** Builds the town's geometry and populations from `random` (the geometry draws come first). */
 export function buildTown(random: DemoRandom): Town {
   const grid = buildJitteredGrid(GRID_E, GRID_N, random);
   const stadsdelar: TownStadsdel[] = STADSDELAR.map((spec) => {
     const ring = grid.ring(spec.col, spec.row);
     const district: DemoDistrict = { key: spec.key, name: spec.name, kind: 'stadsdel', parentKey: spec.parentKey, ...splitPopulation(spec, random), ring };
-    return { spec, district, bounds: ringBounds(ring) };
+    return { spec, district, bounds: ringBounds(ring), corners: grid.corners(spec.col, spec.row) };
   });
   const kommundelar: DemoDistrict[] = KOMMUNDELAR.map(({ key, name }) => {
     const children = stadsdelar.filter((s) => s.spec.parentKey === key).map((s) => s.district);
@@ -227,6 +235,12 @@ export function buildTown(random: DemoRandom): Town {
     };
   });
 
+  // Drawn last from the town's stream, so adding the landscape left districts and populations unchanged.
+  const landscape = buildLandscape(
+    stadsdelar.map((s) => ({ key: s.spec.key, col: s.spec.col, row: s.spec.row, corners: s.corners, ring: s.district.ring, streets: s.spec.streets })),
+    createRandom(Math.floor(random.next() * 2 ** 31)),
+  );
+
   const locate = (p: Position): number => {
     for (let i = 0; i < stadsdelar.length; i++) {
       const [minE, minN, maxE, maxN] = stadsdelar[i].bounds;
@@ -238,7 +252,7 @@ export function buildTown(random: DemoRandom): Town {
 
   const locateClearly = (p: Position): number => {
     const index = locate(p);
-    return index >= 0 && distanceToRing(p, stadsdelar[index].district.ring) >= 1 ? index : -1;
+    return index >= 0 && distanceToRing(p, stadsdelar[index].district.ring) >= 1 && !landscape.isWater(p) ? index : -1;
   };
 
   const hotspots = new Map<HotspotKey, Hotspot>();
@@ -253,12 +267,25 @@ export function buildTown(random: DemoRandom): Town {
     districts: [...kommundelar, ...stadsdelar.map((s) => s.district)],
     stadsdelar,
     hotspots,
+    landscape,
     locate,
     locateClearly,
     randomPointIn(index, r) {
       const { bounds, district } = stadsdelar[index];
+      const streets = landscape.streetsOf(index);
       for (;;) {
-        const p: Position = [Math.round(r.between(bounds[0], bounds[2])), Math.round(r.between(bounds[1], bounds[3]))];
+        let p: Position;
+        if (r.chance(STREET_SHARE)) {
+          // Along a street: a point on one of its segments, a few metres to either side.
+          const street = r.pick(streets);
+          const k = r.int(street.length - 1);
+          const t = r.next();
+          const [a, b] = [street[k], street[k + 1]];
+          p = [Math.round(a[0] + (b[0] - a[0]) * t + r.normal() * 9), Math.round(a[1] + (b[1] - a[1]) * t + r.normal() * 9)];
+        } else {
+          p = [Math.round(r.between(bounds[0], bounds[2])), Math.round(r.between(bounds[1], bounds[3]))];
+        }
+        if (landscape.isForest(p) && !r.chance(0.03)) continue;
         if (pointInRing(p, district.ring) && locateClearly(p) === index) return p;
       }
     },

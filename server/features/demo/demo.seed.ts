@@ -55,6 +55,16 @@ async function writeDemo(db: Db, data: DemoData) {
     }
   }
 
+  const landscape = data.landscape.map((f) => ({
+    kind: f.kind,
+    name: f.name,
+    geojson: JSON.stringify(f.geometry.type === 'Polygon' ? { type: 'Polygon', coordinates: [f.geometry.ring] } : { type: 'LineString', coordinates: f.geometry.line }),
+  }));
+  await sql`
+    INSERT INTO basemap_feature (municipality_code, kind, name, geom)
+    SELECT ${code}, f.kind, f.name, ST_SetSRID(ST_GeomFromGeoJSON(f.geojson), 3006)
+      FROM jsonb_to_recordset(${JSON.stringify(landscape)}::jsonb) AS f(kind text, name text, geojson text)`.execute(db);
+
   for (const [i, f] of data.focusAreas.entries()) {
     const row = await db
       .insertInto('focus_area')
@@ -125,7 +135,7 @@ export async function removeDemo(db: Db): Promise<void> {
       for (const table of [
         'meeting_snapshot', 'citizen_promise_indicator', 'citizen_promise_commitment', 'action', 'priority', 'citizen_promise',
         'meeting', 'site_check', 'situation_report', 'survey_mark', 'survey_response', 'survey', 'incident_revision', 'incident',
-        'focus_area_category', 'focus_area', 'category_mapping', 'import_batch',
+        'focus_area_category', 'focus_area', 'category_mapping', 'import_batch', 'basemap_feature',
       ] as const) {
         await trx.deleteFrom(table).where('municipality_code', '=', code).execute();
       }

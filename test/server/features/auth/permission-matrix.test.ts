@@ -59,6 +59,7 @@ const APPROVED_COMMENT = 'APPROVED-COMMENT-TEXT';
 const MATRIX: Record<string, Entry> = {
   'GET /api/health': { request: get('/api/health'), expect: all('ok') },
   'GET /api/config': { request: get('/api/config'), expect: all('ok') },
+  'GET /api/basemap/style.json': { request: get('/api/basemap/style.json'), expect: all('ok') },
   'GET /api/openapi.json': { request: get('/api/openapi.json'), expect: all('ok') },
   'GET /api/docs': { request: get('/api/docs'), expect: all('ok') },
   'GET /api/municipalities': { request: get('/api/municipalities'), expect: all('ok') },

@@ -535,3 +535,79 @@ describe('generateDemo: focus areas', () => {
     }
   });
 });
+
+describe('generateDemo: a landscape that looks like a town', () => {
+  const polygons = (kind: string, name?: string) =>
+    full.landscape.filter((f) => f.kind === kind && (!name || f.name === name) && f.geometry.type === 'Polygon').map((f) => (f.geometry as { ring: Ring }).ring);
+  const lines = (kind: string) =>
+    full.landscape.filter((f) => f.kind === kind && f.geometry.type === 'LineString').map((f) => (f.geometry as { line: Ring }).line);
+  /** Distance from p to a polyline, computed independently of the generator. */
+  const toLine = (p: [number, number], line: Ring) => {
+    let best = Infinity;
+    for (let k = 0; k < line.length - 1; k++) {
+      const [a, b] = [line[k], line[k + 1]];
+      const l2 = (b[0] - a[0]) ** 2 + (b[1] - a[1]) ** 2;
+      const t = l2 ? Math.max(0, Math.min(1, ((p[0] - a[0]) * (b[0] - a[0]) + (p[1] - a[1]) * (b[1] - a[1])) / l2)) : 0;
+      best = Math.min(best, Math.hypot(p[0] - a[0] - t * (b[0] - a[0]), p[1] - a[1] - t * (b[1] - a[1])));
+    }
+    return best;
+  };
+  const located = full.incidents.filter((i) => i.e !== null).map((i) => [i.e!, i.n!] as [number, number]);
+
+  it('ships a river, lakes, forest, parks, an industrial area, main roads, a railway and streets', () => {
+    const kinds = new Set(full.landscape.map((f) => f.kind));
+    expect([...kinds].sort()).toEqual(['forest', 'industrial', 'main_road', 'park', 'railway', 'river', 'street', 'water']);
+    expect(lines('street').length).toBe(12 * 6);
+    expect(lines('main_road').length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('lets the river run along the boundary between the western and eastern kommundelar', () => {
+    const [river] = lines('river');
+    const west = full.districts.find((d) => d.key === 'vastra')!.ring;
+    const east = full.districts.find((d) => d.key === 'ostra')!.ring;
+    const shared = west.filter((p) => east.some((q) => q[0] === p[0] && q[1] === p[1]));
+    expect(shared.length).toBeGreaterThan(5);
+    for (const p of shared) expect(toLine(p, river)).toBeLessThan(1);
+  });
+
+  it('puts no incident and no mark in a lake or the river', () => {
+    const lakes = polygons('water');
+    const [river] = lines('river');
+    const marks = full.survey.marks.map((m) => [m.e, m.n] as [number, number]);
+    for (const p of [...located, ...marks]) {
+      expect(lakes.some((ring) => inside(p, ring))).toBe(false);
+      expect(toLine(p, river)).toBeGreaterThan(30);
+    }
+    // The lake inside the town really is where points would otherwise fall.
+    const lindas = full.districts.find((d) => d.key === 'lindas')!.ring;
+    const lake = polygons('water', 'Lindåssjön')[0];
+    expect(lake.every((p) => inside(p, lindas))).toBe(true);
+  });
+
+  it('places most spread-out incidents along streets and few in forest', () => {
+    const streets = [...lines('street'), ...lines('main_road')];
+    const nearStreet = (p: [number, number]) => streets.some((s) => toLine(p, s) < 30);
+    const share = located.filter(nearStreet).length / located.length;
+    // Against ground picked without regard to streets: a 150 m lattice over the stadsdelar.
+    const rings = full.districts.filter((d) => d.kind === 'stadsdel').map((d) => d.ring);
+    const lattice: [number, number][] = [];
+    for (let e = 667_000; e < 681_000; e += 150) for (let n = 6_574_500; n < 6_585_500; n += 150) if (rings.some((r) => inside([e, n], r))) lattice.push([e, n]);
+    const baseline = lattice.filter(nearStreet).length / lattice.length;
+    expect(share).toBeGreaterThan(baseline + 0.2);
+    const forests = polygons('forest');
+    const inForest = located.filter((p) => forests.some((ring) => inside(p, ring))).length;
+    expect(inForest / located.length).toBeLessThan(0.01);
+  });
+
+  it('still concentrates: the top 5 % of 200 m cells hold about half of the incidents', () => {
+    const cells = new Map<string, number>();
+    for (const [e, n] of located) {
+      const key = `${Math.floor(e / 200)},${Math.floor(n / 200)}`;
+      cells.set(key, (cells.get(key) ?? 0) + 1);
+    }
+    const counts = [...cells.values()].sort((a, b) => b - a);
+    const top = counts.slice(0, Math.ceil(counts.length * 0.05)).reduce((s, c) => s + c, 0);
+    expect(top / located.length).toBeGreaterThan(0.35);
+    expect(top / located.length).toBeLessThan(0.7);
+  });
+});
