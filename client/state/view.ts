@@ -1,9 +1,10 @@
+import { MARK_REASONS, MARK_TIMES } from '../../shared/constants.ts';
+
 /** Map layers a person can switch on and off. */
 export const LAYER_IDS = ['districts', 'hotspots', 'heatmap', 'points', 'survey', 'marks', 'discrepancy', 'plans'] as const;
 export type LayerId = (typeof LAYER_IDS)[number];
 export type Metric = 'rate' | 'count' | 'change';
-export const MARK_REASONS = ['belysning', 'vegetation', 'folksamlingar', 'narkotika', 'trafik', 'nedskrapning_klotter', 'ode_plats', 'ovrigt'] as const;
-export const MARK_TIMES = ['dag', 'kvall', 'natt'] as const;
+export { MARK_REASONS, MARK_TIMES };
 export const SURVEY_GROUPS = ['all', 'kvinna', 'man', '16-19', '20-34', '35-49', '50-64', '65-79', '80+'] as const;
 export type SurveyGroup = (typeof SURVEY_GROUPS)[number];
 

@@ -9,12 +9,12 @@ import { DIVERGING_7, NO_DATA } from '../../../client/ui/color-scale.ts';
 
 const square = (id: number, x: number): DistrictCollection['features'][number] => ({
   type: 'Feature', id, geometry: { type: 'Polygon', coordinates: [[[x, 0], [x + 1, 0], [x + 1, 1], [x, 1], [x, 0]]] },
-  properties: { id, name: `D${id}`, kind: 'stadsdel', parent_id: null, population: 100 },
+  properties: { id, name: `D${id}`, kind: 'stadsdel', parent_id: null, population: 100, population_by_gender: null, population_by_age: null, label_point: null },
 });
 const districts: DistrictCollection = { type: 'FeatureCollection', features: [square(1, 0), square(2, 1)] };
 const stat = (id: number, o: Partial<DistrictStat> = {}): DistrictStat => ({
   id, name: `D${id}`, kind: 'stadsdel', parent_id: null, population: 100, count: 10, rate_per_1000: 100, previous_count: 5,
-  change_pct: 100, change_significant: true, p_value: 0.01, suppressed: false, ...o,
+  change_pct: 100, change_significant: true, p_value: 0.01, suppressed: false, suppression: null, ...o,
 });
 
 describe('district layers', () => {
