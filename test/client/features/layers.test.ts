@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { districtColor, districtLayers, labelPoint, marksSignificance, metricValue, collectionBounds } from '../../../client/features/districts/districts.layers.ts';
 import type { DistrictCollection, DistrictStat } from '../../../client/features/districts/districts.api.ts';
-import { hotspotFill, hotspotLayers, PATTERN_SYMBOLS } from '../../../client/features/hotspots/hotspots.layers.ts';
+import { emergingLabelLayers, hotspotFill, hotspotLayers, PATTERN_SYMBOLS } from '../../../client/features/hotspots/hotspots.layers.ts';
 import { markColor, reasonColor } from '../../../client/features/survey-marks/survey-marks.layers.ts';
 import { normaliseShares, sharesByDistrict } from '../../../client/features/surveys/surveys.api.ts';
 import { calendarMonthTotals, normaliseTimePatterns } from '../../../client/features/time-patterns/time-patterns.api.ts';
@@ -57,10 +57,11 @@ describe('hotspot layers', () => {
   it('adds emerging symbols only for cells with a pattern', () => {
     const cell = (pattern: string) => ({ type: 'Feature' as const, geometry: { type: 'Polygon' as const, coordinates: [[[0, 0], [1, 0], [1, 1], [0, 0]]] }, properties: { count: 1, z: 1, p: 0.1, p_fdr: 0.1, class: 'hot95', pattern } });
     const cells = { type: 'FeatureCollection' as const, features: [cell('new')] };
-    expect(hotspotLayers(cells, null, 'v').map((l) => l.id)).toEqual(['hotspots-cells']);
-    const layers = hotspotLayers(cells, { type: 'FeatureCollection', features: [cell('new'), cell('no_pattern')] }, 'v');
-    expect(layers.map((l) => l.id)).toEqual(['hotspots-cells', 'hotspots-emerging-labels']);
-    expect((layers[1].props.data as unknown[]).length).toBe(1);
+    expect(hotspotLayers(cells, 'v').map((l) => l.id)).toEqual(['hotspots-cells']);
+    const layers = emergingLabelLayers({ type: 'FeatureCollection', features: [cell('new'), cell('no_pattern')] }, 'v');
+    expect(layers.map((l) => l.id)).toEqual(['hotspots-emerging-labels']);
+    expect((layers[0].props.data as unknown[]).length).toBe(1);
+    expect(emergingLabelLayers({ type: 'FeatureCollection', features: [cell('no_pattern')] }, 'v')).toEqual([]);
     expect(PATTERN_SYMBOLS.new).toBe('N');
   });
 });
