@@ -40,6 +40,8 @@ const sv = {
   filtersLabel: 'Filter', dataCutoff: 'Dataläge', sourcesLabel: 'Källor', title: 'Lägesbild',
   policeInitiatedNote: 'Narkotika och langning upptäcks mest genom polisens egna insatser: antalet speglar polisens aktivitet lika mycket som brottsligheten.',
   noData: 'ingen uppgift', disc_both_high: 'Många händelser och otryggt', disc_unsafe_few_incidents: 'Otryggt men få händelser', disc_incidents_felt_safe: 'Händelser men tryggt', disc_both_low: 'Få händelser och tryggt', disc_insufficient_data: 'För lite underlag', promisesCount: 'publicerade medborgarlöften', promisesOnly: 'prioriteringar och insatser visas när de finns i systemet', outlinesOnly: 'visas som konturer under den valda ytfärgningen',
+  // i11: monthly trends leave out months the period covers only in part.
+  partialMonthsOmitted: 'Ofullständiga månader utelämnade (perioden täcker bara en del av dem)',
 };
 const en: typeof sv = {
   period: 'Period', category: 'Category', categories: 'Categories', allCategories: 'All categories', compare: 'Compare with',
@@ -80,6 +82,8 @@ const en: typeof sv = {
   filtersLabel: 'Filters', dataCutoff: 'Data as of', sourcesLabel: 'Sources', title: 'Situation picture',
   policeInitiatedNote: 'Drug offences and supply to minors are mostly found by police-initiated work: their counts measure police activity as much as crime.',
   noData: 'no data', disc_both_high: 'Many incidents and felt unsafe', disc_unsafe_few_incidents: 'Felt unsafe but few incidents', disc_incidents_felt_safe: 'Incidents but felt safe', disc_both_low: 'Few incidents and felt safe', disc_insufficient_data: 'Too little data', promisesCount: 'published citizen promises', promisesOnly: 'priorities and actions appear once they exist', outlinesOnly: 'shown as outlines under the selected fill',
+  // i11: monthly trends leave out months the period covers only in part.
+  partialMonthsOmitted: 'Incomplete months left out (the period covers only part of them)',
 };
 
 export type MessageKey = keyof typeof sv;

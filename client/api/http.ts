@@ -30,10 +30,61 @@ export function queryString(params: Record<string, string | number | undefined |
   return query ? `?${query}` : '';
 }
 
+type Params = Record<string, string | number | undefined | null>;
+
+/** The CSRF header of the server (server/features/auth/auth.hooks.ts CSRF_HEADER). */
+export const CSRF_HEADER = 'x-csrf-token';
+
+// The session's CSRF token, learnt from /api/auth/me or sign-in; the cookie itself is httpOnly and never seen here.
+let csrfToken: string | null = null;
+
+/** Remembers the session's CSRF token (null after sign-out); every write then carries it. */
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+/** Headers a cookie-authenticated write must send: the session's CSRF token, when there is a session. */
+export function writeHeaders(): Record<string, string> {
+  return csrfToken ? { [CSRF_HEADER]: csrfToken } : {};
+}
+
+/** A failed answer as an ApiError with the problem+json detail (or the HTTP status when there is none). */
+export async function problemOf(response: Response, body?: unknown): Promise<ApiError> {
+  const b = (body === undefined ? await response.json().catch(() => null) : body) as { detail?: string } | null;
+  return new ApiError(response.status, b?.detail ?? `HTTP ${response.status}`);
+}
+
 /** GETs JSON from the API; a problem+json answer becomes an ApiError with its detail. */
-export async function getJson<T>(path: string, params: Record<string, string | number | undefined | null> = {}, signal?: AbortSignal): Promise<T> {
+export async function getJson<T>(path: string, params: Params = {}, signal?: AbortSignal): Promise<T> {
   const response = await fetch(`${path}${queryString(params)}`, { signal, credentials: 'same-origin' });
   const body = await response.json().catch(() => null);
-  if (!response.ok) throw new ApiError(response.status, body?.detail ?? `HTTP ${response.status}`);
+  if (!response.ok) throw await problemOf(response, body);
   return body as T;
+}
+
+export type WriteMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface SendOptions {
+  signal?: AbortSignal;
+  /** Statuses whose JSON body is an answer rather than an error (e.g. 422 with an import summary). */
+  acceptStatuses?: number[];
+}
+
+/**
+ * Sends a write with a JSON body (or a FormData, sent as multipart) and the CSRF header; answers the parsed
+ * JSON (null for an empty answer such as 204). Failures throw an ApiError with the server's explanation.
+ */
+export async function sendJson<T>(method: WriteMethod, path: string, body?: unknown, options: SendOptions = {}): Promise<T> {
+  const isForm = typeof FormData !== 'undefined' && body instanceof FormData;
+  const headers: Record<string, string> = { ...writeHeaders() };
+  if (body !== undefined && !isForm) headers['content-type'] = 'application/json';
+  const response = await fetch(path, {
+    method, credentials: 'same-origin', signal: options.signal, headers,
+    body: body === undefined ? undefined : isForm ? (body as FormData) : JSON.stringify(body),
+  });
+  const text = await response.text();
+  let parsed: unknown = null;
+  try { parsed = text ? JSON.parse(text) : null; } catch { parsed = null; }
+  if (!response.ok && !options.acceptStatuses?.includes(response.status)) throw await problemOf(response, parsed);
+  return parsed as T;
 }

@@ -3,6 +3,8 @@ import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import { MapLibreOverlay } from '@deck.gl/maplibre';
 import type { Layer } from '@deck.gl/core';
+import { startDrawing, type Drawing, type DrawingOptions } from './drawing.ts';
+import { geometryBounds, type GeoJsonLike } from './geometry.ts';
 
 maplibregl.setWorkerUrl(workerUrl);
 
@@ -16,6 +18,13 @@ export interface MapView {
   map: maplibregl.Map;
   setLayers(layers: Layer[]): void;
   fitBounds(bounds: [number, number, number, number]): void;
+  /** Fits the view to any GeoJSON (a drawn area, a site check, a promise's districts). */
+  fitToGeometry(geojson: GeoJsonLike): void;
+  /** Draws a polygon or a point+radius and emits GeoJSON; one drawing at a time (a new one stops the old). */
+  startDrawing(options: DrawingOptions): Promise<Drawing>;
+  stopDrawing(): void;
+  /** Presentation mode (a meeting's projector): map controls and the side panels hidden, the data stays. */
+  setPresentation(on: boolean): void;
   /** The canvases to compose for a PNG export: basemap first, then deck.gl's overlay. */
   canvases(): HTMLCanvasElement[];
 }
@@ -31,8 +40,10 @@ export async function createMapView(container: HTMLElement, basemapStyleUrl: str
     // Needed so a PNG export can read the canvas.
     canvasContextAttributes: { preserveDrawingBuffer: true },
   });
-  map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'bottom-right');
+  const navigation = new maplibregl.NavigationControl({ showCompass: false });
+  map.addControl(navigation, 'bottom-right');
   map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
+  let drawing: Drawing | null = null;
   // Frames drawn by deck.gl, for benchmarks and browser tests that wait for a redraw after a change.
   const counter = globalThis as { __lagesbildFrames?: number };
   counter.__lagesbildFrames = 0;
@@ -47,13 +58,30 @@ export async function createMapView(container: HTMLElement, basemapStyleUrl: str
   performance.mark('lagesbild:map-loaded');
   // A handle for browser tests and debugging in the console (projecting coordinates to pixels).
   (globalThis as { __lagesbildMap?: maplibregl.Map }).__lagesbildMap = map;
+  const fitBounds = (b: [number, number, number, number]) => {
+    // Keep the districts clear of the layer list (left) and the time slider (bottom), unless those are hidden.
+    const wide = container.clientWidth > 900 && !document.body.classList.contains('presentation');
+    map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: { top: 30, bottom: wide ? 110 : 30, left: wide ? 370 : 30, right: 30 }, duration: 0, maxZoom: 17 });
+  };
   return {
     map,
     setLayers: (layers) => overlay.setProps({ layers }),
-    fitBounds: (b) => {
-      // Keep the districts clear of the layer list (left) and the time slider (bottom).
-      const wide = container.clientWidth > 900;
-      map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: { top: 30, bottom: wide ? 110 : 30, left: wide ? 370 : 30, right: 30 }, duration: 0 });
+    fitBounds,
+    fitToGeometry: (geojson) => {
+      const b = geometryBounds(geojson);
+      if (b) fitBounds(b);
+    },
+    startDrawing: async (options) => {
+      drawing?.stop();
+      drawing = await startDrawing(map, options);
+      return drawing;
+    },
+    stopDrawing: () => { drawing?.stop(); drawing = null; },
+    setPresentation: (on) => {
+      document.body.classList.toggle('presentation', on);
+      if (on && map.hasControl(navigation)) map.removeControl(navigation);
+      if (!on && !map.hasControl(navigation)) map.addControl(navigation, 'bottom-right');
+      map.resize();
     },
     canvases: () => {
       const deckCanvas = overlay.getCanvas();

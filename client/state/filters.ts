@@ -1,6 +1,8 @@
+import { SOURCES } from '../../shared/categories.ts';
+import { addDays, isIsoDate, nextMonthStart, PERIOD_PRESETS, presetPeriod, stockholmToday, type PeriodPreset } from '../../shared/time.ts';
 import type { Lang } from '../i18n.ts';
 
-export type PeriodPreset = 'last30' | 'last12' | 'thisYear' | 'lastYear' | 'custom';
+export type { PeriodPreset };
 export type Compare = 'previous' | 'year';
 export type Step = 'week' | 'month';
 export type FrameMode = 'cumulative' | 'window';
@@ -28,39 +30,11 @@ export const DEFAULT_FILTERS: FilterState = {
   selectedDistrict: null, lang: 'sv', step: 'month', mode: 'cumulative', frame: null,
 };
 
-export const PRESETS: PeriodPreset[] = ['last30', 'last12', 'thisYear', 'lastYear', 'custom'];
-export const SOURCES = ['police', 'municipality', 'housing', 'security', 'transport', 'public'] as const;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const isDate = (s: string | null): s is string => s !== null && isIsoDate(s);
 
-/** Today's date in Stockholm as 'YYYY-MM-DD'. */
-export function stockholmToday(now = new Date()): string {
-  return new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-}
-
-/** A 'YYYY-MM-DD' date moved by whole days. */
-export function shiftDays(date: string, days: number): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
-
-function isDate(s: string | null): s is string {
-  return s !== null && DATE.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
-}
-
-/** The half-open period [from, to) a preset stands for, as of today. */
+/** The half-open period [from, to) a preset stands for, as of today (shared with the server's date helpers). */
 export function periodOf(preset: PeriodPreset, today = stockholmToday(), custom?: { from: string | null; to: string | null }): { from: string; to: string } {
-  const tomorrow = shiftDays(today, 1);
-  const year = Number(today.slice(0, 4));
-  switch (preset) {
-    case 'last30': return { from: shiftDays(tomorrow, -30), to: tomorrow };
-    case 'last12': return { from: `${year - 1}${tomorrow.slice(4)}`, to: tomorrow };
-    case 'thisYear': return { from: `${year}-01-01`, to: tomorrow };
-    case 'lastYear': return { from: `${year - 1}-01-01`, to: `${year}-01-01` };
-    case 'custom':
-      if (custom && isDate(custom.from) && isDate(custom.to) && custom.from < custom.to) return { from: custom.from, to: custom.to };
-      return periodOf('last12', today);
-  }
+  return presetPeriod(preset, today, custom);
 }
 
 /** The state's whole period (preset or custom dates). */
@@ -76,10 +50,9 @@ export function timelineSteps(period: { from: string; to: string }, step: Step):
     let end: string;
     if (step === 'week') {
       const dow = (new Date(`${start}T00:00:00Z`).getUTCDay() + 6) % 7;
-      end = shiftDays(start, 7 - dow);
+      end = addDays(start, 7 - dow);
     } else {
-      const y = Number(start.slice(0, 4)), m = Number(start.slice(5, 7));
-      end = m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
+      end = nextMonthStart(start);
     }
     if (end > period.to) end = period.to;
     steps.push({ from: start, to: end });
@@ -109,7 +82,7 @@ export function updateFilters(state: FilterState, change: Partial<FilterState>):
       next.from = isDate(next.from) ? next.from : current.from;
       next.to = isDate(next.to) ? next.to : current.to;
     }
-    if (next.from! >= next.to!) next.to = shiftDays(next.from!, 1);
+    if (next.from! >= next.to!) next.to = addDays(next.from!, 1);
   }
   return next;
 }
@@ -148,7 +121,7 @@ export function filtersFromSearch(search: string | URLSearchParams): FilterState
   const customOk = preset === 'custom' && isDate(from) && isDate(to) && from < to;
   return {
     municipality: municipality && /^\d{4}$/.test(municipality) ? municipality : null,
-    preset: preset && PRESETS.includes(preset) && (preset !== 'custom' || customOk) ? preset : DEFAULT_FILTERS.preset,
+    preset: preset && (PERIOD_PRESETS as readonly string[]).includes(preset) && (preset !== 'custom' || customOk) ? preset : DEFAULT_FILTERS.preset,
     from: customOk ? from : null,
     to: customOk ? to : null,
     categories: [...new Set((p.get('category') ?? '').split(',').filter((c) => /^[a-z_]{2,40}$/.test(c)))],

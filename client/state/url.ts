@@ -8,7 +8,7 @@ export function stateToSearch(filters: FilterState, view: ViewState): string {
 }
 
 /** Both slices from a query string; a copied link reopens exactly the same view. */
-export function stateFromSearch(search: string): { filters: FilterState; view: ViewState } {
+export function stateFromSearch(search: string, layerIds?: readonly string[]): { filters: FilterState; view: ViewState } {
   const p = new URLSearchParams(search);
-  return { filters: filtersFromSearch(p), view: viewFromSearch(p) };
+  return { filters: filtersFromSearch(p), view: viewFromSearch(p, layerIds) };
 }

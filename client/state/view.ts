@@ -1,9 +1,14 @@
-/** Map layers a person can switch on and off. */
+import { MARK_REASONS, MARK_TIMES } from '../../shared/constants.ts';
+
+/**
+ * The built-in map layers a person can switch on and off, in drawing order. The composition root passes the
+ * ids of the features it actually lists (client/features/registry.ts), which may be more.
+ */
 export const LAYER_IDS = ['districts', 'hotspots', 'heatmap', 'points', 'survey', 'marks', 'discrepancy', 'plans'] as const;
-export type LayerId = (typeof LAYER_IDS)[number];
+/** A layer id: one of LAYER_IDS or the id of another registered feature. */
+export type LayerId = string;
 export type Metric = 'rate' | 'count' | 'change';
-export const MARK_REASONS = ['belysning', 'vegetation', 'folksamlingar', 'narkotika', 'trafik', 'nedskrapning_klotter', 'ode_plats', 'ovrigt'] as const;
-export const MARK_TIMES = ['dag', 'kvall', 'natt'] as const;
+export { MARK_REASONS, MARK_TIMES };
 export const SURVEY_GROUPS = ['all', 'kvinna', 'man', '16-19', '20-34', '35-49', '50-64', '65-79', '80+'] as const;
 export type SurveyGroup = (typeof SURVEY_GROUPS)[number];
 
@@ -25,11 +30,11 @@ export function updateView(view: ViewState, change: Partial<ViewState>): ViewSta
   return { ...view, ...change };
 }
 
-/** Switches one layer on or off, keeping the canonical order. */
-export function toggleLayer(view: ViewState, id: LayerId, on: boolean): ViewState {
+/** Switches one layer on or off, keeping the canonical order of `ids`. */
+export function toggleLayer(view: ViewState, id: LayerId, on: boolean, ids: readonly string[] = LAYER_IDS): ViewState {
   const set = new Set(view.layers);
   if (on) set.add(id); else set.delete(id);
-  return { ...view, layers: LAYER_IDS.filter((l) => set.has(l)) };
+  return { ...view, layers: ids.filter((l) => set.has(l)) };
 }
 
 /** Writes the view into URL parameters (only what differs from the defaults). */
@@ -43,15 +48,15 @@ export function viewToSearch(view: ViewState, p = new URLSearchParams()): URLSea
   return p;
 }
 
-/** Reads the view from URL parameters, ignoring what it does not recognise. */
-export function viewFromSearch(search: string | URLSearchParams): ViewState {
+/** Reads the view from URL parameters, ignoring what it does not recognise (layers not among `ids`). */
+export function viewFromSearch(search: string | URLSearchParams, ids: readonly string[] = LAYER_IDS): ViewState {
   const p = typeof search === 'string' ? new URLSearchParams(search) : search;
   const list = (key: string, allowed: readonly string[]) => [...new Set((p.get(key) ?? '').split(',').filter((v) => allowed.includes(v)))];
   const layersParam = p.get('layers');
   const metric = p.get('metric');
   const group = p.get('group') as SurveyGroup | null;
   return {
-    layers: layersParam === null ? [...DEFAULT_VIEW.layers] : LAYER_IDS.filter((l) => list('layers', LAYER_IDS).includes(l)),
+    layers: layersParam === null ? [...DEFAULT_VIEW.layers] : ids.filter((l) => list('layers', ids).includes(l)),
     metric: metric === 'count' || metric === 'change' ? metric : 'rate',
     markReasons: list('reason', MARK_REASONS),
     markTimes: list('time_of_day', MARK_TIMES),

@@ -1,5 +1,7 @@
 import { t, tx, type Lang } from '../i18n.ts';
-import { PRESETS, SOURCES, shiftDays, statePeriod, toggleIn, type FilterState } from '../state/filters.ts';
+import { SOURCES } from '../../shared/categories.ts';
+import { addDays, PERIOD_PRESETS } from '../../shared/time.ts';
+import { statePeriod, toggleIn, type FilterState } from '../state/filters.ts';
 import { escapeHtml } from './format.ts';
 
 export interface CategoryOption { code: string; name_sv: string; name_en: string; sensitivity: string; police_initiated?: boolean }
@@ -55,7 +57,7 @@ export class FilterForm {
     const custom = f.querySelector<HTMLElement>('[data-part="custom-dates"]')!;
     custom.hidden = state.preset !== 'custom';
     (f.elements.namedItem('from') as HTMLInputElement).value = period.from;
-    (f.elements.namedItem('to') as HTMLInputElement).value = shiftDays(period.to, -1);
+    (f.elements.namedItem('to') as HTMLInputElement).value = addDays(period.to, -1);
     f.querySelectorAll<HTMLInputElement>('input[name="category"]').forEach((i) => { i.checked = state.categories.includes(i.value); });
     f.querySelectorAll<HTMLInputElement>('input[name="focus"]').forEach((i) => {
       const codes = (i.dataset.categories ?? '').split(',');
@@ -89,7 +91,7 @@ export class FilterForm {
         ${g.categories.map((c) => `<label class="check"><input type="checkbox" name="category" value="${escapeHtml(c.code)}" id="cat-${n++}"${may(c.code) ? '' : ' disabled'}> ${escapeHtml(lang === 'sv' ? c.name_sv : c.name_en)}${c.sensitivity !== 'open' ? ` <span class="muted small">(${may(c.code) ? (c.sensitivity === 'restricted' ? (lang === 'sv' ? 'begränsad' : 'restricted') : (lang === 'sv' ? 'skyddad' : 'protected')) : notPermitted})</span>` : ''}</label>`).join('')}
       </fieldset>`).join('');
     this.form.innerHTML = `
-      <label>${t(lang, 'period')} <select name="preset" id="filter-period">${PRESETS.map((p) => `<option value="${p}">${t(lang, p)}</option>`).join('')}</select></label>
+      <label>${t(lang, 'period')} <select name="preset" id="filter-period">${PERIOD_PRESETS.map((p) => `<option value="${p}">${t(lang, p)}</option>`).join('')}</select></label>
       <span data-part="custom-dates" class="custom-dates" hidden>
         <label>${t(lang, 'from')} <input type="date" name="from" id="filter-from" required></label>
         <label>${t(lang, 'toInclusive')} <input type="date" name="to" id="filter-to" required></label>
@@ -117,7 +119,7 @@ export class FilterForm {
       case 'compare': return emit({ compare: target.value as FilterState['compare'] });
       case 'lang': return emit({ lang: target.value as Lang });
       case 'from': if (target.value) emit({ preset: 'custom', from: target.value, to: statePeriod(state).to }); return;
-      case 'to': if (target.value) emit({ preset: 'custom', from: statePeriod(state).from, to: shiftDays(target.value, 1) }); return;
+      case 'to': if (target.value) emit({ preset: 'custom', from: statePeriod(state).from, to: addDays(target.value, 1) }); return;
       case 'category': return emit({ categories: toggleIn(state.categories, target.value, target.checked) });
       case 'source': return emit({ sources: toggleIn(state.sources, target.value, target.checked) });
       case 'focus': {

@@ -40,6 +40,3 @@ export function mountAuth(root: HTMLElement): void {
   render();
   void fetchMe().then((me: Me) => set({ me }));
 }
-
-const root = typeof document !== 'undefined' ? document.getElementById('auth') : null;
-if (root) mountAuth(root);

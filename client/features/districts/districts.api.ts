@@ -1,12 +1,8 @@
+import type { DistrictPropertiesT, DistrictStatsT, DistrictStatT } from '../../../shared/districts.schema.ts';
 import { getJson } from '../../api/http.ts';
 
-export interface DistrictProperties {
-  id: number;
-  name: string;
-  kind: string;
-  parent_id: number | null;
-  population: number | null;
-}
+/** District properties as the server sends them (shared/districts.schema.ts). */
+export type DistrictProperties = DistrictPropertiesT;
 export interface DistrictFeature {
   type: 'Feature';
   id: number;
@@ -15,21 +11,9 @@ export interface DistrictFeature {
 }
 export interface DistrictCollection { type: 'FeatureCollection'; features: DistrictFeature[] }
 
-export interface DistrictStat {
-  id: number; name: string; kind: string; parent_id: number | null; population: number | null;
-  count: number | null; rate_per_1000: number | null; previous_count: number | null; change_pct: number | null;
-  change_significant: boolean | null; p_value: number | null; suppressed: boolean;
-}
-export interface DistrictStats {
-  municipality: string;
-  period: { from: string; to: string };
-  comparison: { compare: string; from: string; to: string };
-  level: string | null;
-  categories?: string[];
-  districts: DistrictStat[];
-  unlocated: number | null;
-  unlocated_suppressed: boolean;
-}
+/** One district's published statistics, including why a count is hidden (`suppression`). */
+export type DistrictStat = DistrictStatT;
+export type DistrictStats = DistrictStatsT;
 
 export interface StatsQuery { municipality: string; from: string; to: string; category?: string; source?: string; compare: string; district?: number; level?: string }
 

@@ -19,9 +19,12 @@ export interface DistrictLayerInput {
 /** Lets the basemap (water, roads, parks) show through, so the districts read as parts of a town. */
 export const CHOROPLETH_ALPHA = 175;
 
-/** A polygon's label point: the centroid of its largest outer ring's vertices (good enough for compact districts). */
-
+/**
+ * A district's label point: the server's point on surface (always inside, even for a U-shaped district), or
+ * failing that the vertex average of the largest outer ring.
+ */
 export function labelPoint(feature: DistrictFeature): [number, number] {
+  if (feature.properties.label_point) return feature.properties.label_point;
   const rings = feature.geometry.type === 'Polygon'
     ? [(feature.geometry.coordinates as number[][][])[0]]
     : (feature.geometry.coordinates as number[][][][]).map((p) => p[0]);

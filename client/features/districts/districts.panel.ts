@@ -1,3 +1,4 @@
+import { isPartialMonth } from '../../../shared/time.ts';
 import type { Availability } from '../../api/http.ts';
 import { t, tx, type Lang } from '../../i18n.ts';
 import { heatTable, shareBars, sparkline, yearWheel } from '../../ui/charts.ts';
@@ -58,13 +59,21 @@ export function sectionBody(state: SectionState, lang: Lang): string {
   }
 }
 
-/** The monthly trend as a sparkline with its first and last month named. */
+/**
+ * The monthly trend as a sparkline with its first and last month named. Months the period covers only in part
+ * (typically the current one, and the first of a rolling period) are left out — drawn, they would plunge as if
+ * incidents had dropped — and a line under the chart names them.
+ */
 export function trendHtml(time: TimePatterns, lang: Lang): string {
-  if (!time.monthly.length) return `<p class="muted">${t(lang, 'empty')}</p>`;
-  const values = time.monthly.map((m) => m.count);
-  const first = time.monthly[0], last = time.monthly[time.monthly.length - 1];
+  const period = time.period;
+  const complete = period ? time.monthly.filter((m) => !isPartialMonth(m.month, period)) : time.monthly;
+  const omitted = time.monthly.filter((m) => !complete.includes(m)).map((m) => m.month);
+  const note = omitted.length ? `<p class="small muted" data-part="partial-months">${t(lang, 'partialMonthsOmitted')}: ${omitted.join(', ')}</p>` : '';
+  if (!complete.length) return `<p class="muted">${t(lang, 'empty')}</p>${note}`;
+  const values = complete.map((m) => m.count);
+  const first = complete[0], last = complete[complete.length - 1];
   return `${sparkline(values, { title: `${t(lang, 'monthlyTrend')}: ${first.month} – ${last.month}` })}
-    <p class="small muted chart-axis"><span>${first.month}</span><span>${last.month}: <strong>${last.count === null ? '&lt;5' : formatNumber(last.count, lang)}</strong></span></p>`;
+    <p class="small muted chart-axis"><span>${first.month}</span><span>${last.month}: <strong>${last.count === null ? '&lt;5' : formatNumber(last.count, lang)}</strong></span></p>${note}`;
 }
 
 /** The weekday × hour heat table. */

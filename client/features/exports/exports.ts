@@ -5,8 +5,7 @@ import type { LegendModel } from '../../ui/legend.ts';
 import { css } from '../../ui/color-scale.ts';
 import type { DistrictCollection, DistrictStats } from '../districts/districts.api.ts';
 import { toCsv } from './csv.ts';
-import { ApiError } from '../../api/http.ts';
-import { writeHeaders } from '../auth/auth.api.ts';
+import { sendJson } from '../../api/http.ts';
 
 /** What every export states (SPEC §7): title, period, filters, data cut-off and sources. */
 export interface ExportMeta { title: string; period: string; filters: string; cutoff: string; sources: string }
@@ -127,13 +126,5 @@ export async function composeMapPng(canvases: HTMLCanvasElement[], legends: Lege
 
 /** Records an export in the server's audit log (SPEC §6) before the file is offered; throws when it cannot. */
 export async function recordExport(kind: 'png' | 'csv' | 'geojson', municipality: string, filters: Record<string, string>, rows?: number): Promise<void> {
-  const response = await fetch('/api/exports/audit', {
-    method: 'POST', credentials: 'same-origin',
-    headers: { 'content-type': 'application/json', ...writeHeaders() },
-    body: JSON.stringify({ kind, municipality, filters, ...(rows === undefined ? {} : { rows }) }),
-  });
-  if (!response.ok) {
-    const body = await response.json().catch(() => null);
-    throw new ApiError(response.status, body?.detail ?? `HTTP ${response.status}`);
-  }
+  await sendJson('POST', '/api/exports/audit', { kind, municipality, filters, ...(rows === undefined ? {} : { rows }) });
 }

@@ -20,9 +20,9 @@ function centre(f: HotspotFeature): [number, number] {
   return [x / n, y / n];
 }
 
-/** Gi* hexagons coloured by class, and labels of emerging patterns where known. */
-export function hotspotLayers(cells: HotspotCollection, emerging: HotspotCollection | null, version: string): Layer[] {
-  const layers: Layer[] = [
+/** Gi* hexagons coloured by class. */
+export function hotspotLayers(cells: HotspotCollection, version: string): Layer[] {
+  return [
     new GeoJsonLayer({
       id: 'hotspots-cells',
       data: cells as never,
@@ -35,7 +35,12 @@ export function hotspotLayers(cells: HotspotCollection, emerging: HotspotCollect
       updateTriggers: { getFillColor: version, getLineColor: version },
     }),
   ];
-  const labelled = (emerging?.features ?? []).filter((f) => PATTERN_SYMBOLS[String(f.properties.pattern ?? '')] !== undefined);
+}
+
+/** Labels of the emerging patterns where known (cells without a pattern get none). */
+export function emergingLabelLayers(emerging: HotspotCollection, version: string): Layer[] {
+  const layers: Layer[] = [];
+  const labelled = emerging.features.filter((f) => PATTERN_SYMBOLS[String(f.properties.pattern ?? '')] !== undefined);
   if (labelled.length) {
     layers.push(new TextLayer<HotspotFeature>({
       id: 'hotspots-emerging-labels',

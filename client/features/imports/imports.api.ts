@@ -1,5 +1,4 @@
-import { ApiError, getJson } from '../../api/http.ts';
-import { writeHeaders } from '../auth/auth.api.ts';
+import { ApiError, getJson, sendJson } from '../../api/http.ts';
 
 /** What can be imported from the upload panel, and the route each goes to. */
 export type ImportKind = 'incidents' | 'districts' | 'survey' | 'category-mapping';
@@ -50,10 +49,10 @@ export interface ImportBatch {
  * so it resolves too; other failures throw an ApiError with the server's explanation.
  */
 export async function uploadImport(kind: ImportKind, form: FormData): Promise<ImportSummary> {
-  const response = await fetch(`/api/imports/${kind}`, { method: 'POST', body: form, credentials: 'same-origin', headers: writeHeaders() });
-  const body = await response.json().catch(() => null);
-  if (response.ok || (response.status === 422 && body && 'errors' in body && 'written' in body)) return body as ImportSummary;
-  throw new ApiError(response.status, body?.detail ?? `HTTP ${response.status}`);
+  const body = await sendJson<ImportSummary | { detail?: string } | null>('POST', `/api/imports/${kind}`, form, { acceptStatuses: [422] });
+  // A 422 with a summary is an answer (the file was rejected row by row); a bare 422 problem is an error.
+  if (body && 'errors' in body && 'written' in body) return body as ImportSummary;
+  throw new ApiError(422, (body as { detail?: string } | null)?.detail ?? 'HTTP 422');
 }
 
 /** The latest import batches of a municipality. */
@@ -63,8 +62,5 @@ export async function fetchBatches(municipality: string): Promise<ImportBatch[]>
 
 /** Rolls a batch back. */
 export async function rollbackBatch(id: number): Promise<ImportBatch> {
-  const response = await fetch(`/api/imports/${id}/rollback`, { method: 'POST', credentials: 'same-origin', headers: writeHeaders() });
-  const body = await response.json().catch(() => null);
-  if (!response.ok) throw new ApiError(response.status, body?.detail ?? `HTTP ${response.status}`);
-  return body as ImportBatch;
+  return sendJson<ImportBatch>('POST', `/api/imports/${id}/rollback`);
 }

@@ -107,6 +107,3 @@ export function mountImports(topbar: HTMLElement): void {
     })
     .catch(() => undefined);
 }
-
-const topbar = typeof document !== 'undefined' ? document.querySelector<HTMLElement>('.topbar') : null;
-if (topbar) mountImports(topbar);

@@ -1,3 +1,5 @@
+import { SOURCES } from '../../../shared/categories.ts';
+import { tx } from '../../i18n.ts';
 import type { ImportBatch, ImportKind, ImportSummary } from './imports.api.ts';
 
 /** Everything the upload panel shows, as one serialisable state. */
@@ -34,15 +36,8 @@ const BATCH_KIND_LABELS: Record<string, string> = {
 /** Batch kinds that can be rolled back. */
 const ROLLBACK_KINDS = new Set(['incidents', 'districts', 'survey']);
 
-const SOURCES: [string, string][] = [
-  ['', 'Enligt kolumnen källa i filen'],
-  ['police', 'Polisen'],
-  ['municipality', 'Kommunen'],
-  ['housing', 'Bostadsbolag'],
-  ['security', 'Bevakningsföretag'],
-  ['transport', 'Kollektivtrafik'],
-  ['public', 'Invånare'],
-];
+// The source list is the shared one; the labels are the interface's.
+const SOURCE_OPTIONS: [string, string][] = [['', 'Enligt kolumnen källa i filen'], ...SOURCES.map((s): [string, string] => [s, tx('sv', `source_${s}`)])];
 
 /** Escapes text for HTML. */
 export function escapeHtml(text: string): string {
@@ -104,7 +99,7 @@ export function renderBatches(batches: ImportBatch[]): string {
 
 function kindFields(kind: ImportKind): string {
   if (kind === 'incidents') {
-    return `<label>Källa för rader utan källa <select name="source">${SOURCES.map(([v, l]) => `<option value="${v}">${escapeHtml(l)}</option>`).join('')}</select></label>
+    return `<label>Källa för rader utan källa <select name="source">${SOURCE_OPTIONS.map(([v, l]) => `<option value="${v}">${escapeHtml(l)}</option>`).join('')}</select></label>
       <label>Koordinatsystem <select name="crs"><option value="">Enligt filen (SWEREF 99 TM för n/e, WGS84 för lat/lon)</option><option value="EPSG:3006">SWEREF 99 TM (EPSG:3006)</option><option value="EPSG:4326">WGS84 (EPSG:4326)</option></select></label>
       <label class="check"><input type="checkbox" name="allow_rejects" value="true" /> Spara de godkända raderna även om några avvisas</label>`;
   }

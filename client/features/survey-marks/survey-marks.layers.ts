@@ -1,6 +1,6 @@
 import { ScatterplotLayer } from '@deck.gl/layers';
 import type { Layer } from '@deck.gl/core';
-import { MARK_REASONS } from '../../state/view.ts';
+import { MARK_REASONS } from '../../../shared/constants.ts';
 import { OKABE_ITO, type Rgb } from '../../ui/color-scale.ts';
 import type { MarkCollection, MarkFeature } from './survey-marks.api.ts';
 

@@ -8,6 +8,8 @@ export interface TimePatterns {
   byCalendarMonth: number[];
   /** Incidents per category in the period (from the årshjul's category rows), largest first; empty when the API has none. */
   categoryTotals: { code: string; name_sv: string | null; count: number }[];
+  /** The period asked for (null when the answer has none): tells which months are only partly covered. */
+  period: { from: string; to: string } | null;
 }
 
 /** Sums monthly counts by calendar month (January first): the årshjul. */
@@ -32,7 +34,9 @@ export function normaliseTimePatterns(body: Record<string, unknown>): TimePatter
   const categoryTotals = cats
     .map((c) => ({ code: c.code, name_sv: c.name_sv ?? null, count: c.counts.reduce<number>((s, v) => s + (typeof v === 'number' ? v : 0), 0) }))
     .sort((a, b) => b.count - a.count);
-  return { weekday_hour: wh, monthly, byCalendarMonth: wheel, categoryTotals };
+  const p = body.period as { from?: unknown; to?: unknown } | undefined;
+  const period = typeof p?.from === 'string' && typeof p?.to === 'string' ? { from: p.from, to: p.to } : null;
+  return { weekday_hour: wh, monthly, byCalendarMonth: wheel, categoryTotals, period };
 }
 
 /** Time patterns for the filters (and a district). */

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { DistrictKindSchema } from '../../../shared/schema-kit.ts';
 import type { AppInstance } from '../../app.ts';
 import { ProblemSchema } from '../../infra/problem.ts';
 import { hotspotDisclosure, statsRateLimit } from '../disclosure/index.ts';
@@ -27,7 +28,7 @@ export async function discrepancyRoutes(app: AppInstance) {
           {
             ...IncidentFilterQuery,
             survey: Type.Optional(Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1, description: 'survey id; default the latest' })),
-            level: Type.Optional(Type.Union([Type.Literal('kommundel'), Type.Literal('stadsdel'), Type.Literal('omrade')])),
+            level: Type.Optional(DistrictKindSchema),
             cells: Type.Optional(Type.Boolean({ description: 'include hexagons (roles with hotspot access; default for them)' })),
             cell: Type.Optional(Type.Number({ minimum: CELL_MIN_M, maximum: CELL_MAX_M, default: 200 })),
             band: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100_000 })),

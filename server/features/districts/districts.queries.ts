@@ -12,13 +12,18 @@ export interface DistrictFeatureRow {
   population_by_gender: Record<string, number> | null;
   population_by_age: Record<string, number> | null;
   geometry: string;
+  label_lon: number | null;
+  label_lat: number | null;
 }
 
 /** Districts of a municipality with WGS84 GeoJSON geometry, optionally of one kind. */
 export async function listDistrictFeatures(db: Db, municipalityCode: string, kind?: string): Promise<DistrictFeatureRow[]> {
   const rows = await sql<DistrictFeatureRow>`
     SELECT id, name, kind, parent_id, population, population_by_gender, population_by_age,
-           ${asWgs84GeoJson(sql`geom`)} AS geometry
+           ${asWgs84GeoJson(sql`geom`)} AS geometry,
+           -- A label point inside the polygon: the vertex average of a U-shaped district lies outside it.
+           ST_X(ST_Transform(ST_PointOnSurface(geom), 4326))::float8 AS label_lon,
+           ST_Y(ST_Transform(ST_PointOnSurface(geom), 4326))::float8 AS label_lat
       FROM district
      WHERE municipality_code = ${municipalityCode}
        ${kind ? sql`AND kind = ${kind}` : sql``}

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { DistrictCollection, DistrictsQuery, DistrictStats, DistrictStatsQuery } from '../../../shared/districts.schema.ts';
 import type { AppInstance } from '../../app.ts';
 import { ProblemSchema } from '../../infra/problem.ts';
 import { statsRateLimit } from '../disclosure/index.ts';
@@ -7,41 +8,7 @@ import { resolveMunicipality } from '../municipalities/municipalities.service.ts
 import { getDistrictStats } from './district-stats.service.ts';
 import { listDistrictFeatures } from './districts.queries.ts';
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
-const KindSchema = Type.Union([Type.Literal('kommundel'), Type.Literal('stadsdel'), Type.Literal('omrade')]);
-
-const DistrictFeature = Type.Object({
-  type: Type.Literal('Feature'),
-  id: Type.Integer(),
-  geometry: Type.Object({ type: Type.String(), coordinates: Type.Array(Type.Unknown()) }),
-  properties: Type.Object({
-    id: Type.Integer(),
-    name: Type.String(),
-    kind: Type.String(),
-    parent_id: Nullable(Type.Integer()),
-    population: Nullable(Type.Integer()),
-    population_by_gender: Nullable(Type.Record(Type.String(), Type.Number())),
-    population_by_age: Nullable(Type.Record(Type.String(), Type.Number())),
-  }),
-});
-
-const DistrictStat = Type.Object({
-  id: Type.Integer(),
-  name: Type.String(),
-  kind: Type.String(),
-  parent_id: Nullable(Type.Integer()),
-  population: Nullable(Type.Integer()),
-  count: Nullable(Type.Integer()),
-  rate_per_1000: Nullable(Type.Number()),
-  previous_count: Nullable(Type.Integer()),
-  change_pct: Nullable(Type.Number()),
-  change_significant: Nullable(Type.Boolean()),
-  p_value: Nullable(Type.Number()),
-  suppressed: Type.Boolean(),
-  suppression: Nullable(Type.Union([Type.Literal('small'), Type.Literal('complementary')], { description: 'small = "<5"; complementary = hidden so a small count cannot be worked out by difference' })),
-});
-
-const Period = Type.Object({ from: Type.String(), to: Type.String() });
+const round6 = (v: number) => Math.round(v * 1e6) / 1e6;
 
 /** GET /api/districts (GeoJSON) and GET /api/stats/districts (counts, rates, change). */
 export async function districtRoutes(app: AppInstance) {
@@ -52,11 +19,11 @@ export async function districtRoutes(app: AppInstance) {
         tags: ['districts'],
         summary: 'District polygons (WGS84 GeoJSON) with population',
         querystring: Type.Object(
-          { municipality: IncidentFilterQuery.municipality, kind: Type.Optional(KindSchema) },
+          { municipality: IncidentFilterQuery.municipality, ...DistrictsQuery },
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Object({ type: Type.Literal('FeatureCollection'), features: Type.Array(DistrictFeature) }),
+          200: DistrictCollection,
           400: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema,
         },
       },
@@ -67,11 +34,11 @@ export async function districtRoutes(app: AppInstance) {
       reply.type('application/geo+json');
       return {
         type: 'FeatureCollection' as const,
-        features: rows.map(({ geometry, ...properties }) => ({
+        features: rows.map(({ geometry, label_lon, label_lat, ...rest }) => ({
           type: 'Feature' as const,
-          id: properties.id,
+          id: rest.id,
           geometry: JSON.parse(geometry),
-          properties,
+          properties: { ...rest, label_point: label_lon === null || label_lat === null ? null : [round6(label_lon), round6(label_lat)] as [number, number] },
         })),
       };
     },
@@ -85,24 +52,11 @@ export async function districtRoutes(app: AppInstance) {
         tags: ['statistics'],
         summary: 'Incident counts, rate per 1000 and change with an exact Poisson test, per district',
         querystring: Type.Object(
-          {
-            ...IncidentFilterQuery,
-            compare: Type.Optional(Type.Union([Type.Literal('previous'), Type.Literal('year')], { default: 'previous' })),
-            level: Type.Optional(KindSchema),
-          },
+          { ...IncidentFilterQuery, ...DistrictStatsQuery },
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Object({
-            municipality: Type.String(),
-            period: Period,
-            comparison: Type.Object({ compare: Type.String(), from: Type.String(), to: Type.String() }),
-            level: Nullable(Type.String()),
-            categories: Type.Array(Type.String()),
-            districts: Type.Array(DistrictStat),
-            unlocated: Nullable(Type.Integer()),
-            unlocated_suppressed: Type.Boolean(),
-          }),
+          200: DistrictStats,
           400: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 429: ProblemSchema,
         },
       },

@@ -1,5 +1,7 @@
-/** Where an incident report comes from (SPEC §4.2). */
-export const INCIDENT_SOURCES = ['police', 'municipality', 'housing', 'security', 'transport', 'public'] as const;
+import { SOURCES as INCIDENT_SOURCES } from '../../../shared/categories.ts';
+
+/** Where an incident report comes from (SPEC §4.2); the list lives in shared/. */
+export { INCIDENT_SOURCES };
 
 /** One of {@link INCIDENT_SOURCES}. */
 export type IncidentSource = (typeof INCIDENT_SOURCES)[number];

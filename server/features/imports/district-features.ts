@@ -1,10 +1,11 @@
+import { DISTRICT_KINDS } from '../../../shared/categories.ts';
 import { parseCount } from './cell-values.ts';
 import type { ImportSrid } from './coordinates.ts';
 import { propertyLookup, propertyText, readFeatureCollection, type RawFeature } from './geojson-file.ts';
 import { ImportFileError, type RowError } from './import-errors.ts';
 
 /** District levels, coarsest first (SPEC §4.1): kommundel ⊃ stadsdel ⊃ område. */
-export const DISTRICT_KINDS = ['kommundel', 'stadsdel', 'omrade'] as const;
+export { DISTRICT_KINDS };
 
 /** One of {@link DISTRICT_KINDS}. */
 export type DistrictKind = (typeof DISTRICT_KINDS)[number];

@@ -1,3 +1,4 @@
+import { MARK_REASONS, MARK_TIMES as MARK_TIMES_OF_DAY } from '../../../shared/constants.ts';
 import { clip, parseDecimal, parseScale } from './cell-values.ts';
 import { readPointCells, type ImportPoint, type ImportSrid } from './coordinates.ts';
 import { DEFAULT_CSV_LIMITS, openCsvTable, type CsvLimits } from './csv-reader.ts';
@@ -23,10 +24,8 @@ export const SURVEY_SCALES: Record<string, [number, number]> = {
   ...Object.fromEntries(SURVEY_PROBLEM_CODES.map((code) => [`problem_${code}`, [1, 4] as [number, number]])),
 };
 
-/** Reasons a place is marked unsafe (SPEC §4.3). */
-export const MARK_REASONS = ['belysning', 'vegetation', 'folksamlingar', 'narkotika', 'trafik', 'nedskrapning_klotter', 'ode_plats', 'ovrigt'] as const;
-/** Times of day for a mark. */
-export const MARK_TIMES_OF_DAY = ['dag', 'kvall', 'natt'] as const;
+// Reasons and times of day of a mark (SPEC §4.3) are shared with the client.
+export { MARK_REASONS, MARK_TIMES_OF_DAY };
 /** Longest mark comment kept, in characters. */
 export const MAX_MARK_COMMENT = 2000;
 

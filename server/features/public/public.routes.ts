@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { DistrictKindSchema as KindSchema } from '../../../shared/schema-kit.ts';
 import type { AppInstance } from '../../app.ts';
 import { ProblemSchema } from '../../infra/problem.ts';
 import { IncidentFilterQuery } from '../incidents/incident-filters.ts';
@@ -7,7 +8,6 @@ import { getPublicPromises, getPublicTrends } from './public.service.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const Suppression = Nullable(Type.Union([Type.Literal('small'), Type.Literal('complementary')]));
-const KindSchema = Type.Union([Type.Literal('kommundel'), Type.Literal('stadsdel'), Type.Literal('omrade')]);
 
 // Allow-list of what the public sees of a promise: no internal notes, evidence, authors or drafts.
 const PublicPromise = Type.Object({

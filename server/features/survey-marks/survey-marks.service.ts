@@ -1,13 +1,12 @@
+import { MARK_REASONS, MARK_TIMES } from '../../../shared/constants.ts';
 import { markAccess } from '../../../shared/roles.ts';
 import type { Db } from '../../infra/db.ts';
 import { AppError, badRequest } from '../../infra/errors.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { listSurveyMarks } from './survey-marks.queries.ts';
 
-/** Reasons a mark can carry (SPEC §4.3). */
-export const MARK_REASONS = ['belysning', 'vegetation', 'folksamlingar', 'narkotika', 'trafik', 'nedskrapning_klotter', 'ode_plats', 'ovrigt'] as const;
-/** Times of day a mark can name. */
-export const MARK_TIMES = ['dag', 'kvall', 'natt'] as const;
+// Reasons and times of day a mark can carry are shared with the client (SPEC §4.3).
+export { MARK_REASONS, MARK_TIMES };
 /** Most marks in one answer. */
 export const MAX_MARKS = 20_000;
 

@@ -6,13 +6,13 @@ import { DEFAULT_FILTERS } from '../../../client/state/filters.ts';
 
 const stats: DistrictStats = {
   municipality: '9999', period: { from: '2026-01-01', to: '2026-02-01' }, comparison: { compare: 'previous', from: '2025-12-01', to: '2026-01-01' },
-  level: 'stadsdel', unlocated: 3, unlocated_suppressed: false,
+  level: 'stadsdel', categories: ['stold'], unlocated: 3, unlocated_suppressed: false,
   districts: [
-    { id: 1, name: '=HYPERLINK("http://evil")', kind: 'stadsdel', parent_id: null, population: 1000, count: 10, rate_per_1000: 10, previous_count: 20, change_pct: -50, change_significant: false, p_value: 0.09, suppressed: false },
-    { id: 2, name: 'Örby', kind: 'stadsdel', parent_id: null, population: 500, count: null, rate_per_1000: null, previous_count: null, change_pct: null, change_significant: null, p_value: null, suppressed: true },
+    { id: 1, name: '=HYPERLINK("http://evil")', kind: 'stadsdel', parent_id: null, population: 1000, count: 10, rate_per_1000: 10, previous_count: 20, change_pct: -50, change_significant: false, p_value: 0.09, suppressed: false, suppression: null },
+    { id: 2, name: 'Örby', kind: 'stadsdel', parent_id: null, population: 500, count: null, rate_per_1000: null, previous_count: null, change_pct: null, change_significant: null, p_value: null, suppressed: true, suppression: 'small' },
   ],
 };
-const districts: DistrictCollection = { type: 'FeatureCollection', features: [1, 2].map((id) => ({ type: 'Feature' as const, id, geometry: { type: 'Polygon' as const, coordinates: [[[0, 0], [1, 0], [1, 1], [0, 0]]] }, properties: { id, name: `d${id}`, kind: 'stadsdel', parent_id: null, population: 1 } })) };
+const districts: DistrictCollection = { type: 'FeatureCollection', features: [1, 2].map((id) => ({ type: 'Feature' as const, id, geometry: { type: 'Polygon' as const, coordinates: [[[0, 0], [1, 0], [1, 1], [0, 0]]] }, properties: { id, name: `d${id}`, kind: 'stadsdel', parent_id: null, population: 1, population_by_gender: null, population_by_age: null, label_point: null } })) };
 
 describe('CSV export', () => {
   it.each(['=1+1', '+1', '-1+2', '@SUM(A1)', '\tx'])('neutralises the formula-looking text cell %j', (v) => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { districtColor, districtLayers, labelPoint, marksSignificance, metricValue, collectionBounds } from '../../../client/features/districts/districts.layers.ts';
 import type { DistrictCollection, DistrictStat } from '../../../client/features/districts/districts.api.ts';
-import { hotspotFill, hotspotLayers, PATTERN_SYMBOLS } from '../../../client/features/hotspots/hotspots.layers.ts';
+import { emergingLabelLayers, hotspotFill, hotspotLayers, PATTERN_SYMBOLS } from '../../../client/features/hotspots/hotspots.layers.ts';
 import { markColor, reasonColor } from '../../../client/features/survey-marks/survey-marks.layers.ts';
 import { normaliseShares, sharesByDistrict } from '../../../client/features/surveys/surveys.api.ts';
 import { calendarMonthTotals, normaliseTimePatterns } from '../../../client/features/time-patterns/time-patterns.api.ts';
@@ -9,12 +9,12 @@ import { DIVERGING_7, NO_DATA } from '../../../client/ui/color-scale.ts';
 
 const square = (id: number, x: number): DistrictCollection['features'][number] => ({
   type: 'Feature', id, geometry: { type: 'Polygon', coordinates: [[[x, 0], [x + 1, 0], [x + 1, 1], [x, 1], [x, 0]]] },
-  properties: { id, name: `D${id}`, kind: 'stadsdel', parent_id: null, population: 100 },
+  properties: { id, name: `D${id}`, kind: 'stadsdel', parent_id: null, population: 100, population_by_gender: null, population_by_age: null, label_point: null },
 });
 const districts: DistrictCollection = { type: 'FeatureCollection', features: [square(1, 0), square(2, 1)] };
 const stat = (id: number, o: Partial<DistrictStat> = {}): DistrictStat => ({
   id, name: `D${id}`, kind: 'stadsdel', parent_id: null, population: 100, count: 10, rate_per_1000: 100, previous_count: 5,
-  change_pct: 100, change_significant: true, p_value: 0.01, suppressed: false, ...o,
+  change_pct: 100, change_significant: true, p_value: 0.01, suppressed: false, suppression: null, ...o,
 });
 
 describe('district layers', () => {
@@ -57,10 +57,11 @@ describe('hotspot layers', () => {
   it('adds emerging symbols only for cells with a pattern', () => {
     const cell = (pattern: string) => ({ type: 'Feature' as const, geometry: { type: 'Polygon' as const, coordinates: [[[0, 0], [1, 0], [1, 1], [0, 0]]] }, properties: { count: 1, z: 1, p: 0.1, p_fdr: 0.1, class: 'hot95', pattern } });
     const cells = { type: 'FeatureCollection' as const, features: [cell('new')] };
-    expect(hotspotLayers(cells, null, 'v').map((l) => l.id)).toEqual(['hotspots-cells']);
-    const layers = hotspotLayers(cells, { type: 'FeatureCollection', features: [cell('new'), cell('no_pattern')] }, 'v');
-    expect(layers.map((l) => l.id)).toEqual(['hotspots-cells', 'hotspots-emerging-labels']);
-    expect((layers[1].props.data as unknown[]).length).toBe(1);
+    expect(hotspotLayers(cells, 'v').map((l) => l.id)).toEqual(['hotspots-cells']);
+    const layers = emergingLabelLayers({ type: 'FeatureCollection', features: [cell('new'), cell('no_pattern')] }, 'v');
+    expect(layers.map((l) => l.id)).toEqual(['hotspots-emerging-labels']);
+    expect((layers[0].props.data as unknown[]).length).toBe(1);
+    expect(emergingLabelLayers({ type: 'FeatureCollection', features: [cell('no_pattern')] }, 'v')).toEqual([]);
     expect(PATTERN_SYMBOLS.new).toBe('N');
   });
 });

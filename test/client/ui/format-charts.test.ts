@@ -3,7 +3,9 @@ import { heatColor, heatTable, shareBars, sparkline, yearWheel } from '../../../
 import { escapeHtml, formatChange, formatNumber, formatPeriod } from '../../../client/ui/format.ts';
 import { nextFrame } from '../../../client/ui/timeline.ts';
 import { groupCategories, selectionSummary } from '../../../client/ui/filter-form.ts';
-import { cellLegend, choroplethLegend, dotLegend, renderLegendHtml } from '../../../client/ui/legend.ts';
+import { choroplethLegend } from '../../../client/features/districts/districts.legend.ts';
+import { cellLegend, dotLegend } from '../../../client/features/incidents/incidents.legend.ts';
+import { renderLegendHtml } from '../../../client/ui/legend.ts';
 import { colorFor, OKABE_ITO } from '../../../client/ui/color-scale.ts';
 
 describe('formatters', () => {

@@ -1,0 +1,14 @@
+/**
+ * The vocabulary shared by server and client, written once (SPEC §4, §6). Import from here rather than
+ * repeating a list: the client's filters, legends and layer options must accept exactly what the API does.
+ */
+export { CATEGORIES, CATEGORY_BY_CODE, DISTRICT_KINDS, SOURCES, type DistrictKind, type Source } from './categories.ts';
+export { ROLES, type Role } from './roles.ts';
+
+/** Reasons a person can give for marking a place as unsafe (SPEC §4.6), in legend order. */
+export const MARK_REASONS = ['belysning', 'vegetation', 'folksamlingar', 'narkotika', 'trafik', 'nedskrapning_klotter', 'ode_plats', 'ovrigt'] as const;
+export type MarkReason = (typeof MARK_REASONS)[number];
+
+/** When a marked place feels unsafe. */
+export const MARK_TIMES = ['dag', 'kvall', 'natt'] as const;
+export type MarkTime = (typeof MARK_TIMES)[number];
