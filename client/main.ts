@@ -1,6 +1,7 @@
 import './styles.css';
 import './features/auth/auth.panel.ts';
 import './features/imports/imports.panel.ts';
+import './features/meetings/meetings.page.ts';
 import type { Layer } from '@deck.gl/core';
 import { availabilityOf, getJson, isAbort, type Availability } from './api/http.ts';
 import { fetchDiscrepancy, type Discrepancy } from './features/discrepancy/discrepancy.api.ts';

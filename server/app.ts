@@ -29,6 +29,7 @@ import { surveyMarkRoutes } from './features/survey-marks/survey-marks.routes.ts
 import { surveyRoutes } from './features/surveys/surveys.routes.ts';
 import { councilRoutes } from './features/councils/councils.routes.ts';
 import { meetingRoutes } from './features/meetings/meetings.routes.ts';
+import { actionRoutes } from './features/actions/actions.routes.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -92,6 +93,7 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
   await app.register(exportRoutes);
   await app.register(councilRoutes);
   await app.register(meetingRoutes);
+  await app.register(actionRoutes);
 
   await serveClient(app, config.clientDir);
   return app;

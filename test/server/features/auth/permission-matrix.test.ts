@@ -27,6 +27,7 @@ interface Ctx {
   surveyId: number;
   councilId: number;
   meetingId: number;
+  actionId: number;
 }
 
 interface Entry {
@@ -230,6 +231,16 @@ const MATRIX: Record<string, Entry> = {
   'POST /api/meetings/:id/priorities': { request: (c) => ({ method: 'POST', url: `/api/meetings/${c.meetingId}/priorities`, payload: {} }), expect: only(['council', 'analyst', 'police'], 'denied', 'passes') },
   'GET /api/priorities': { request: get('/api/priorities?municipality=0999'), expect: all('ok') },
   'PUT /api/priorities/:id': { request: () => ({ method: 'PUT', url: '/api/priorities/999999999', payload: {} }), expect: only(['council', 'analyst', 'police'], 'denied', 'passes') },
+  'GET /api/actions': { request: get('/api/actions?municipality=0999'), expect: only(['council', 'planner', 'analyst', 'police']) },
+  'POST /api/actions': { request: () => ({ method: 'POST', url: '/api/actions', payload: { municipality: '0999' } }), expect: only(['analyst', 'police'], 'denied', 'passes') },
+  'GET /api/actions/:id': {
+    request: (c) => get(`/api/actions/${c.actionId}`)(), expect: only(['council', 'planner', 'analyst', 'police']),
+    check: (role, res) => {
+      const protectedEntry = res.json().follow_up.find((e: { key: string }) => e.key === 'vald_nara_relation');
+      expect(protectedEntry.after === null).toBe(role === 'council' || role === 'planner');
+    },
+  },
+  'PUT /api/actions/:id': { request: (c) => ({ method: 'PUT', url: `/api/actions/${c.actionId}`, payload: {} }), expect: only(['analyst', 'police'], 'denied', 'passes') },
   'DELETE /api/priorities/:id': { request: () => ({ method: 'DELETE', url: '/api/priorities/999999999' }), expect: only(['council', 'analyst', 'police'], 'denied', 'passes') },
 };
 
@@ -276,6 +287,7 @@ for (const backend of testBackends()) {
           (${m}, ${sid}, 'm2', ST_SetSRID(ST_MakePoint(650600, 6600500), 3006), ARRAY['vegetation'], ${APPROVED_COMMENT}, 'approved')`.execute(db);
       ctx.councilId = (await sql<{ id: number }>`INSERT INTO council (municipality_code, name, level, district_ids) VALUES (${m}, 'Rådet', 'local', ARRAY[${ctx.districtA}]::bigint[]) RETURNING id`.execute(db)).rows[0].id;
       ctx.meetingId = (await sql<{ id: number }>`INSERT INTO meeting (municipality_code, council_id, council, date, district_ids, filters) VALUES (${m}, ${ctx.councilId}, 'Rådet', '2026-01-01', ARRAY[${ctx.districtA}]::bigint[], '{"from":"2025-01-01","to":"2026-01-01"}'::jsonb) RETURNING id`.execute(db)).rows[0].id;
+      ctx.actionId = (await sql<{ id: number }>`INSERT INTO action (municipality_code, title, responsible, start_date, status, district_ids, indicators) VALUES (${m}, 'Insats', 'Nämnden', '2025-03-01', 'ongoing', ARRAY[${ctx.districtA}]::bigint[], '[{"key":"stold"},{"key":"vald_nara_relation"}]'::jsonb) RETURNING id`.execute(db)).rows[0].id;
       for (const role of ROLES) headers[role] = await authHeaders(t, role);
       ctx.userId = (await sql<{ id: number }>`INSERT INTO app_user (email, password_hash, role) VALUES ('x@test.example', 'scrypt$1$1$1$AA$AA', 'council') RETURNING id`.execute(db)).rows[0].id;
       ctx.tokenId = (await createToken(db, { role: 'council', name: 'to be revoked' })).id;

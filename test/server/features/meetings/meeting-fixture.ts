@@ -39,15 +39,15 @@ export async function buildMeetingFixture(backend: DbKind): Promise<MeetingFixtu
   const survey = await sql<{ id: number }>`INSERT INTO survey (municipality_code, name, conducted_from, conducted_to) VALUES (${m}, 'Trygghetsmätning 2025', '2025-03-01', '2025-04-01') RETURNING id`.execute(db);
   const sid = survey.rows[0].id;
   // 30 answers in Norr: 12 kvinnor (9 otrygga), 18 män (3 otrygga); 20 in Söder, 20 in Öster (every group ≥ 10).
-  let ref = 0;
-  const answer = (district: number, gender: string, otrygg: number) =>
+  const answers = (district: number, gender: string, n: number, otrygga: number, otrygg: number, trygg: number) =>
     sql`INSERT INTO survey_response (municipality_code, survey_id, response_ref, district_id, gender, age_group, otrygg_kvall)
-        VALUES (${m}, ${sid}, ${`r${++ref}`}, ${district}, ${gender}, '35-49', ${otrygg})`.execute(db);
-  for (let i = 0; i < 12; i++) await answer(north, 'kvinna', i < 9 ? 4 : 1);
-  for (let i = 0; i < 18; i++) await answer(north, 'man', i < 3 ? 3 : 2);
-  for (let i = 0; i < 10; i++) await answer(south, 'kvinna', 4);
-  for (let i = 0; i < 10; i++) await answer(south, 'man', 1);
-  for (let i = 0; i < 20; i++) await answer(east, 'man', 2);
+        SELECT ${m}, ${sid}, ${`${district}-${gender}-`} || i, ${district}, ${gender}, '35-49', CASE WHEN i < ${otrygga}::int THEN ${otrygg}::int ELSE ${trygg}::int END
+          FROM generate_series(0, ${n - 1}) AS i`.execute(db);
+  await answers(north, 'kvinna', 12, 9, 4, 1);
+  await answers(north, 'man', 18, 3, 3, 2);
+  await answers(south, 'kvinna', 10, 10, 4, 4);
+  await answers(south, 'man', 10, 0, 1, 1);
+  await answers(east, 'man', 20, 0, 2, 2);
   const headers = {
     public: {},
     council: await authHeaders(t, 'council'),

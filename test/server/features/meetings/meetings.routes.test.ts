@@ -28,7 +28,7 @@ for (const backend of testBackends()) {
       });
       expect(res.statusCode, res.body).toBe(201);
       councilId = res.json().id;
-    });
+    }, 300_000);
     afterAll(async () => f?.t.close());
 
     it('creates a meeting with the council\'s districts and the twelve months before it', async () => {
