@@ -42,6 +42,16 @@ const sv = {
   noData: 'ingen uppgift', disc_both_high: 'Många händelser och otryggt', disc_unsafe_few_incidents: 'Otryggt men få händelser', disc_incidents_felt_safe: 'Händelser men tryggt', disc_both_low: 'Få händelser och tryggt', disc_insufficient_data: 'För lite underlag', promisesCount: 'publicerade medborgarlöften', promisesOnly: 'prioriteringar och insatser visas när de finns i systemet', outlinesOnly: 'visas som konturer under den valda ytfärgningen',
   // i11: monthly trends leave out months the period covers only in part.
   partialMonthsOmitted: 'Ofullständiga månader utelämnade (perioden täcker bara en del av dem)',
+  // Council meetings (client/features/meetings).
+  mt_meetings: 'Rådsmöten', mt_council: 'Råd', mt_councils: 'Råden', mt_date: 'Datum', mt_status_open: 'Öppet', mt_status_closed: 'Avslutat',
+  mt_present: 'Presentera', mt_minutes: 'Protokoll', mt_close: 'Avsluta mötet och frys siffrorna', mt_closeConfirm: 'Avsluta mötet? Siffrorna fryses och prioriteringarna kan inte längre ändras.',
+  mt_asOf: 'Läge per', mt_live: 'Aktuella siffror (mötet är öppet)', mt_agenda: 'Dagordning', mt_priorities: 'Beslutade prioriteringar', mt_noPriorities: 'Inga prioriteringar ännu',
+  mt_problem: 'Problem', mt_focusArea: 'Fokusområde', mt_place: 'Plats', mt_rationale: 'Motivering', mt_owner: 'Ansvarig (nämnd eller förvaltning)', mt_due: 'Klart senast',
+  mt_status: 'Status', mt_record: 'Spara prioritering', mt_back: 'Tillbaka till kartan', mt_leave: 'Esc lämnar · ←/→ bläddrar', mt_step: 'Steg',
+  mt_trend: 'Utveckling', mt_hotspots: 'Hot spots i området', mt_noHotspots: 'Inga signifikanta hot spots', mt_survey: 'Trygghet (andel otrygga kvällstid)',
+  mt_openActions: 'Pågående insatser', mt_promises: 'Medborgarlöften', mt_none: 'Inga', mt_noAccess: 'Din roll får inte se rådsmöten.', mt_signIn: 'Logga in för att se rådsmöten.',
+  mt_pickCouncil: 'Välj råd', mt_cells: 'rutor', mt_print: 'Skriv ut / spara som PDF', mt_filters: 'Filter', mt_period: 'Period', mt_members: 'ledamöter',
+  mt_pstatus_proposed: 'föreslagen', mt_pstatus_decided: 'beslutad', mt_pstatus_done: 'genomförd', mt_pstatus_dropped: 'struken', mt_overview: 'Översikt', mt_end: 'Slut på dagordningen',
 };
 const en: typeof sv = {
   period: 'Period', category: 'Category', categories: 'Categories', allCategories: 'All categories', compare: 'Compare with',
@@ -84,6 +94,16 @@ const en: typeof sv = {
   noData: 'no data', disc_both_high: 'Many incidents and felt unsafe', disc_unsafe_few_incidents: 'Felt unsafe but few incidents', disc_incidents_felt_safe: 'Incidents but felt safe', disc_both_low: 'Few incidents and felt safe', disc_insufficient_data: 'Too little data', promisesCount: 'published citizen promises', promisesOnly: 'priorities and actions appear once they exist', outlinesOnly: 'shown as outlines under the selected fill',
   // i11: monthly trends leave out months the period covers only in part.
   partialMonthsOmitted: 'Incomplete months left out (the period covers only part of them)',
+  // Council meetings (client/features/meetings).
+  mt_meetings: 'Council meetings', mt_council: 'Council', mt_councils: 'Councils', mt_date: 'Date', mt_status_open: 'Open', mt_status_closed: 'Closed',
+  mt_present: 'Present', mt_minutes: 'Minutes', mt_close: 'Close the meeting and freeze the numbers', mt_closeConfirm: 'Close the meeting? The numbers are frozen and priorities can no longer change.',
+  mt_asOf: 'As of', mt_live: 'Current numbers (the meeting is open)', mt_agenda: 'Agenda', mt_priorities: 'Decided priorities', mt_noPriorities: 'No priorities yet',
+  mt_problem: 'Problem', mt_focusArea: 'Focus area', mt_place: 'Place', mt_rationale: 'Rationale', mt_owner: 'Owner (committee or office)', mt_due: 'Due',
+  mt_status: 'Status', mt_record: 'Save priority', mt_back: 'Back to the map', mt_leave: 'Esc leaves · ←/→ steps', mt_step: 'Step',
+  mt_trend: 'Trend', mt_hotspots: 'Hotspots in the district', mt_noHotspots: 'No significant hotspots', mt_survey: 'Safety (share unsafe in the evening)',
+  mt_openActions: 'Ongoing actions', mt_promises: 'Citizen promises', mt_none: 'None', mt_noAccess: 'Your role may not see council meetings.', mt_signIn: 'Sign in to see council meetings.',
+  mt_pickCouncil: 'Choose a council', mt_cells: 'cells', mt_print: 'Print / save as PDF', mt_filters: 'Filters', mt_period: 'Period', mt_members: 'members',
+  mt_pstatus_proposed: 'proposed', mt_pstatus_decided: 'decided', mt_pstatus_done: 'done', mt_pstatus_dropped: 'dropped', mt_overview: 'Overview', mt_end: 'End of the agenda',
 };
 
 export type MessageKey = keyof typeof sv;

@@ -1,4 +1,5 @@
 import './styles.css';
+import './features/meetings/meetings.page.ts';
 import type { Layer } from '@deck.gl/core';
 import { availabilityOf, getJson, isAbort } from './api/http.ts';
 import { mountAuth } from './features/auth/auth.panel.ts';

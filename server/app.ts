@@ -29,6 +29,9 @@ import { nearRepeatRoutes } from './features/near-repeat/near-repeat.routes.ts';
 import { timePatternRoutes } from './features/time-patterns/time-patterns.routes.ts';
 import { surveyMarkRoutes } from './features/survey-marks/survey-marks.routes.ts';
 import { surveyRoutes } from './features/surveys/surveys.routes.ts';
+import { councilRoutes } from './features/councils/councils.routes.ts';
+import { meetingRoutes } from './features/meetings/meetings.routes.ts';
+import { actionRoutes } from './features/actions/actions.routes.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -94,6 +97,9 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
   await app.register(importRoutes);
   await app.register(surveyMarkRoutes);
   await app.register(exportRoutes);
+  await app.register(councilRoutes);
+  await app.register(meetingRoutes);
+  await app.register(actionRoutes);
 
   await serveClient(app, config.clientDir);
   return app;

@@ -5,6 +5,7 @@ import { openDatabase, type Database } from './infra/db.ts';
 import { migrateToLatest } from './infra/migrate.ts';
 import { isDatabaseEmpty, seedDemo } from './features/demo/demo.seed.ts';
 import { demoAccountLines, disableDemoAccounts, ensureDemoAccounts } from './features/auth/demo-accounts.ts';
+import { joinDemoCouncils } from './features/meetings/meetings.demo.ts';
 
 /** Demo accounts printed at start; filled in by the auth feature (demo mode only). */
 export type DemoAccountLister = (config: Config) => Promise<string[]>;
@@ -32,6 +33,7 @@ export async function startServer(config: Config, options: { onReady?: (lines: s
   try {
     await prepareDatabase(database, config, log);
     if (config.demo) demoAccounts = await ensureDemoAccounts(database.db);
+    if (config.demo) await joinDemoCouncils(database.db);
     else await disableDemoAccounts(database.db);
     await buildClientIfNeeded(config.clientDir, log);
   } catch (error) {

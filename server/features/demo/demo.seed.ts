@@ -5,6 +5,7 @@ import { multiPolygon3006FromGeoJson } from '../../infra/postgis.ts';
 import { finestDistrictIdSql } from '../districts/districts.queries.ts';
 import { insertIncidents, type IncidentInsert } from '../incidents/incidents.queries.ts';
 import { generateDemo, type DemoData } from './demo-data.ts';
+import { removeCouncils, seedDemoMeetings } from '../meetings/meetings.demo.ts';
 
 const INSERT_CHUNK = 5000;
 
@@ -29,6 +30,7 @@ export async function seedDemo(db: Db, options: { endDate: Date; seed?: number; 
   const written = await db.transaction().execute((trx) => writeDemo(trx, data));
   // PGlite has no autovacuum: without fresh statistics the planner guesses one row and sorts 40,000.
   await sql`ANALYZE district, incident, survey_response, survey_mark`.execute(db);
+  await seedDemoMeetings(db, { endDate: options.endDate });
   return written;
 }
 
@@ -139,6 +141,7 @@ export async function removeDemo(db: Db): Promise<void> {
       ] as const) {
         await trx.deleteFrom(table).where('municipality_code', '=', code).execute();
       }
+      await removeCouncils(trx, code);
       await trx.updateTable('district').set({ parent_id: null }).where('municipality_code', '=', code).execute();
       await trx.deleteFrom('district').where('municipality_code', '=', code).execute();
       await trx.deleteFrom('api_token').where('municipality_code', '=', code).execute();

@@ -25,6 +25,9 @@ interface Ctx {
   userId: number;
   tokenId: number;
   surveyId: number;
+  councilId: number;
+  meetingId: number;
+  actionId: number;
 }
 
 interface Entry {
@@ -205,6 +208,41 @@ const MATRIX: Record<string, Entry> = {
     check: (_, res) => expect(res.json().categories.every((c: string) => sensitivityOf(c) === 'open')).toBe(true),
   },
   'GET /public': { request: get('/public?municipality=0999'), expect: all('ok') },
+  // Councils, meetings and priorities (issue 12): internal to the roles that work with councils; write
+  // routes are driven with incomplete bodies or unknown ids, so only the gate is under test here.
+  'GET /api/councils': { request: get('/api/councils?municipality=0999'), expect: only(['council', 'planner', 'analyst', 'police', 'admin']) },
+  'POST /api/councils': { request: () => ({ method: 'POST', url: '/api/councils', payload: { name: '' } }), expect: only(['analyst', 'police', 'admin'], 'denied', 'passes') },
+  'GET /api/councils/:id': { request: (c) => get(`/api/councils/${c.councilId}`)(), expect: only(['council', 'planner', 'analyst', 'police', 'admin']) },
+  'PUT /api/councils/:id': { request: (c) => ({ method: 'PUT', url: `/api/councils/${c.councilId}`, payload: {} }), expect: only(['analyst', 'police', 'admin'], 'denied', 'passes') },
+  'GET /api/meetings': { request: get('/api/meetings?municipality=0999'), expect: only(['council', 'planner', 'analyst', 'police']) },
+  'POST /api/meetings': { request: () => ({ method: 'POST', url: '/api/meetings', payload: { municipality: '0999' } }), expect: only(['council', 'analyst', 'police'], 'denied', 'passes') },
+  'GET /api/meetings/:id': { request: (c) => get(`/api/meetings/${c.meetingId}`)(), expect: only(['council', 'planner', 'analyst', 'police']) },
+  'PATCH /api/meetings/:id': { request: (c) => ({ method: 'PATCH', url: `/api/meetings/${c.meetingId}`, payload: { surprise: 1 } }), expect: only(['council', 'analyst', 'police'], 'denied', 'passes') },
+  'PUT /api/meetings/:id': { request: (c) => ({ method: 'PUT', url: `/api/meetings/${c.meetingId}`, payload: { surprise: 1 } }), expect: only(['council', 'analyst', 'police'], 'denied', 'passes') },
+  'POST /api/meetings/:id/close': { request: () => ({ method: 'POST', url: '/api/meetings/999999999/close' }), expect: only(['council', 'analyst', 'police'], 'denied', 'passes') },
+  'GET /api/meetings/:id/situation': {
+    request: (c) => get(`/api/meetings/${c.meetingId}/situation`)(), expect: only(['council', 'planner', 'analyst', 'police']),
+    check: (role, res) => {
+      const s = res.json().situation;
+      expect(s.tier).toBe(role);
+      const sens = new Set(s.categories.map(sensitivityOf));
+      expect(sens.has('protected')).toBe(role === 'analyst' || role === 'police');
+    },
+  },
+  'POST /api/meetings/:id/priorities': { request: (c) => ({ method: 'POST', url: `/api/meetings/${c.meetingId}/priorities`, payload: {} }), expect: only(['council', 'analyst', 'police'], 'denied', 'passes') },
+  'GET /api/priorities': { request: get('/api/priorities?municipality=0999'), expect: all('ok') },
+  'PUT /api/priorities/:id': { request: () => ({ method: 'PUT', url: '/api/priorities/999999999', payload: {} }), expect: only(['council', 'analyst', 'police'], 'denied', 'passes') },
+  'GET /api/actions': { request: get('/api/actions?municipality=0999'), expect: only(['council', 'planner', 'analyst', 'police']) },
+  'POST /api/actions': { request: () => ({ method: 'POST', url: '/api/actions', payload: { municipality: '0999' } }), expect: only(['analyst', 'police'], 'denied', 'passes') },
+  'GET /api/actions/:id': {
+    request: (c) => get(`/api/actions/${c.actionId}`)(), expect: only(['council', 'planner', 'analyst', 'police']),
+    check: (role, res) => {
+      const protectedEntry = res.json().follow_up.find((e: { key: string }) => e.key === 'vald_nara_relation');
+      expect(protectedEntry.after === null).toBe(role === 'council' || role === 'planner');
+    },
+  },
+  'PUT /api/actions/:id': { request: (c) => ({ method: 'PUT', url: `/api/actions/${c.actionId}`, payload: {} }), expect: only(['analyst', 'police'], 'denied', 'passes') },
+  'DELETE /api/priorities/:id': { request: () => ({ method: 'DELETE', url: '/api/priorities/999999999' }), expect: only(['council', 'analyst', 'police'], 'denied', 'passes') },
 };
 
 // Swagger UI's own static files: public documentation, no data.
@@ -248,6 +286,9 @@ for (const backend of testBackends()) {
         INSERT INTO survey_mark (municipality_code, survey_id, mark_ref, geom, reasons, comment, comment_status) VALUES
           (${m}, ${sid}, 'm1', ST_SetSRID(ST_MakePoint(650500, 6600500), 3006), ARRAY['belysning'], ${PENDING_COMMENT}, 'pending'),
           (${m}, ${sid}, 'm2', ST_SetSRID(ST_MakePoint(650600, 6600500), 3006), ARRAY['vegetation'], ${APPROVED_COMMENT}, 'approved')`.execute(db);
+      ctx.councilId = (await sql<{ id: number }>`INSERT INTO council (municipality_code, name, level, district_ids) VALUES (${m}, 'Rådet', 'local', ARRAY[${ctx.districtA}]::bigint[]) RETURNING id`.execute(db)).rows[0].id;
+      ctx.meetingId = (await sql<{ id: number }>`INSERT INTO meeting (municipality_code, council_id, council, date, district_ids, filters) VALUES (${m}, ${ctx.councilId}, 'Rådet', '2026-01-01', ARRAY[${ctx.districtA}]::bigint[], '{"from":"2025-01-01","to":"2026-01-01"}'::jsonb) RETURNING id`.execute(db)).rows[0].id;
+      ctx.actionId = (await sql<{ id: number }>`INSERT INTO action (municipality_code, title, responsible, start_date, status, district_ids, indicators) VALUES (${m}, 'Insats', 'Nämnden', '2025-03-01', 'ongoing', ARRAY[${ctx.districtA}]::bigint[], '[{"key":"stold"},{"key":"vald_nara_relation"}]'::jsonb) RETURNING id`.execute(db)).rows[0].id;
       for (const role of ROLES) headers[role] = await authHeaders(t, role);
       ctx.userId = (await sql<{ id: number }>`INSERT INTO app_user (email, password_hash, role, municipality_code) VALUES ('x@test.example', 'scrypt$1$1$1$AA$AA', 'council', ${m}) RETURNING id`.execute(db)).rows[0].id;
       ctx.tokenId = (await createToken(db, { role: 'council', name: 'to be revoked', municipality: m })).id;

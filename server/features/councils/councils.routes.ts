@@ -1,0 +1,66 @@
+import { Type } from 'typebox';
+import type { AppInstance } from '../../app.ts';
+import { ProblemSchema } from '../../infra/problem.ts';
+import { requireAccess } from '../auth/guards.ts';
+import { createCouncil, listCouncilsFor, loadCouncil, mayManageCouncils, mayReadCouncils, presentCouncil, replaceCouncil } from './councils.service.ts';
+
+const Id = Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 });
+const IdParams = Type.Object({ id: Id }, { additionalProperties: false });
+const Errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema };
+
+/** A council on the wire (SPEC §7). */
+export const CouncilSchema = Type.Object({
+  id: Type.Integer(),
+  municipality: Type.String(),
+  name: Type.String(),
+  level: Type.Union([Type.Literal('local'), Type.Literal('coordinating')]),
+  district_ids: Type.Array(Type.Integer()),
+  member_ids: Type.Array(Type.Integer()),
+  created_at: Type.String(),
+  updated_at: Type.String(),
+});
+
+const CouncilBody = Type.Object(
+  {
+    municipality: Type.Optional(Type.String({ pattern: '^[0-9]{4}$' })),
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    level: Type.Union([Type.Literal('local'), Type.Literal('coordinating')]),
+    district_ids: Type.Array(Id, { maxItems: 500 }),
+    member_ids: Type.Optional(Type.Array(Id, { maxItems: 500 })),
+  },
+  { additionalProperties: false },
+);
+
+/** /api/councils: list, create, read, replace (SPEC §7). */
+export async function councilRoutes(app: AppInstance) {
+  const db = () => app.database.db;
+  const readGate = { preValidation: async (request: { viewer: Parameters<typeof requireAccess>[0] }) => requireAccess(request.viewer, mayReadCouncils(request.viewer.role), 'see councils') };
+  const writeGate = { preValidation: async (request: { viewer: Parameters<typeof requireAccess>[0] }) => requireAccess(request.viewer, mayManageCouncils(request.viewer.role), 'set up councils') };
+
+  app.get('/api/councils', {
+    ...readGate,
+    schema: {
+      tags: ['councils'], summary: 'Councils of a municipality',
+      querystring: Type.Object({ municipality: Type.Optional(Type.String({ pattern: '^[0-9]{4}$' })) }, { additionalProperties: false }),
+      response: { 200: Type.Object({ municipality: Type.String(), councils: Type.Array(CouncilSchema) }), ...Errors },
+    },
+  }, async (request) => listCouncilsFor(db(), request.viewer, request.query.municipality));
+
+  app.post('/api/councils', {
+    ...writeGate, bodyLimit: 64 * 1024,
+    schema: { tags: ['councils'], summary: 'Create a council', body: CouncilBody, response: { 201: CouncilSchema, ...Errors } },
+  }, async (request, reply) => {
+    reply.status(201);
+    return createCouncil(db(), request.viewer, request.body, request.routeOptions.url ?? '/api/councils');
+  });
+
+  app.get('/api/councils/:id', {
+    ...readGate,
+    schema: { tags: ['councils'], summary: 'One council', params: IdParams, response: { 200: CouncilSchema, ...Errors } },
+  }, async (request) => presentCouncil(await loadCouncil(db(), request.viewer, request.params.id)));
+
+  app.put('/api/councils/:id', {
+    ...writeGate, bodyLimit: 64 * 1024,
+    schema: { tags: ['councils'], summary: 'Replace a council\'s name, level, districts (and members when given)', params: IdParams, body: CouncilBody, response: { 200: CouncilSchema, ...Errors } },
+  }, async (request) => replaceCouncil(db(), request.viewer, request.params.id, request.body, request.routeOptions.url ?? '/api/councils/:id'));
+}
