@@ -27,6 +27,7 @@ import { nearRepeatRoutes } from './features/near-repeat/near-repeat.routes.ts';
 import { timePatternRoutes } from './features/time-patterns/time-patterns.routes.ts';
 import { surveyMarkRoutes } from './features/survey-marks/survey-marks.routes.ts';
 import { surveyRoutes } from './features/surveys/surveys.routes.ts';
+import { siteCheckRoutes } from './features/site-checks/site-checks.routes.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -88,6 +89,7 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
   await app.register(importRoutes);
   await app.register(surveyMarkRoutes);
   await app.register(exportRoutes);
+  await app.register(siteCheckRoutes);
 
   await serveClient(app, config.clientDir);
   return app;

@@ -198,6 +198,25 @@ const MATRIX: Record<string, Entry> = {
     expect: only(['planner', 'analyst', 'police']),
     check: (_, res) => expect(Number(res.headers['x-lagesbild-points'])).toBeGreaterThan(0),
   },
+  'POST /api/site-checks': {
+    request: () => ({
+      method: 'POST', url: '/api/site-checks',
+      payload: {
+        municipality: '0999', from: '2025-01-01', to: '2026-01-01', buffer_m: 0,
+        geometry: { type: 'Polygon', coordinates: [[[17.6581, 59.5150], [17.6617, 59.5150], [17.6617, 59.5166], [17.6581, 59.5166], [17.6581, 59.5150]]] },
+      },
+    }),
+    expect: only(['planner', 'analyst', 'police']),
+    check: (role, res) => {
+      const body = res.json();
+      expect(body.categories.some((c: string) => sensitivityOf(c) === 'protected')).toBe(role === 'analyst' || role === 'police');
+      expect(res.body).not.toContain(SECRET_DESCRIPTION);
+      expect(res.body).not.toContain('Storgatan');
+    },
+  },
+  'POST /api/site-checks/save': { request: () => ({ method: 'POST', url: '/api/site-checks/save', payload: { buffer_m: 0 } }), expect: only(['planner', 'analyst', 'police'], 'denied', 'passes') },
+  'GET /api/site-checks': { request: get('/api/site-checks?municipality=0999'), expect: only(['council', 'planner', 'analyst', 'police']) },
+  'GET /api/site-checks/:id': { request: get('/api/site-checks/999999'), expect: only(['council', 'planner', 'analyst', 'police'], 'denied', 'passes') },
   'GET /api/public/citizen-promises': { request: get('/api/public/citizen-promises?municipality=0999'), expect: all('ok') },
   'GET /api/public/trends': {
     request: get(`/api/public/trends?${PERIOD}`), expect: all('ok'),
