@@ -28,6 +28,7 @@ import { timePatternRoutes } from './features/time-patterns/time-patterns.routes
 import { surveyMarkRoutes } from './features/survey-marks/survey-marks.routes.ts';
 import { surveyRoutes } from './features/surveys/surveys.routes.ts';
 import { siteCheckRoutes } from './features/site-checks/site-checks.routes.ts';
+import { citizenPromiseRoutes } from './features/citizen-promises/citizen-promises.routes.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -90,6 +91,7 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
   await app.register(surveyMarkRoutes);
   await app.register(exportRoutes);
   await app.register(siteCheckRoutes);
+  await app.register(citizenPromiseRoutes);
 
   await serveClient(app, config.clientDir);
   return app;

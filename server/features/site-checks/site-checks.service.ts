@@ -71,6 +71,11 @@ async function buildSite(db: Db, municipality: string, input: SiteInput, bufferM
   return check.ewkb!;
 }
 
+/** Located incidents of the whole municipality per category over the filters' period (the denominator of area-share comparisons). */
+export async function municipalityLocatedCounts(db: Db, filters: IncidentFilters): Promise<Map<string, number>> {
+  return countLocatedByCategory(db, filters);
+}
+
 /** Two-sided exact test of k against Binomial(n, share): min(1, 2·min(P(X ≤ k), P(X ≥ k))). */
 export function areaShareTest(k: number, n: number, share: number): number | null {
   if (n === 0) return null;
