@@ -315,7 +315,8 @@ export interface PromiseInput {
   evidence?: Record<string, unknown>;
 }
 
-async function prepareWrite(db: Db, viewer: Viewer, municipality: string, input: PromiseInput): Promise<PromiseWrite> {
+/** Validates a promise and computes missing baselines: what insertPromise/updatePromise write. */
+export async function prepareWrite(db: Db, viewer: Viewer, municipality: string, input: PromiseInput): Promise<PromiseWrite> {
   const title = input.title.trim();
   if (!title) throw badRequest('title', 'must not be empty');
   checkPeriod(input.period_start, input.period_end);
@@ -524,6 +525,13 @@ export async function changeStatus(db: Db, viewer: Viewer, id: number, to: strin
     await recordAudit(tx, viewer, { action: `citizen_promises.status.${to}`, route: '/api/citizen-promises/:id/status', municipality: row.municipality_code, filters: { id, from, to }, ip });
   });
   return getPromise(db, viewer, id);
+}
+
+/** Follow-up values to store for a promise (unsuppressed: what the public page then shows through its own protection). */
+export async function followUpValues(db: Db, municipality: string, id: number): Promise<{ key: string; followup: number | null }[]> {
+  const [row] = await listPromises(db, municipality, null, id);
+  const followUp = (await present(db, { role: 'police', userId: null, tokenId: null, municipalityCodes: null }, [row], true))[0].follow_up!;
+  return followUp.map((f) => ({ key: f.key, followup: f.kind === 'incident_count' ? f.projected : f.after }));
 }
 
 /** Stores the current follow-up values of a published promise's indicators (what the public page shows as progress). */
