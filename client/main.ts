@@ -17,6 +17,7 @@ import { fetchEmerging, fetchHotspots, type HotspotCollection } from './features
 import { hotspotLayers } from './features/hotspots/hotspots.layers.ts';
 import { fetchIncidentPoints, type IncidentPoints } from './features/incidents/incidents.api.ts';
 import { cellClasses, heatDetail, heatmapLayers, pointDetail, pointLayers } from './features/incidents/incidents.layers.ts';
+import { mountSiteChecks } from './features/site-checks/site-checks.panel.ts';
 import { fetchMarks, type MarkCollection } from './features/survey-marks/survey-marks.api.ts';
 import { markLayers } from './features/survey-marks/survey-marks.layers.ts';
 import { fetchShares, fetchSurveys, sharesByDistrict, type ShareRow } from './features/surveys/surveys.api.ts';
@@ -431,6 +432,7 @@ async function start() {
       fetchDistricts(municipality.code),
     ]);
     map = view0;
+    mountSiteChecks({ topbar: document.querySelector<HTMLElement>('.topbar')!, map: map.map, municipality: () => municipality.code, period: () => effectivePeriod(filters) });
     performance.mark('lagesbild:data-loaded');
     const kinds = ['omrade', 'stadsdel', 'kommundel'].filter((k) => allDistricts.features.some((f) => f.properties.kind === k));
     const level = first instanceof Error ? (kinds[0] ?? null) : first.level;
