@@ -11,6 +11,7 @@ import { composeMapPng, districtStatsCsv, districtStatsGeoJson, download, export
 import { mountImports } from './features/imports/imports.panel.ts';
 import { FEATURES } from './features/registry.ts';
 import { t } from './i18n.ts';
+import { mountSiteChecks } from './features/site-checks/site-checks.panel.ts';
 import { createMapView, type MapView } from './map/map.ts';
 import {
   dataOf, EMPTY_DATA, entryOf, pendingCount, requestAborted, requestFailed, requestStarted, requestSucceeded, versionOf, type DataState,
@@ -262,6 +263,7 @@ async function start() {
       fetchDistricts(municipality.code),
     ]);
     map = view0;
+    mountSiteChecks({ topbar: document.querySelector<HTMLElement>('.topbar')!, map: map.map, municipality: () => municipality.code, period: () => effectivePeriod(filters) });
     performance.mark('lagesbild:data-loaded');
     const first = stats();
     const kinds = ['omrade', 'stadsdel', 'kommundel'].filter((k) => allDistricts.features.some((f) => f.properties.kind === k));

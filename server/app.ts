@@ -32,6 +32,8 @@ import { surveyRoutes } from './features/surveys/surveys.routes.ts';
 import { councilRoutes } from './features/councils/councils.routes.ts';
 import { meetingRoutes } from './features/meetings/meetings.routes.ts';
 import { actionRoutes } from './features/actions/actions.routes.ts';
+import { siteCheckRoutes } from './features/site-checks/site-checks.routes.ts';
+import { citizenPromiseRoutes } from './features/citizen-promises/citizen-promises.routes.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -100,6 +102,8 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
   await app.register(councilRoutes);
   await app.register(meetingRoutes);
   await app.register(actionRoutes);
+  await app.register(siteCheckRoutes);
+  await app.register(citizenPromiseRoutes);
 
   await serveClient(app, config.clientDir);
   return app;

@@ -4,6 +4,7 @@ import type { Db } from '../../infra/db.ts';
 import { multiPolygon3006FromGeoJson } from '../../infra/postgis.ts';
 import { finestDistrictIdSql } from '../districts/districts.queries.ts';
 import { insertIncidents, type IncidentInsert } from '../incidents/incidents.queries.ts';
+import { seedDemoPromisesAndSiteChecks } from '../citizen-promises/promises.demo.ts';
 import { generateDemo, type DemoData } from './demo-data.ts';
 import { removeCouncils, seedDemoMeetings } from '../meetings/meetings.demo.ts';
 
@@ -114,6 +115,7 @@ async function writeDemo(db: Db, data: DemoData) {
         FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(mark_ref text, response_ref text, x float8, y float8, reasons jsonb, time_of_day text, comment text, comment_status text)
        CROSS JOIN LATERAL (SELECT ST_SetSRID(ST_MakePoint(r.x, r.y), 3006) AS geom) g`.execute(db);
   }
+  await seedDemoPromisesAndSiteChecks(db, code, districtIds, data.landmarks);
   await db
     .updateTable('import_batch')
     .set({ accepted: incidents.length, unlocated: incidents.filter((i) => i.x === null).length })

@@ -1,3 +1,4 @@
+import { CATEGORY_BY_CODE } from '../../../shared/categories.ts';
 import { SUPPRESSION_THRESHOLD } from '../../../shared/roles.ts';
 import type { Db } from '../../infra/db.ts';
 import { PUBLIC_VIEWER } from '../auth/viewer.ts';
@@ -10,6 +11,12 @@ import { districtNames, listPromiseCommitments, listPromiseIndicators, listPubli
 function publicValue(v: number | null): { value: number | null; suppressed: boolean } {
   if (v !== null && Number.isInteger(v) && v > 0 && v < SUPPRESSION_THRESHOLD) return { value: null, suppressed: true };
   return { value: v, suppressed: false };
+}
+
+/** An indicator keyed by a restricted or protected category never reaches the public; survey shares and open categories do. */
+function publicIndicator(key: string): boolean {
+  const category = CATEGORY_BY_CODE.get(key);
+  return !category || category.sensitivity === 'open';
 }
 
 const day = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString().slice(0, 10));
@@ -36,7 +43,8 @@ export async function getPublicPromises(db: Db, municipalityCode: string | undef
       period_end: p.period_end,
       problems: ((typeof p.problems === 'string' ? JSON.parse(p.problems) : p.problems) as unknown[]).map(String),
       commitments: commitments.filter((c) => c.promise_id === p.id).map((c) => ({ actor: c.actor, text: c.text, responsible: c.responsible })),
-      indicators: indicators.filter((i) => i.promise_id === p.id).map((i) => {
+      // The public sees open categories only (SPEC §6): restricted or protected indicators never leave.
+      indicators: indicators.filter((i) => i.promise_id === p.id && publicIndicator(i.key)).map((i) => {
         const baseline = publicValue(i.baseline), target = publicValue(i.target), followup = publicValue(i.followup);
         return {
           key: i.key, baseline: baseline.value, target: target.value, followup: followup.value,

@@ -202,6 +202,45 @@ const MATRIX: Record<string, Entry> = {
     expect: only(['planner', 'analyst', 'police']),
     check: (_, res) => expect(Number(res.headers['x-lagesbild-points'])).toBeGreaterThan(0),
   },
+  'POST /api/site-checks': {
+    request: () => ({
+      method: 'POST', url: '/api/site-checks',
+      payload: {
+        municipality: '0999', from: '2025-01-01', to: '2026-01-01', buffer_m: 0,
+        geometry: { type: 'Polygon', coordinates: [[[17.6581, 59.5150], [17.6617, 59.5150], [17.6617, 59.5166], [17.6581, 59.5166], [17.6581, 59.5150]]] },
+      },
+    }),
+    expect: only(['planner', 'analyst', 'police']),
+    check: (role, res) => {
+      const body = res.json();
+      expect(body.categories.some((c: string) => sensitivityOf(c) === 'protected')).toBe(role === 'analyst' || role === 'police');
+      expect(res.body).not.toContain(SECRET_DESCRIPTION);
+      expect(res.body).not.toContain('Storgatan');
+    },
+  },
+  'POST /api/site-checks/save': { request: () => ({ method: 'POST', url: '/api/site-checks/save', payload: { buffer_m: 0 } }), expect: only(['planner', 'analyst', 'police'], 'denied', 'passes') },
+  'GET /api/site-checks': { request: get('/api/site-checks?municipality=0999'), expect: only(['council', 'planner', 'analyst', 'police']) },
+  'GET /api/site-checks/:id': { request: get('/api/site-checks/999999'), expect: only(['council', 'planner', 'analyst', 'police'], 'denied', 'passes') },
+  'GET /api/citizen-promises': {
+    request: get('/api/citizen-promises?municipality=0999'), expect: all('ok'),
+    check: (role, res) => {
+      const editor = role === 'analyst' || role === 'police';
+      for (const p of res.json().promises) {
+        if (!editor) expect(['published', 'followed_up']).toContain(p.status);
+        if (!editor) expect(p).not.toHaveProperty('internal_notes');
+      }
+    },
+  },
+  'POST /api/citizen-promises': { request: () => ({ method: 'POST', url: '/api/citizen-promises', payload: { title: 'x' } }), expect: only(['analyst', 'police'], 'denied', 'passes') },
+  'POST /api/citizen-promises/draft': {
+    request: (c) => ({ method: 'POST', url: '/api/citizen-promises/draft', payload: { municipality: '0999', area: { district_ids: [c.districtA] }, from: '2025-01-01', to: '2026-01-01' } }),
+    expect: only(['analyst', 'police']),
+  },
+  'GET /api/citizen-promises/:id': { request: get('/api/citizen-promises/999999'), expect: all(404) },
+  'PUT /api/citizen-promises/:id': { request: () => ({ method: 'PUT', url: '/api/citizen-promises/999999', payload: {} }), expect: only(['analyst', 'police'], 'denied', 'passes') },
+  'DELETE /api/citizen-promises/:id': { request: () => ({ method: 'DELETE', url: '/api/citizen-promises/999999' }), expect: only(['analyst', 'police'], 'denied', 'passes') },
+  'POST /api/citizen-promises/:id/status': { request: () => ({ method: 'POST', url: '/api/citizen-promises/999999/status', payload: { status: 'agreed' } }), expect: only(['analyst', 'police'], 'denied', 'passes') },
+  'POST /api/citizen-promises/:id/follow-up': { request: () => ({ method: 'POST', url: '/api/citizen-promises/999999/follow-up' }), expect: only(['analyst', 'police'], 'denied', 'passes') },
   'GET /api/public/citizen-promises': { request: get('/api/public/citizen-promises?municipality=0999'), expect: all('ok') },
   'GET /api/public/trends': {
     request: get(`/api/public/trends?${PERIOD}`), expect: all('ok'),

@@ -1,0 +1,100 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { buildApp } from '../server/app.ts';
+import { loadConfig } from '../server/config.ts';
+import { createToken } from '../server/features/auth/auth.service.ts';
+import { openDatabase, type Database, type DbKind } from '../server/infra/db.ts';
+import { migrateToLatest } from '../server/infra/migrate.ts';
+import { BENCH_MUNICIPALITY, generateMunicipality } from './generate-municipality.ts';
+import { benchServerUrl, sample, type BenchResult } from './lib.ts';
+
+// Small by default so `npm run bench site-checks` is quick; the issue's budgets are for
+// BENCH_INCIDENTS=1000000 (the generated database is cached per size under bench/.tmp or in its own schema).
+const INCIDENTS = Number(process.env.BENCH_INCIDENTS ?? 100_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 10);
+const PGLITE_DIR = path.join(import.meta.dirname, '.tmp', `site-checks-pglite-${INCIDENTS}`);
+const PG_SCHEMA = `bench_site_checks_${INCIDENTS}`;
+
+async function openGenerated(kind: DbKind): Promise<Database> {
+  const log = (msg: string) => process.stderr.write(`[site-checks bench ${kind}] ${msg}\n`);
+  let database: Database;
+  if (kind === 'pglite') {
+    if (!fs.existsSync(path.join(PGLITE_DIR, '.generated'))) fs.rmSync(PGLITE_DIR, { recursive: true, force: true });
+    database = await openDatabase({ dataDir: PGLITE_DIR });
+  } else {
+    const url = benchServerUrl()!;
+    const admin = await openDatabase({ databaseUrl: url, dataDir: '' });
+    await admin.execScript(`CREATE SCHEMA IF NOT EXISTS ${PG_SCHEMA}`);
+    await admin.close();
+    database = await openDatabase({ databaseUrl: url, dataDir: '', schema: PG_SCHEMA });
+  }
+  await migrateToLatest(database);
+  const existing = await sql<{ n: number }>`SELECT count(*)::int AS n FROM incident WHERE municipality_code = ${BENCH_MUNICIPALITY.code}`.execute(database.db);
+  if (existing.rows[0].n !== INCIDENTS) {
+    if (existing.rows[0].n > 0) throw new Error(`${kind}: a partial bench municipality exists; remove ${kind === 'pglite' ? PGLITE_DIR : `schema ${PG_SCHEMA}`}`);
+    const t0 = performance.now();
+    await generateMunicipality(database.db, { count: INCIDENTS, onProgress: (n) => n % 100_000 === 0 && log(`${n} incidents`) });
+    await sql`ANALYZE`.execute(database.db);
+    log(`generated ${INCIDENTS} incidents in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    if (kind === 'pglite') fs.writeFileSync(path.join(PGLITE_DIR, '.generated'), new Date().toISOString());
+  }
+  return database;
+}
+
+/** The centre of the generated municipality as WGS84 lon/lat. */
+async function centre(database: Database): Promise<[number, number]> {
+  const e = BENCH_MUNICIPALITY.e0 + BENCH_MUNICIPALITY.size / 2, n = BENCH_MUNICIPALITY.n0 + BENCH_MUNICIPALITY.size / 2;
+  const row = await sql<{ x: number; y: number }>`
+    SELECT ST_X(p)::float8 AS x, ST_Y(p)::float8 AS y FROM (SELECT ST_Transform(ST_SetSRID(ST_MakePoint(${e}::float8, ${n}::float8), 3006), 4326) AS p) q`.execute(database.db);
+  return [row.rows[0].x, row.rows[0].y];
+}
+
+/**
+ * Issue 13's budgets: a site check with a 500 m buffer on 1,000,000 incidents ≤ 500 ms (PostgreSQL)
+ * and ≤ 1.5 s (PGlite); drafting a promise's baselines ≤ 1 s.
+ */
+export default async function run(): Promise<BenchResult[]> {
+  const results: BenchResult[] = [];
+  const only = process.env.BENCH_BACKENDS?.split(',');
+  const backends = (benchServerUrl() ? ['pglite', 'postgres'] : ['pglite']).filter((b) => !only || only.includes(b)) as DbKind[];
+  const size = INCIDENTS >= 1_000_000 ? `${INCIDENTS / 1_000_000}M` : `${INCIDENTS / 1000}k`;
+  for (const backend of backends) {
+    const database = await openGenerated(backend);
+    const app = await buildApp({ config: loadConfig({ DEMO: '0', CLIENT_DIR: '/nonexistent' }), database });
+    const police = (await createToken(database.db, { role: 'police', name: 'bench', municipality: null })).token;
+    const planner = (await createToken(database.db, { role: 'planner', name: 'bench', municipality: null })).token;
+    const [lon, lat] = await centre(database);
+    const district = (await database.db.selectFrom('district').select('id').where('municipality_code', '=', BENCH_MUNICIPALITY.code).orderBy('id').executeTakeFirstOrThrow()).id;
+    const m = BENCH_MUNICIPALITY.code;
+    const post = (name: string, url: string, token: string, payload: unknown, budgetMs: number | undefined) => async () => {
+      const fn = async () => {
+        const res = await app.inject({ method: 'POST', url, payload: payload as never, headers: { authorization: `Bearer ${token}` } });
+        if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode} ${res.body.slice(0, 300)}`);
+      };
+      results.push({ name, backend, samplesMs: await sample(fn, RUNS, 2), budgetMs });
+    };
+    const siteBudget = INCIDENTS >= 1_000_000 ? (backend === 'postgres' ? 500 : 1500) : undefined;
+    const point = { type: 'Point', coordinates: [lon, lat] };
+    const square = { type: 'Polygon', coordinates: [[[lon - 0.004, lat - 0.002], [lon + 0.004, lat - 0.002], [lon + 0.004, lat + 0.002], [lon - 0.004, lat + 0.002], [lon - 0.004, lat - 0.002]]] };
+    await post(`${size}: site check, point + 500 m, 12 months, planner`, '/api/site-checks', planner, { municipality: m, geometry: point, buffer_m: 500, from: '2025-01-01', to: '2026-01-01' }, siteBudget)();
+    await post(`${size}: site check, point + 500 m, 12 months, police`, '/api/site-checks', police, { municipality: m, geometry: point, buffer_m: 500, from: '2025-01-01', to: '2026-01-01' }, siteBudget)();
+    await post(`${size}: site check, 450 × 450 m polygon, 24 months, police`, '/api/site-checks', police, { municipality: m, geometry: square, buffer_m: 0, from: '2024-01-01', to: '2026-01-01' }, siteBudget)();
+    const draftBudget = INCIDENTS >= 1_000_000 ? 1000 : undefined;
+    await post(`${size}: promise draft from a district (evidence + baselines)`, '/api/citizen-promises/draft', police,
+      { municipality: m, area: { district_ids: [district] }, from: '2025-01-01', to: '2026-01-01', period_start: '2026-01-01', period_end: '2027-01-01' }, draftBudget)();
+    await post(`${size}: promise draft from a drawn area`, '/api/citizen-promises/draft', police,
+      { municipality: m, area: { geometry: square }, from: '2025-01-01', to: '2026-01-01', period_start: '2026-01-01', period_end: '2027-01-01' }, draftBudget)();
+    await app.close();
+    await database.close();
+  }
+  return results;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { percentile } = await import('./lib.ts');
+  for (const r of await run()) {
+    process.stdout.write(`${r.name.padEnd(60)} ${r.backend.padEnd(9)} median ${percentile(r.samplesMs, 50).toFixed(1)} ms  p95 ${percentile(r.samplesMs, 95).toFixed(1)} ms  budget ${r.budgetMs ?? '—'}\n`);
+  }
+  process.exit(0);
+}
