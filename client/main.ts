@@ -10,7 +10,7 @@ import {
   discrepancyHtml, renderDistrictNumbers, renderPanelFrame, sectionBody, surveyHtml, topCategoriesHtml, trendHtml, weekdayHourHtml, yearWheelHtml,
   type PanelSection, type SectionState,
 } from './features/districts/districts.panel.ts';
-import { composeMapPng, districtStatsCsv, districtStatsGeoJson, download, exportMeta, recordExport } from './features/exports/exports.ts';
+import { composeMapPng, districtStatsCsvPackage, districtStatsGeoJson, download, exportMeta, recordExport } from './features/exports/exports.ts';
 import { fetchPublicPromises, type PublicPromise } from './features/plans/plans.api.ts';
 import { discrepancyCellLayer, promiseLayers } from './features/plans/plans.layers.ts';
 import { fetchEmerging, fetchHotspots, type HotspotCollection } from './features/hotspots/hotspots.api.ts';
@@ -501,7 +501,7 @@ els.exports.addEventListener('click', (event) => {
   // Every export is audited first; without the audit row there is no file.
   void recordExport(kind, municipality.code, auditFilters, current.districts.length).then(async () => {
     if (kind === 'png') await exportPng();
-    if (kind === 'csv') download(`${base}.csv`, districtStatsCsv(current, meta), 'text/csv;charset=utf-8');
+    if (kind === 'csv') download(`${base}.zip`, new Blob([districtStatsCsvPackage(base, current, meta, filters.lang) as Uint8Array<ArrayBuffer>], { type: 'application/zip' }));
     if (kind === 'geojson') download(`${base}.geojson`, districtStatsGeoJson(districts, current, meta), 'application/geo+json');
   }).catch((error: Error) => setStatus(`${t(filters.lang, 'loadError')}: ${error.message}`, 'error'));
 });

@@ -21,6 +21,7 @@ import { healthRoutes } from './features/health/health.routes.ts';
 import { hotspotRoutes } from './features/hotspots/hotspots.routes.ts';
 import { importRoutes } from './features/imports/imports.routes.ts';
 import { exportRoutes } from './features/exports/exports.routes.ts';
+import { ogcRoutes } from './features/ogc/ogc.routes.ts';
 import { incidentRoutes } from './features/incidents/incidents.routes.ts';
 import { municipalityRoutes } from './features/municipalities/municipalities.routes.ts';
 import { nearRepeatRoutes } from './features/near-repeat/near-repeat.routes.ts';
@@ -88,6 +89,7 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
   await app.register(importRoutes);
   await app.register(surveyMarkRoutes);
   await app.register(exportRoutes);
+  await app.register(ogcRoutes);
 
   await serveClient(app, config.clientDir);
   return app;
