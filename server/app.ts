@@ -8,6 +8,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawReplyDef
 import type { Config } from './config.ts';
 import type { Database } from './infra/db.ts';
 import { installProblemHandler } from './infra/problem.ts';
+import { OPENAPI_OPTIONS } from './infra/openapi.ts';
 import { installAuth } from './features/auth/auth.hooks.ts';
 import { authRoutes } from './features/auth/auth.routes.ts';
 import { userRoutes } from './features/auth/users.routes.ts';
@@ -63,11 +64,7 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
   installSecurityHeaders(app, { basemapStyleUrl: config.basemapStyleUrl });
   installProblemHandler(app);
 
-  await app.register(fastifySwagger, {
-    openapi: {
-      info: { title: 'Lägesbild API', version: '1', description: 'Joint police–municipality situation picture (SPEC §5).' },
-    },
-  });
+  await app.register(fastifySwagger, OPENAPI_OPTIONS);
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 

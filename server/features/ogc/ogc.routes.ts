@@ -3,7 +3,9 @@ import { Type } from 'typebox';
 import type { AppInstance } from '../../app.ts';
 import { ProblemSchema } from '../../infra/problem.ts';
 import { IncidentFilterQuery } from '../incidents/incident-filters.ts';
-import { CONFORMANCE, collectionFor, CRS84, describeCollection, EPSG3006, getItem, getItems, MAX_LIMIT, visibleCollections } from './ogc.service.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import { GEODATA_MEDIA_TYPES, writeFlatGeobuf, writeGeoPackage } from './geodata-file.ts';
+import { CONFORMANCE, collectionFor, crsOf, CRS84, describeCollection, EPSG3006, getItem, getItems, MAX_LIMIT, visibleCollections } from './ogc.service.ts';
 
 const Link = Type.Object({ href: Type.String(), rel: Type.String(), type: Type.Optional(Type.String()), title: Type.Optional(Type.String()) });
 const Links = Type.Array(Link);
@@ -26,6 +28,9 @@ const CollectionQuery = {
 const ItemsQuery = Type.Object(
   {
     ...CollectionQuery,
+    f: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('geojson'), Type.Literal('gpkg'), Type.Literal('fgb')], {
+      description: 'geojson (default); gpkg = GeoPackage file (needs GDAL on the server), fgb = FlatGeobuf; files hold every matching feature up to the limit',
+    })),
     bbox: Type.Optional(Type.String({ maxLength: 200, description: 'minx,miny,maxx,maxy in bbox-crs (default CRS84)' })),
     'bbox-crs': Type.Optional(Type.String({ maxLength: 100 })),
     crs: Type.Optional(Type.String({ maxLength: 100, description: `${CRS84} (default) or ${EPSG3006} (northing, easting)` })),
@@ -156,6 +161,22 @@ export async function ogcRoutes(app: AppInstance) {
     },
   }, async (request, reply) => {
     const def = collectionFor(request.viewer, request.params.collectionId);
+    const format = request.query.f;
+    if (format === 'gpkg' || format === 'fgb') {
+      // A file is for taking away: every matching feature (up to the maximum) in one go, WGS84 or SWEREF 99 TM.
+      const srid = crsOf('crs', request.query.crs) === EPSG3006 ? 3006 : 4326;
+      const all = await getItems(app.database.db, request.viewer, def, { ...request.query, crs: undefined, limit: request.query.limit ?? MAX_LIMIT }, request.ip);
+      const features = all.features.map((f) => ({ geometry: f.geometry, properties: f.properties }));
+      const file = format === 'gpkg'
+        ? await writeGeoPackage(def.id.replace(/-/g, '_'), features, srid)
+        : await writeFlatGeobuf(app.database.db, features, srid);
+      await recordAudit(app.database.db, request.viewer, {
+        action: `export.${format}`, route: `/ogc/collections/${def.id}/items`, municipality: all.municipality,
+        filters: { ...request.query }, resultCount: features.length, ip: request.ip,
+      });
+      reply.header('content-disposition', `attachment; filename="lagesbild-${all.municipality}-${def.id}${all.period ? `-${all.period.from}` : ''}.${format}"`);
+      return reply.type(GEODATA_MEDIA_TYPES[format]).send(file as never);
+    }
     const result = await getItems(app.database.db, request.viewer, def, request.query, request.ip);
     const url = `${baseUrl(request)}/collections/${def.id}/items`;
     const q = request.query;

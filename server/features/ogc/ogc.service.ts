@@ -272,7 +272,8 @@ function parseBbox(text: string): [number, number, number, number] {
   return [x0, y0, x1, y1];
 }
 
-function crsOf(field: 'crs' | 'bbox-crs', value: string | undefined): (typeof SUPPORTED_CRS)[number] {
+/** The CRS URI a `crs` or `bbox-crs` parameter names; 400 naming it when unsupported. */
+export function crsOf(field: 'crs' | 'bbox-crs', value: string | undefined): (typeof SUPPORTED_CRS)[number] {
   if (value === undefined) return CRS84;
   const found = SUPPORTED_CRS.find((c) => c === value.trim());
   if (!found) throw badRequest(field, `unsupported CRS (one of ${SUPPORTED_CRS.join(', ')})`);

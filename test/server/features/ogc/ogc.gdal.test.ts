@@ -124,3 +124,61 @@ for (const backend of testBackends()) {
     });
   });
 }
+
+for (const backend of testBackends()) {
+  describe(`GeoPackage and FlatGeobuf downloads (${backend})`, () => {
+    let t: TestApp;
+    let police: string;
+    const dir = path.join(TEST_TMP, `geodata-${process.pid}-${backend}`);
+
+    beforeAll(async () => {
+      t = await buildTestApp(backend);
+      const db = t.database.db;
+      const m = await createMunicipality(db);
+      for (let k = 0; k < 3; k++) await createDistrict(db, { municipality: m, name: `Del ${k}`, population: 1000, x: k * 1000, y: 0, size: 1000 });
+      await createIncidents(db, m, times(9, { at: '2025-03-15T12:00:00+01:00', x: 500, y: 500 }));
+      police = (await createToken(db, { role: 'police', name: 'gis', municipality: null })).token;
+      fs.mkdirSync(dir, { recursive: true });
+    });
+    afterAll(async () => {
+      fs.rmSync(dir, { recursive: true, force: true });
+      await t?.close();
+    });
+
+    const download = async (url: string, file: string) => {
+      const res = await t.app.inject({ url, headers: { authorization: `Bearer ${police}` } });
+      expect(res.statusCode, res.body.slice(0, 300)).toBe(200);
+      fs.writeFileSync(path.join(dir, file), res.rawPayload);
+      return res;
+    };
+
+    for (const [format, crs, epsg] of [['gpkg', '', '4326'], ['gpkg', '&crs=http://www.opengis.net/def/crs/EPSG/0/3006', '3006'], ['fgb', '', '4326'], ['fgb', '&crs=http://www.opengis.net/def/crs/EPSG/0/3006', '3006']] as const) {
+      it(`writes district statistics as ${format} in EPSG:${epsg} that GDAL reads with the same counts`, async () => {
+        const res = await download(`/ogc/collections/district-stats/items?${PERIOD}&f=${format}${crs}`, `stats-${epsg}.${format}`);
+        expect(res.headers['content-disposition']).toContain(`.${format}`);
+        const info = await gdal('ogrinfo', ['-ro', '-al', path.join(dir, `stats-${epsg}.${format}`)]);
+        expect(info.ok, info.stderr).toBe(true);
+        expect(info.stdout).toContain('Feature Count: 3');
+        expect(info.stdout).toMatch(new RegExp(`ID\\["EPSG",${epsg}\\]`));
+        expect(info.stdout).toMatch(/count \(Integer(64)?\) = 9/);
+        // SWEREF 99 TM files hold eastings as x, as every GIS file does (within the 7-decimal WGS84 wire precision).
+        if (epsg === '3006') {
+          const [x0, y0] = /Extent: \(([\d.]+), ([\d.]+)\)/.exec(info.stdout)!.slice(1).map(Number);
+          expect(Math.abs(x0 - 650_000)).toBeLessThan(0.1);
+          expect(Math.abs(y0 - 6_600_000)).toBeLessThan(0.1);
+        }
+      });
+    }
+
+    it('audits every download as an export', async () => {
+      await download(`/ogc/collections/districts/items?municipality=0999&f=fgb`, 'districts.fgb');
+      const { rows } = await sql<{ action: string }>`SELECT action FROM audit_log WHERE action LIKE 'export.%'`.execute(t.database.db);
+      expect(rows.map((r) => r.action)).toEqual(expect.arrayContaining(['export.gpkg', 'export.fgb']));
+    });
+
+    it('refuses a download the role may not read', async () => {
+      const res = await t.app.inject({ url: '/ogc/collections/hotspots/items?municipality=0999&f=gpkg' });
+      expect(res.statusCode).toBe(401);
+    });
+  });
+}
