@@ -8,6 +8,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawReplyDef
 import { fastifyTrustProxy, type Config } from './config.ts';
 import type { Database } from './infra/db.ts';
 import { installProblemHandler } from './infra/problem.ts';
+import { OPENAPI_OPTIONS } from './infra/openapi.ts';
 import { installAuth } from './features/auth/auth.hooks.ts';
 import { authRoutes } from './features/auth/auth.routes.ts';
 import { userRoutes } from './features/auth/users.routes.ts';
@@ -23,6 +24,7 @@ import { basemapRoutes } from './features/basemap/basemap.routes.ts';
 import { hotspotRoutes } from './features/hotspots/hotspots.routes.ts';
 import { importRoutes } from './features/imports/imports.routes.ts';
 import { exportRoutes } from './features/exports/exports.routes.ts';
+import { ogcRoutes } from './features/ogc/ogc.routes.ts';
 import { incidentRoutes } from './features/incidents/incidents.routes.ts';
 import { municipalityRoutes } from './features/municipalities/municipalities.routes.ts';
 import { nearRepeatRoutes } from './features/near-repeat/near-repeat.routes.ts';
@@ -72,11 +74,7 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
   installSecurityHeaders(app, { basemapStyleUrl: config.basemapStyleUrl });
   installProblemHandler(app);
 
-  await app.register(fastifySwagger, {
-    openapi: {
-      info: { title: 'Lägesbild API', version: '1', description: 'Joint police–municipality situation picture (SPEC §5).' },
-    },
-  });
+  await app.register(fastifySwagger, OPENAPI_OPTIONS);
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
@@ -104,6 +102,7 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
   await app.register(actionRoutes);
   await app.register(siteCheckRoutes);
   await app.register(citizenPromiseRoutes);
+  await app.register(ogcRoutes);
 
   await serveClient(app, config.clientDir);
   return app;

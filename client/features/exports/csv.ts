@@ -1,28 +1,34 @@
+import { excelCsv, excelCsvField, neutraliseSpreadsheetFormula, type CsvCell, type CsvDialect } from '../../../shared/excel-csv.ts';
+import { storedZip } from '../../../shared/zip.ts';
+
 /** A cell that a spreadsheet would run as a formula (= + - @, also tab and CR) gets a leading apostrophe. */
 export function neutraliseCell(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return neutraliseSpreadsheetFormula(value);
 }
 
-/**
- * One CSV field: text neutralised, then quoted when it holds a separator, quote or line break. Finite numbers
- * are written as they are: "-24.5" cannot run as a formula, and an apostrophe would turn the column into text.
- */
+/** One RFC 4180 (comma) CSV field; see shared/excel-csv.ts for the Swedish-Excel dialect. */
 export function csvField(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
-  const text = neutraliseCell(String(value));
-  return /[",;\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  return excelCsvField(value as CsvCell, 'en');
+}
+
+/** The CSV dialect for an interface language: Swedish Excel (`;`, decimal comma) for Swedish, RFC 4180 for English. */
+export function dialectOf(lang: 'sv' | 'en'): CsvDialect {
+  return lang === 'sv' ? 'sv' : 'en';
+}
+
+/** CSV with the header on the first line (BOM, CRLF), in the dialect; the statement goes in a sidecar. */
+export function toCsv(header: string[], rows: CsvCell[][], dialect: CsvDialect = 'en'): string {
+  return excelCsv(header, rows, dialect);
 }
 
 /**
- * CSV (RFC 4180, comma, CRLF) with a few "# key: value" lines first so the file states its filters, data cut-off
- * and sources (SPEC §7); a UTF-8 BOM lets Excel read å, ä, ö.
+ * A CSV and its metadata sidecar (filters, cut-off, sources as JSON) as one ZIP, so the statement
+ * travels with the table without lines above the header that QGIS and pandas trip over.
  */
-export function toCsv(meta: [string, string][], header: string[], rows: unknown[][]): string {
-  const lines = [
-    ...meta.map(([k, v]) => csvField(`# ${k}: ${v}`)),
-    header.map(csvField).join(','),
-    ...rows.map((r) => r.map(csvField).join(',')),
-  ];
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
+export function csvPackage(baseName: string, csv: string, metadata: Record<string, unknown>): Uint8Array {
+  const encoder = new TextEncoder();
+  return storedZip([
+    { name: `${baseName}.csv`, data: encoder.encode(csv) },
+    { name: `${baseName}.metadata.json`, data: encoder.encode(`${JSON.stringify(metadata, null, 2)}\n`) },
+  ]);
 }

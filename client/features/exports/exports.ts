@@ -4,8 +4,8 @@ import { formatPeriod } from '../../ui/format.ts';
 import type { LegendModel } from '../../ui/legend.ts';
 import { css } from '../../ui/color-scale.ts';
 import type { DistrictCollection, DistrictStats } from '../districts/districts.api.ts';
-import { toCsv } from './csv.ts';
 import { sendJson } from '../../api/http.ts';
+import { csvPackage, dialectOf, toCsv } from './csv.ts';
 
 /** What every export states (SPEC §7): title, period, filters, data cut-off and sources. */
 export interface ExportMeta { title: string; period: string; filters: string; cutoff: string; sources: string }
@@ -24,14 +24,25 @@ export function exportMeta(state: FilterState, municipalityName: string, categor
   };
 }
 
-/** District aggregates as CSV (what the viewer's role already received: suppressed counts stay empty). */
-export function districtStatsCsv(stats: DistrictStats, meta: ExportMeta): string {
+/**
+ * District aggregates as CSV (what the viewer's role already received: suppressed counts stay empty), in the
+ * dialect of the interface language: Swedish Excel (`;`, decimal comma) for Swedish.
+ */
+export function districtStatsCsv(stats: DistrictStats, lang: Lang): string {
   return toCsv(
-    [['title', meta.title], ['period', meta.period], ['filters', meta.filters], ['data_cutoff', meta.cutoff], ['sources', meta.sources]],
     ['id', 'name', 'kind', 'population', 'count', 'rate_per_1000', 'previous_count', 'change_pct', 'change_significant', 'p_value', 'suppressed'],
     stats.districts.map((d) => [d.id, d.name, d.kind, d.population, d.count, d.rate_per_1000 === null ? null : Math.round(d.rate_per_1000 * 100) / 100,
-      d.previous_count, d.change_pct === null ? null : Math.round(d.change_pct * 10) / 10, d.change_significant === null ? '' : String(d.change_significant), d.p_value, String(d.suppressed)]),
+      d.previous_count, d.change_pct === null ? null : Math.round(d.change_pct * 10) / 10, d.change_significant, d.p_value, d.suppressed]),
+    dialectOf(lang),
   );
+}
+
+/** The CSV with its statement (title, period, filters, data cut-off, sources) in a JSON sidecar, zipped together. */
+export function districtStatsCsvPackage(baseName: string, stats: DistrictStats, meta: ExportMeta, lang: Lang): Uint8Array {
+  return csvPackage(baseName, districtStatsCsv(stats, lang), {
+    ...meta, period_from: stats.period.from, period_to: stats.period.to, comparison: stats.comparison, municipality: stats.municipality,
+    level: stats.level, unlocated: stats.unlocated, csv: { separator: lang === 'sv' ? ';' : ',', decimal: lang === 'sv' ? ',' : '.', encoding: 'UTF-8 with BOM', line_end: 'CRLF' },
+  });
 }
 
 /** District polygons with their aggregates as GeoJSON; the statement rides along as a foreign member. */

@@ -1,4 +1,4 @@
-import { parseCrsName, type ImportSrid } from './coordinates.ts';
+import { IMPORT_CRS_LIST, parseCrsName, type ImportSrid } from './coordinates.ts';
 import { ImportFileError } from './import-errors.ts';
 import { decodeTextStream } from './text-decoding.ts';
 
@@ -68,7 +68,7 @@ export async function readFeatureCollection(
   const crsName = collection.crs?.properties?.name;
   if (crsName !== undefined) {
     const parsed = typeof crsName === 'string' ? parseCrsName(crsName) : undefined;
-    if (!parsed) throw new ImportFileError('UNSUPPORTED_CRS', `Koordinatsystemet "${String(crsName)}" stöds inte; använd WGS84 (EPSG:4326) eller SWEREF 99 TM (EPSG:3006).`);
+    if (!parsed) throw new ImportFileError('UNSUPPORTED_CRS', `Koordinatsystemet "${String(crsName)}" stöds inte; använd ${IMPORT_CRS_LIST}.`);
     srid = parsed;
     declaredCrs = true;
   }

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { formatCsvField } from './spreadsheet-formula.ts';
+import { excelCsvLine } from '../../../shared/excel-csv.ts';
 import { describeOmittedErrors, ImportFileError, RowErrorList, type RowError } from './import-errors.ts';
 
 /**
@@ -82,8 +82,9 @@ export function summaryLine(summary: ImportSummary): string {
 }
 
 /**
- * Writes rejected rows as CSV (`row,field,message`, UTF-8 with BOM so Excel shows å/ä/ö), every cell
- * formula-neutralised. Lines are streamed, so millions of rejects need no memory.
+ * Writes rejected rows as CSV for Swedish Excel (`row;field;message`, `;`-separated, UTF-8 with BOM so
+ * Excel shows å/ä/ö, CRLF), every cell formula-neutralised. Lines are streamed, so millions of rejects
+ * need no memory.
  */
 export class RejectsWriter {
   private readonly stream: fs.WriteStream;
@@ -94,14 +95,14 @@ export class RejectsWriter {
     this.stream.on('error', (error) => {
       this.failed = error;
     });
-    this.stream.write('\ufeffrow,field,message\r\n');
+    this.stream.write(`\ufeff${excelCsvLine(['row', 'field', 'message'], 'sv')}\r\n`);
   }
 
   /** Appends the errors of one rejected row. */
   async write(errors: readonly RowError[]): Promise<void> {
     if (this.failed) throw this.failed;
     let text = '';
-    for (const e of errors) text += `${e.row},${formatCsvField(e.field)},${formatCsvField(e.message)}\r\n`;
+    for (const e of errors) text += `${excelCsvLine([e.row, e.field, e.message], 'sv')}\r\n`;
     if (!this.stream.write(text)) await new Promise<void>((resolve) => this.stream.once('drain', resolve));
   }
 

@@ -6,7 +6,7 @@ import { AppError } from '../../infra/errors.ts';
 import { insertMunicipality } from '../municipalities/municipalities.queries.ts';
 import { parseIncidentSource } from './category-resolver.ts';
 import { importCategoryMap } from './category-mapping.service.ts';
-import { parseCrsName, type ImportSrid } from './coordinates.ts';
+import { IMPORT_CRS_LIST, parseCrsName, type ImportSrid } from './coordinates.ts';
 import { parseDistrictKind } from './district-features.ts';
 import { importDistricts } from './district-import.service.ts';
 import { listBatches, rollbackImportBatch } from './import-batches.service.ts';
@@ -44,7 +44,7 @@ function crsOf(context: CliContext): ImportSrid | undefined {
   const text = optionalString(context, 'crs');
   if (text === undefined) return undefined;
   const srid = parseCrsName(text);
-  if (!srid) throw new UsageError(`--crs must be EPSG:3006 or EPSG:4326, got "${text}"`);
+  if (!srid) throw new UsageError(`--crs must be one of ${IMPORT_CRS_LIST}, got "${text}"`);
   return srid;
 }
 
@@ -144,7 +144,7 @@ export const importDistrictsCommand: CliCommand = {
   summary: 'import district boundaries (GeoJSON Polygon/MultiPolygon)',
   help: [
     'lagesbild import districts <file.geojson> --municipality <code> [--name-field F] [--kind K] [--population-field F]',
-    '                          [--crs EPSG:3006|EPSG:4326] [--allow-rejects]',
+    '                          [--crs EPSG:3006|EPSG:4326|EPSG:3007–3018|EPSG:3021] [--allow-rejects]',
     '  GeoJSON FeatureCollection of Polygon/MultiPolygon in WGS84, or EPSG:3006 when the file declares it',
     '  (or --crs says so). Names come from --name-field (default name/namn); --kind sets kommundel,',
     '  stadsdel or omrade for features without a kind/typ property; population from --population-field',
@@ -196,7 +196,7 @@ export const importIncidentsCommand: CliCommand = {
   name: 'import incidents',
   summary: 'import incidents (CSV or GeoJSON)',
   help: [
-    'lagesbild import incidents <file> --municipality <code> [--source S] [--crs EPSG:3006|EPSG:4326]',
+    'lagesbild import incidents <file> --municipality <code> [--source S] [--crs EPSG:3006|EPSG:4326|EPSG:3007–3018|EPSG:3021]',
     '                          [--allow-rejects] [--rejects <file>]',
     '  CSV (UTF-8 with or without BOM, or Windows-1252; delimiter , ; or tab) or GeoJSON Points.',
     '  Columns: id (ärendenummer, diarienummer), category (kategori), occurred_at (tidpunkt) or datum + tid,',
@@ -256,7 +256,7 @@ export const importSurveyCommand: CliCommand = {
   summary: 'import safety-survey responses and marked unsafe places',
   help: [
     'lagesbild import survey <responses.csv> --municipality <code> --survey <name> [--marks <file>]',
-    '                        [--crs EPSG:3006|EPSG:4326] [--allow-rejects]',
+    '                        [--crs EPSG:3006|EPSG:4326|EPSG:3007–3018|EPSG:3021] [--allow-rejects]',
     '  Responses CSV: response_id, district (name or id) or n/e or lat/lon, gender (kvinna, man, annat,',
     '  uppgift_saknas), age_group (16-19 … 80+, barn_<age>), weight, otrygg_kvall (1–5), avstar_aktivitet',
     '  (ja/nej), oro_brott (1–4), problem_<code> (1–4).',

@@ -3,7 +3,7 @@ import type { Db } from '../../infra/db.ts';
 // The district-assignment rule lives with districts; imports must assign exactly the same way.
 import { finestDistrictIdSql } from '../districts/districts.queries.ts';
 import type { CategoryMappingEntry, IncidentSource, KnownCategory } from './category-resolver.ts';
-import type { ImportSrid } from './coordinates.ts';
+import { importPointTo3006, type ImportSrid } from './coordinates.ts';
 
 /** Kinds of import batch, as stored in `import_batch.kind`. */
 export type ImportBatchKind = 'districts' | 'incidents' | 'survey' | 'category_mapping';
@@ -203,11 +203,7 @@ export interface IncidentStageRow {
 
 /** A point in the stage table's CRS, guarding ST_Transform from degrees it cannot project (far from Sweden). */
 function stagePointSql(x: RawBuilder<unknown>, y: RawBuilder<unknown>, srid: RawBuilder<unknown>): RawBuilder<unknown> {
-  return sql`CASE
-    WHEN ${x} IS NULL OR ${y} IS NULL THEN NULL
-    WHEN ${srid} = 3006 THEN ST_SetSRID(ST_MakePoint(${x}, ${y}), 3006)
-    WHEN ${x} BETWEEN -20 AND 60 AND ${y} BETWEEN 40 AND 85 THEN ST_Transform(ST_SetSRID(ST_MakePoint(${x}, ${y}), 4326), 3006)
-    ELSE NULL END`;
+  return importPointTo3006(x, y, srid);
 }
 
 /** Session temp_buffers for staging: a 200,000-row stage table (~50 MB) then stays in memory instead of spilling to disk. */

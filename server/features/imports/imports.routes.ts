@@ -14,7 +14,7 @@ import { importableSources, mappingRefusal, requireImporter, requireImportSource
 import type { Viewer } from '../auth/viewer.ts';
 import { INCIDENT_SOURCES, parseIncidentSource, type IncidentSource } from './category-resolver.ts';
 import { listMappings, removeMapping, setMapping, importCategoryMap } from './category-mapping.service.ts';
-import { parseCrsName, type ImportSrid } from './coordinates.ts';
+import { IMPORT_CRS_LIST, parseCrsName, type ImportSrid } from './coordinates.ts';
 import { parseDistrictKind } from './district-features.ts';
 import { importDistricts } from './district-import.service.ts';
 import { listBatches, rollbackImportBatch } from './import-batches.service.ts';
@@ -145,7 +145,7 @@ function crsField(upload: Upload): ImportSrid | undefined {
   const text = upload.fields.crs?.trim();
   if (!text) return undefined;
   const srid = parseCrsName(text);
-  if (!srid) throw badRequest('crs', 'must be EPSG:3006 or EPSG:4326');
+  if (!srid) throw badRequest('crs', `must be one of ${IMPORT_CRS_LIST}`);
   return srid;
 }
 

@@ -194,13 +194,14 @@ function toStageRow(incident: ParsedIncident): IncidentStageRow {
 
 function locationError(row: { row_number: number; reject: string; coord_field: string | null; x: number; y: number; srid: number }): RowError {
   const field = row.coord_field ?? 'n';
-  const where = row.srid === 3006 ? `n ${row.y}, e ${row.x}` : `lat ${row.y}, lon ${row.x}`;
+  const projected = row.srid !== 4326;
+  const where = projected ? `n ${row.y}, e ${row.x}` : `lat ${row.y}, lon ${row.x}`;
   if (row.reject === 'swapped') {
-    const axes = row.srid === 3006 ? 'n och e' : 'lat och lon';
+    const axes = projected ? 'n och e' : 'lat och lon';
     return {
       row: row.row_number,
       field,
-      message: `${field}: platsen (${where}) ligger utanför kommunen, men hamnar inom den om ${axes} byter plats — axlarna ser ut att vara omkastade${row.srid === 3006 ? ' (i SWEREF 99 TM är X = nordlig = n)' : ''}`,
+      message: `${field}: platsen (${where}) ligger utanför kommunen, men hamnar inom den om ${axes} byter plats — axlarna ser ut att vara omkastade${projected ? ' (i SWEREF 99 och RT 90 är X = nordlig = n)' : ''}`,
     };
   }
   return { row: row.row_number, field, message: `${field}: platsen (${where}) ligger mer än 1 km utanför kommunen` };

@@ -1,20 +1,7 @@
-/** Characters that make Excel, LibreOffice or Google Sheets read a cell as a formula (incl. full-width forms). */
-const FORMULA_START = /^[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]/;
-const PLAIN_NUMBER = /^[+-]?(\d+([.,]\d+)?|[.,]\d+)$/;
+import { neutraliseSpreadsheetFormula } from '../../../shared/excel-csv.ts';
 
-/** True when a spreadsheet would treat the text as a formula (`=cmd|' /C calc'!A0`, `+1+1`, `@SUM(...)`). */
-export function looksLikeSpreadsheetFormula(text: string): boolean {
-  return FORMULA_START.test(text) && !PLAIN_NUMBER.test(text);
-}
-
-/**
- * Makes a text cell safe for a CSV export opened in a spreadsheet: a cell that would start a formula
- * gets a leading apostrophe, so it shows as text and never runs (OWASP "CSV injection"). Plain numbers
- * such as "-12,5" are left alone. Imports store cells unchanged; every CSV exporter must call this.
- */
-export function neutraliseSpreadsheetFormula(text: string): string {
-  return looksLikeSpreadsheetFormula(text) ? `'${text}` : text;
-}
+// The rule lives in shared/ so the map client's exports apply the same one.
+export { looksLikeSpreadsheetFormula, neutraliseSpreadsheetFormula } from '../../../shared/excel-csv.ts';
 
 /** Quotes one CSV field (RFC 4180) after neutralising formulas; for exporters writing `,`-separated files. */
 export function formatCsvField(value: string | number | null | undefined): string {

@@ -1,7 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../infra/db.ts';
 import { finestDistrictIdSql } from '../districts/districts.queries.ts';
-import type { ImportSrid } from './coordinates.ts';
+import { importPointTo3006, type ImportSrid } from './coordinates.ts';
 
 /** Finds a survey by name or creates it with this batch; returns its id and whether it was created. */
 export async function findOrCreateSurvey(db: Db, municipalityCode: string, name: string, batchId: number): Promise<{ id: number; created: boolean }> {
@@ -41,11 +41,7 @@ export interface MarkStageRow {
   comment: string | null;
 }
 
-const point3006 = (x: RawBuilder<unknown>, y: RawBuilder<unknown>, srid: RawBuilder<unknown>) => sql`CASE
-  WHEN ${x} IS NULL OR ${y} IS NULL THEN NULL
-  WHEN ${srid} = 3006 THEN ST_SetSRID(ST_MakePoint(${x}, ${y}), 3006)
-  WHEN ${x} BETWEEN -20 AND 60 AND ${y} BETWEEN 40 AND 85 THEN ST_Transform(ST_SetSRID(ST_MakePoint(${x}, ${y}), 4326), 3006)
-  ELSE NULL END`;
+const point3006 = importPointTo3006;
 
 /** Creates both stage tables for a survey import. */
 export async function createSurveyStages(db: Db): Promise<void> {

@@ -282,6 +282,30 @@ const MATRIX: Record<string, Entry> = {
   },
   'PUT /api/actions/:id': { request: (c) => ({ method: 'PUT', url: `/api/actions/${c.actionId}`, payload: {} }), expect: only(['analyst', 'police'], 'denied', 'passes') },
   'DELETE /api/priorities/:id': { request: () => ({ method: 'DELETE', url: '/api/priorities/999999999' }), expect: only(['council', 'analyst', 'police'], 'denied', 'passes') },
+  'GET /ogc': { request: get('/ogc?municipality=0999'), expect: all('ok') },
+  'GET /ogc/conformance': { request: get('/ogc/conformance'), expect: all('ok') },
+  'GET /ogc/collections': {
+    request: get('/ogc/collections?municipality=0999'), expect: all('ok'),
+    check: (role, res) => {
+      const ids = res.json().collections.map((c: { id: string }) => c.id);
+      expect(ids.includes('hotspots')).toBe(['council', 'planner', 'analyst', 'police'].includes(role));
+      expect(ids.includes('survey-marks')).toBe(['council', 'planner', 'analyst', 'police'].includes(role));
+    },
+  },
+  'GET /ogc/collections/:collectionId': { request: get('/ogc/collections/hotspots?municipality=0999'), expect: only(['council', 'planner', 'analyst', 'police']) },
+  'GET /ogc/collections/:collectionId/items': {
+    request: get('/ogc/collections/survey-marks/items?municipality=0999'),
+    expect: only(['council', 'planner', 'analyst', 'police']),
+    check: (role, res) => {
+      expect(res.body.includes(PENDING_COMMENT)).toBe(role === 'analyst');
+      expect(res.body).toContain(APPROVED_COMMENT);
+    },
+  },
+  'GET /ogc/collections/:collectionId/items/:featureId': {
+    request: (c) => get(`/ogc/collections/district-stats/items/${c.districtA}?${PERIOD}&category=vald_nara_relation`)(),
+    expect: only(['analyst', 'police'], 403),
+    check: (role, res) => expect(res.json().properties.count).toBe(role === 'police' ? 7 : 5),
+  },
 };
 
 // Swagger UI's own static files: public documentation, no data.

@@ -89,10 +89,11 @@ describe('lagesbild import commands', { timeout: 240_000 }, () => {
     expect(allowed.code).toBe(0);
     expect(JSON.parse(allowed.stdout)).toMatchObject({ accepted: 1, rejected: 2 });
     const lines = fs.readFileSync(rejects, 'utf8').replace(/^\ufeff/, '').trim().split('\r\n');
-    expect(lines[0]).toBe('row,field,message');
-    expect(lines[1]).toMatch(/^2,occurred_at,/);
+    // Swedish Excel: `;`-separated (the file is opened by double-click in a Swedish locale).
+    expect(lines[0]).toBe('row;field;message');
+    expect(lines[1]).toMatch(/^2;occurred_at;/);
     // The formula-looking category is quoted in the message and neutralised nowhere else: the cell never starts with =.
-    expect(lines[2]).toMatch(/^3,category,/);
+    expect(lines[2]).toMatch(/^3;category;/);
   });
 
   it('exits 2 for a missing file and for binary garbage', () => {

@@ -1,0 +1,47 @@
+import { sql } from 'kysely';
+import type { Db } from '../../infra/db.ts';
+
+/** WGS84 bounding box [minLon, minLat, maxLon, maxLat] of a municipality's districts; null without districts. */
+export async function measureDistrictExtent(db: Db, municipality: string): Promise<[number, number, number, number] | null> {
+  const { rows } = await sql<{ x0: number | null; y0: number | null; x1: number | null; y1: number | null }>`
+    SELECT ST_XMin(e)::float8 AS x0, ST_YMin(e)::float8 AS y0, ST_XMax(e)::float8 AS x1, ST_YMax(e)::float8 AS y1
+      FROM (SELECT ST_Extent(ST_Transform(geom, 4326))::geometry AS e FROM district WHERE municipality_code = ${municipality}) s`.execute(db);
+  const r = rows[0];
+  return r && r.x0 !== null ? [r.x0, r.y0!, r.x1!, r.y1!] : null;
+}
+
+/**
+ * Transforms WGS84 GeoJSON geometries (one JSON text each) to `srid`, in order; with `flipAxes` the
+ * coordinates come out in the CRS's authority axis order (northing, easting for EPSG:3006).
+ */
+export async function transformGeometries(db: Db, geometries: string[], srid: number, flipAxes: boolean): Promise<string[]> {
+  if (!geometries.length) return [];
+  const { rows } = await sql<{ g: string }>`
+    SELECT ST_AsGeoJSON(${flipAxes ? sql`ST_FlipCoordinates(t.g)` : sql`t.g`}, 2) AS g
+      FROM (SELECT ST_Transform(ST_SetSRID(ST_GeomFromGeoJSON(value), 4326), ${srid}::int) AS g, ordinality AS k
+              FROM jsonb_array_elements_text(${JSON.stringify(geometries)}::jsonb) WITH ORDINALITY) t
+     ORDER BY t.k`.execute(db);
+  return rows.map((r) => r.g);
+}
+
+/** A WGS84 envelope given in EPSG:`srid` (corners in x, y order), as [minLon, minLat, maxLon, maxLat]. */
+export async function envelopeToWgs84(db: Db, bbox: [number, number, number, number], srid: number): Promise<[number, number, number, number]> {
+  const { rows } = await sql<{ x0: number; y0: number; x1: number; y1: number }>`
+    SELECT ST_XMin(e)::float8 AS x0, ST_YMin(e)::float8 AS y0, ST_XMax(e)::float8 AS x1, ST_YMax(e)::float8 AS y1
+      FROM (SELECT ST_Transform(ST_MakeEnvelope(${bbox[0]}, ${bbox[1]}, ${bbox[2]}, ${bbox[3]}, ${srid}::int), 4326) AS e) s`.execute(db);
+  const r = rows[0];
+  return [r.x0, r.y0, r.x1, r.y1];
+}
+
+/** WGS84 GeoJSON area of each published promise: its own geometry, else the union of its districts. */
+export async function listPromiseGeometries(db: Db, municipality: string, ids: number[]): Promise<Map<number, string | null>> {
+  if (!ids.length) return new Map();
+  const { rows } = await sql<{ id: number; geometry: string | null }>`
+    SELECT p.id::int AS id,
+           ST_AsGeoJSON(ST_Transform(COALESCE(p.geom, (
+             SELECT ST_Multi(ST_Union(d.geom)) FROM district d
+              WHERE d.municipality_code = p.municipality_code AND d.id = ANY (p.district_ids))), 4326), 7) AS geometry
+      FROM citizen_promise p
+     WHERE p.municipality_code = ${municipality} AND p.id = ANY (${sql`ARRAY[${sql.join(ids)}]::bigint[]`})`.execute(db);
+  return new Map(rows.map((r) => [Number(r.id), r.geometry]));
+}
