@@ -8,6 +8,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawReplyDef
 import type { Config } from './config.ts';
 import type { Database } from './infra/db.ts';
 import { installProblemHandler } from './infra/problem.ts';
+import { responseCache } from './features/cache/response-cache.ts';
 import { installAuth } from './features/auth/auth.hooks.ts';
 import { authRoutes } from './features/auth/auth.routes.ts';
 import { userRoutes } from './features/auth/users.routes.ts';
@@ -70,6 +71,8 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
+  // Before the routes: its hooks answer repeated analysis requests without running them.
+  await app.register(responseCache);
   // Every feature, in one list.
   await app.register(healthRoutes);
   await app.register(authRoutes);
