@@ -9,6 +9,7 @@ import type { Config } from './config.ts';
 import type { Database } from './infra/db.ts';
 import { installProblemHandler } from './infra/problem.ts';
 import { responseCache } from './features/cache/response-cache.ts';
+import { requestGate } from './infra/request-gate.ts';
 import { installAuth } from './features/auth/auth.hooks.ts';
 import { authRoutes } from './features/auth/auth.routes.ts';
 import { userRoutes } from './features/auth/users.routes.ts';
@@ -73,6 +74,8 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
 
   // Before the routes: its hooks answer repeated analysis requests without running them.
   await app.register(responseCache);
+  // After the cache: heavy analyses and imports queue fairly, a few at a time; cached answers never wait.
+  await app.register(requestGate);
   // Every feature, in one list.
   await app.register(healthRoutes);
   await app.register(authRoutes);
