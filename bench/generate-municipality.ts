@@ -25,7 +25,10 @@ export const BENCH_PERIOD = { from: '2024-01-01', to: '2026-01-01' };
  * incidents over two years in time order: 60 % uniform, 40 % in 12 Gaussian clusters, 3 % unlocated,
  * evening heavy. Inserted in batches with the district assigned at insert. Returns the code.
  */
-export async function generateMunicipality(db: Db, options: { count: number; seed?: number; batchSize?: number; onProgress?: (done: number) => void }): Promise<string> {
+export async function generateMunicipality(
+  db: Db,
+  options: { count: number; seed?: number; batchSize?: number; shuffled?: boolean; onProgress?: (done: number) => void },
+): Promise<string> {
   const { code, name, e0, n0, size } = BENCH_MUNICIPALITY;
   const random = mulberry32(options.seed ?? 20251121);
   await db.insertInto('municipality').values({ code, name }).execute();
@@ -61,6 +64,18 @@ export async function generateMunicipality(db: Db, options: { count: number; see
     times[k] = Math.min(t, start + span - 1);
   }
   times.sort();
+  // Real exports from several sources arrive interleaved and out of time order: the shuffled
+  // variant (issue 15) writes rows in random order so date-range reads cannot lean on heap order.
+  if (options.shuffled) shuffleInPlace(times, random);
+  // Skewed places for the shuffled variant: cluster k draws with weight 1/(k+1) (a few dominant hotspots).
+  const clusterWeights = clusters.map((_, k) => 1 / (k + 1));
+  const clusterTotal = clusterWeights.reduce((s, v) => s + v, 0);
+  const pickCluster = () => {
+    if (!options.shuffled) return clusters[Math.floor(random() * clusters.length)];
+    let u = random() * clusterTotal;
+    for (let k = 0; k < clusters.length; k++) if ((u -= clusterWeights[k]) < 0) return clusters[k];
+    return clusters[0];
+  };
   let batch: IncidentInsert[] = [];
   for (let k = 0; k < options.count; k++) {
     let x: number | null = null;
@@ -71,14 +86,14 @@ export async function generateMunicipality(db: Db, options: { count: number; see
         x = e0 + random() * size;
         y = n0 + random() * size;
       } else {
-        const cl = clusters[Math.floor(random() * clusters.length)];
+        const cl = pickCluster();
         x = Math.min(e0 + size - 0.01, Math.max(e0, cl.x + gauss() * cl.sd));
         y = Math.min(n0 + size - 0.01, Math.max(n0, cl.y + gauss() * cl.sd));
       }
     }
     const t = times[k];
     batch.push({
-      source: random() < 0.85 ? 'police' : 'municipality',
+      source: options.shuffled ? pickSource(random) : random() < 0.85 ? 'police' : 'municipality',
       source_ref: `bench-${k}`,
       category_code: pickCategory(),
       source_category: null,
@@ -98,4 +113,22 @@ export async function generateMunicipality(db: Db, options: { count: number; see
   if (batch.length) await insertIncidents(db, code, batch, null);
   await sql`ANALYZE`.execute(db);
   return code;
+}
+
+const SOURCE_WEIGHTS: [string, number][] = [['police', 60], ['municipality', 15], ['housing', 10], ['security', 6], ['transport', 6], ['public', 3]];
+
+function pickSource(random: () => number): string {
+  let u = random() * 100;
+  for (const [s, v] of SOURCE_WEIGHTS) if ((u -= v) < 0) return s;
+  return 'police';
+}
+
+/** Fisher–Yates with the generator's own random numbers, so the order is reproducible from the seed. */
+function shuffleInPlace(values: Float64Array, random: () => number): void {
+  for (let i = values.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    const t = values[i];
+    values[i] = values[j];
+    values[j] = t;
+  }
 }

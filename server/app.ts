@@ -9,6 +9,8 @@ import { fastifyTrustProxy, type Config } from './config.ts';
 import type { Database } from './infra/db.ts';
 import { installProblemHandler } from './infra/problem.ts';
 import { OPENAPI_OPTIONS } from './infra/openapi.ts';
+import { responseCache } from './features/cache/response-cache.ts';
+import { requestGate } from './infra/request-gate.ts';
 import { installAuth } from './features/auth/auth.hooks.ts';
 import { authRoutes } from './features/auth/auth.routes.ts';
 import { userRoutes } from './features/auth/users.routes.ts';
@@ -78,6 +80,10 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
+  // Before the routes: its hooks answer repeated analysis requests without running them.
+  await app.register(responseCache);
+  // After the cache: heavy analyses and imports queue fairly, a few at a time; cached answers never wait.
+  await app.register(requestGate);
   // Every feature, in one list.
   await app.register(healthRoutes);
   await app.register(basemapRoutes);

@@ -17,6 +17,12 @@ export interface Database {
   kind: DbKind;
   /** Runs a multi-statement SQL script (migrations); parameters are not allowed here. */
   execScript(sql: string): Promise<void>;
+  /**
+   * Subscribes to NOTIFY on a channel, where delivery is synchronous with the notifying commit (PGlite:
+   * the listener has run before the COMMIT's promise resolves). Absent on a server, where other
+   * processes write too and notifications lag: there, read the state from the database instead.
+   */
+  listen?(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -53,6 +59,7 @@ async function openPglite(dataDir: string): Promise<Database> {
       execScript: async (sql) => {
         await client.exec(sql);
       },
+      listen: (channel, onMessage) => client.listen(channel, onMessage),
       close: async () => {
         await db.destroy();
         if (!client.closed) await client.close();

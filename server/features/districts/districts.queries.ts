@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../infra/db.ts';
-import { asWgs84GeoJson, stockholmMidnight } from '../../infra/postgis.ts';
+import { asWgs84GeoJson } from '../../infra/postgis.ts';
 import { splitPeriodByMonth } from '../incidents/incident-rollups.ts';
 
 export interface DistrictFeatureRow {
@@ -45,8 +45,9 @@ type CountFilter = { municipality: string; categories: string[]; sources: string
 
 /**
  * SQL for (district_id, n): located incidents per finest district in [from, to). Whole local
- * months come from `incident_month_rollup` (kept exact by triggers, migrations/0004); the days
- * before and after them from the raw incidents.
+ * months come from `incident_month_rollup` (kept exact by triggers, migrations/0004), the days
+ * before and after them from `incident_day_rollup` (0011), so the cost does not depend on the order
+ * in which the raw rows were written.
  */
 function districtCountsSql(p: CountFilter, from: string, to: string) {
   const split = splitPeriodByMonth(from, to);
@@ -59,12 +60,11 @@ function districtCountsSql(p: CountFilter, from: string, to: string) {
          ${p.sources ? sql`AND source = ANY(${p.sources}::text[])` : sql``}`);
   }
   for (const e of split.edges) {
-    parts.push(sql`SELECT district_id, count(*)::int AS n FROM incident
-       WHERE municipality_code = ${p.municipality} AND district_id IS NOT NULL
+    parts.push(sql`SELECT district_key AS district_id, n FROM incident_day_rollup
+       WHERE municipality_code = ${p.municipality} AND day >= ${e.from}::date AND day < ${e.to}::date
+         AND district_key <> 0 AND n <> 0
          AND category_code = ANY(${p.categories}::text[])
-         ${p.sources ? sql`AND source = ANY(${p.sources}::text[])` : sql``}
-         AND occurred_at >= ${stockholmMidnight(e.from)} AND occurred_at < ${stockholmMidnight(e.to)}
-       GROUP BY district_id`);
+         ${p.sources ? sql`AND source = ANY(${p.sources}::text[])` : sql``}`);
   }
   return sql`(${sql.join(parts, sql` UNION ALL `)})`;
 }
@@ -110,7 +110,7 @@ export async function countIncidentsByDistrict(
   return rows.rows;
 }
 
-/** Incidents without coordinates in [from, to): they count in municipality totals only (whole months from the rollup). */
+/** Incidents without coordinates in [from, to): they count in municipality totals only (from the monthly and daily rollups). */
 export async function countUnlocatedIncidents(
   db: Db,
   p: { municipality: string; from: string; to: string; categories: string[]; sources: string[] | null },
@@ -124,11 +124,10 @@ export async function countUnlocatedIncidents(
          ${p.sources ? sql`AND source = ANY(${p.sources}::text[])` : sql``}`);
   }
   for (const e of split.edges) {
-    parts.push(sql`SELECT count(*)::int AS n FROM incident
-       WHERE municipality_code = ${p.municipality} AND geom IS NULL
-         AND category_code = ANY(${p.categories}::text[])
-         ${p.sources ? sql`AND source = ANY(${p.sources}::text[])` : sql``}
-         AND occurred_at >= ${stockholmMidnight(e.from)} AND occurred_at < ${stockholmMidnight(e.to)}`);
+    parts.push(sql`SELECT coalesce(sum(n), 0)::int AS n FROM incident_day_rollup
+       WHERE municipality_code = ${p.municipality} AND day >= ${e.from}::date AND day < ${e.to}::date
+         AND NOT located AND category_code = ANY(${p.categories}::text[])
+         ${p.sources ? sql`AND source = ANY(${p.sources}::text[])` : sql``}`);
   }
   const row = await sql<{ n: number }>`SELECT coalesce(sum(n), 0)::int AS n FROM (${sql.join(parts, sql` UNION ALL `)}) parts`.execute(db);
   return row.rows[0].n;

@@ -3,7 +3,7 @@ import type { Db } from '../../infra/db.ts';
 import { incidentInAreaSql } from '../disclosure/index.ts';
 import { incidentConditionsSql, type DrawnArea } from '../incidents/incident-filter-sql.ts';
 import type { IncidentFilters } from '../incidents/incident-filters.ts';
-import { splitPeriodByMonth } from '../incidents/incident-rollups.ts';
+import { monthIndexOfDaySql, splitPeriodByMonth } from '../incidents/incident-rollups.ts';
 
 /** Counts by local hour of the week (0 = Monday 00:00–00:59 … 167) and by local month × category. */
 export interface TimeCounts {
@@ -17,9 +17,15 @@ const rollupFilter = (f: IncidentFilters, first: number, end: number) => sql`mun
    AND category_code = ANY(${f.categories}::text[])
    ${f.sources ? sql`AND source = ANY(${f.sources}::text[])` : sql``}`;
 
+const dayRollupFilter = (f: IncidentFilters, from: string, to: string) => sql`municipality_code = ${f.municipality}
+   AND day >= ${from}::date AND day < ${to}::date AND n <> 0
+   AND category_code = ANY(${f.categories}::text[])
+   ${f.sources ? sql`AND source = ANY(${f.sources}::text[])` : sql``}`;
+
 /**
  * Municipality-wide time counts (every incident, located or not): whole local months from the
- * rollups of migrations/0004, the days around them from the raw incidents' generated local columns.
+ * rollups of migrations/0004, the days around them from the daily rollups of 0011 (never the raw
+ * rows, whose order on disk is the order of the import files).
  */
 async function countMunicipalityByTime(db: Db, f: IncidentFilters): Promise<TimeCounts> {
   const split = splitPeriodByMonth(f.from, f.to);
@@ -31,9 +37,9 @@ async function countMunicipalityByTime(db: Db, f: IncidentFilters): Promise<Time
     monthParts.push(sql`SELECT month, category_code, sum(n)::int AS n FROM incident_month_rollup WHERE ${where} GROUP BY month, category_code`);
   }
   for (const e of split.edges) {
-    const where = incidentConditionsSql({ ...f, from: e.from, to: e.to });
-    howParts.push(sql`SELECT local_how AS how, count(*)::int AS n FROM incident WHERE ${where} GROUP BY local_how`);
-    monthParts.push(sql`SELECT local_month AS month, category_code, count(*)::int AS n FROM incident WHERE ${where} GROUP BY local_month, category_code`);
+    const where = dayRollupFilter(f, e.from, e.to);
+    howParts.push(sql`SELECT how, sum(n)::int AS n FROM incident_day_how_rollup WHERE ${where} GROUP BY how`);
+    monthParts.push(sql`SELECT ${monthIndexOfDaySql(sql`day`)} AS month, category_code, sum(n)::int AS n FROM incident_day_rollup WHERE ${where} GROUP BY 1, category_code`);
   }
   const how = await sql<{ how: number; n: number }>`
     SELECT how, sum(n)::int AS n FROM (${sql.join(howParts, sql` UNION ALL `)}) x GROUP BY how`.execute(db);
@@ -62,7 +68,7 @@ export async function countIncidentsByTime(db: Db, filters: IncidentFilters, are
   };
 }
 
-/** How many of the matching incidents have no coordinates (whole months from the rollup). */
+/** How many of the matching incidents have no coordinates (from the monthly and daily rollups). */
 export async function countUnlocatedMatching(db: Db, f: IncidentFilters): Promise<number> {
   const split = splitPeriodByMonth(f.from, f.to);
   const parts: RawBuilder<unknown>[] = [];
@@ -70,7 +76,7 @@ export async function countUnlocatedMatching(db: Db, f: IncidentFilters): Promis
     parts.push(sql`SELECT coalesce(sum(n), 0)::int AS n FROM incident_month_rollup WHERE ${rollupFilter(f, split.months.first, split.months.end)} AND NOT located`);
   }
   for (const e of split.edges) {
-    parts.push(sql`SELECT count(*)::int AS n FROM incident WHERE ${incidentConditionsSql({ ...f, from: e.from, to: e.to })} AND incident.geom IS NULL`);
+    parts.push(sql`SELECT coalesce(sum(n), 0)::int AS n FROM incident_day_rollup WHERE ${dayRollupFilter(f, e.from, e.to)} AND NOT located`);
   }
   const row = await sql<{ n: number }>`SELECT coalesce(sum(n), 0)::int AS n FROM (${sql.join(parts, sql` UNION ALL `)}) x`.execute(db);
   return row.rows[0].n;

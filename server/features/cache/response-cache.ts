@@ -1,0 +1,252 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { sql } from 'kysely';
+import type { Database } from '../../infra/db.ts';
+import { viewerOf, type Viewer } from '../auth/viewer.ts';
+import { resolveMunicipality } from '../municipalities/municipalities.service.ts';
+
+/**
+ * GET routes whose answer depends only on the route, its parameters, the viewer's disclosure tier,
+ * the day (default periods end today) and the municipality's data (bumped through `data_version`,
+ * migrations/0011). Point-level routes (incidents, tiles, survey marks) are left out on purpose:
+ * every request for them must reach the audit log.
+ */
+export const CACHED_ROUTES = new Set([
+  '/api/districts',
+  '/api/stats/districts',
+  '/api/stats/hotspots',
+  '/api/stats/hotspots/emerging',
+  '/api/stats/time',
+  '/api/stats/discrepancy',
+  '/api/stats/near-repeat',
+  '/api/surveys/:id/indicators',
+]);
+
+const NOTIFY_CHANNEL = 'lagesbild_data_version';
+/** Query parameters whose comma-separated items are a set: order and repeats do not change the answer. */
+const SET_PARAMS = new Set(['category', 'source']);
+
+interface CacheEntry {
+  body: string | Buffer;
+  contentType: string;
+  bytes: number;
+}
+
+/** A map from key to response bodies bounded by their total size, evicting the least recently used. */
+export class ByteLru {
+  private readonly entries = new Map<string, CacheEntry>();
+  private total = 0;
+
+  constructor(readonly maxBytes: number) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get bytes(): number {
+    return this.total;
+  }
+
+  get(key: string): CacheEntry | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    // Re-inserting moves the key to the end of the Map's order, which is the recency order.
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    return entry;
+  }
+
+  set(key: string, entry: CacheEntry): void {
+    // An answer bigger than a quarter of the cache would evict most others for one viewer's sake.
+    if (entry.bytes > this.maxBytes / 4) return;
+    const old = this.entries.get(key);
+    if (old) {
+      this.total -= old.bytes;
+      this.entries.delete(key);
+    }
+    this.entries.set(key, entry);
+    this.total += entry.bytes;
+    for (const [k, e] of this.entries) {
+      if (this.total <= this.maxBytes) break;
+      this.entries.delete(k);
+      this.total -= e.bytes;
+    }
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.total = 0;
+  }
+}
+
+/**
+ * The data version of each municipality. On PGlite (one process owns the data directory, NOTIFY
+ * delivered with the commit) the versions live in memory, so a cached answer needs no database
+ * round trip even while a heavy query holds the single connection; on a server they are read per
+ * request, because other processes (CLI imports, other app instances) write too.
+ */
+export class DataVersions {
+  private memory: Map<string, number> | null = null;
+  private loading: Promise<void> | null = null;
+
+  constructor(private readonly database: Database) {}
+
+  /** Starts listening for bumps where the backend delivers them synchronously. */
+  async start(): Promise<void> {
+    if (!this.database.listen) return;
+    const memory = new Map<string, number>();
+    await this.database.listen(NOTIFY_CHANNEL, (payload) => {
+      const at = payload.lastIndexOf(':');
+      const code = payload.slice(0, at);
+      const version = Number(payload.slice(at + 1));
+      // Max, not assignment: a bump may be delivered while the initial load is still reading older rows.
+      if (Number.isFinite(version)) memory.set(code, Math.max(memory.get(code) ?? 0, version));
+    });
+    this.memory = memory;
+  }
+
+  /** The current data version of a municipality (0 before anything was written). */
+  async get(municipality: string): Promise<number> {
+    if (this.memory) {
+      this.loading ??= this.loadAll(this.memory);
+      await this.loading;
+      return this.memory.get(municipality) ?? 0;
+    }
+    const row = await sql<{ version: number }>`SELECT version FROM data_version WHERE municipality_code = ${municipality}`.execute(this.database.db);
+    return row.rows[0]?.version ?? 0;
+  }
+
+  private async loadAll(memory: Map<string, number>): Promise<void> {
+    const rows = await sql<{ municipality_code: string; version: number }>`SELECT municipality_code, version FROM data_version`.execute(this.database.db);
+    for (const r of rows.rows) memory.set(r.municipality_code, Math.max(memory.get(r.municipality_code) ?? 0, r.version));
+  }
+}
+
+/** The disclosure tier of a viewer: what decides which numbers leave the server (SPEC §6). */
+export function disclosureTier(viewer: Viewer): string {
+  const scope = viewer.municipalityCodes ? [...viewer.municipalityCodes].sort().join(',') : '*';
+  return `${viewer.role}|${scope}`;
+}
+
+/** Query parameters in a canonical order, set-valued lists sorted and deduplicated. */
+export function normaliseQuery(query: Record<string, unknown>): string {
+  return Object.keys(query)
+    .sort()
+    .map((k) => {
+      const v = query[k];
+      if (v === undefined) return null;
+      let text = Array.isArray(v) ? v.map(String).join(',') : typeof v === 'object' ? JSON.stringify(v) : String(v);
+      if (SET_PARAMS.has(k)) text = [...new Set(text.split(',').map((s) => s.trim()).filter(Boolean))].sort().join(',');
+      return `${encodeURIComponent(k)}=${encodeURIComponent(text)}`;
+    })
+    .filter((p) => p !== null)
+    .join('&');
+}
+
+const stockholmDay = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', year: 'numeric', month: '2-digit', day: '2-digit' });
+
+/** Counters for the health of the cache (tests and the bench read them). */
+export interface ResponseCacheStats {
+  hits: number;
+  misses: number;
+  notModified: number;
+  entries: number;
+  bytes: number;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    responseCache: { stats(): ResponseCacheStats; clear(): void };
+  }
+  interface FastifyRequest {
+    responseCacheSlot: { key: string; etag: string; hit: boolean } | null;
+  }
+}
+
+export interface ResponseCacheOptions {
+  /** Upper bound of the cached bodies' total size; default 64 MB. */
+  maxBytes?: number;
+}
+
+/**
+ * Response cache for the analysis routes with ETag / If-None-Match. The key is the route pattern,
+ * its path and query parameters (normalised), the viewer's disclosure tier (role and municipality
+ * scope), the Stockholm date and the municipality's data version, so a role never receives
+ * another role's answer and any write to the municipality's data (import, rollback, boundary or
+ * mapping change, edit) makes older answers unreachable. Register it before the routes.
+ */
+export async function responseCache(app: FastifyInstance, options: ResponseCacheOptions = {}) {
+  const lru = new ByteLru(options.maxBytes ?? 64 * 1024 * 1024);
+  const versions = new DataVersions(app.database);
+  await versions.start();
+  // ETags name this process's answers: a restarted (possibly upgraded) server does not vouch for old ones.
+  const boot = randomBytes(8).toString('hex');
+  const counters = { hits: 0, misses: 0, notModified: 0 };
+  app.decorate('responseCache', {
+    stats: () => ({ ...counters, entries: lru.size, bytes: lru.bytes }),
+    clear: () => lru.clear(),
+  });
+  app.decorateRequest('responseCacheSlot', null);
+
+  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+    const route = request.routeOptions.url;
+    if (request.method !== 'GET' || !route || !CACHED_ROUTES.has(route)) return;
+    const viewer = viewerOf(request);
+    const query = (request.query ?? {}) as Record<string, unknown>;
+    // Without a municipality the default depends on which ones the viewer sees; the resolution also
+    // rejects unknown or forbidden codes before anything is looked up.
+    const municipality = await resolveMunicipality(app.database.db, typeof query.municipality === 'string' ? query.municipality : undefined, viewer);
+    const version = await versions.get(municipality);
+    const params = normaliseQuery((request.params ?? {}) as Record<string, unknown>);
+    const key = [route, params, normaliseQuery({ ...query, municipality }), disclosureTier(viewer), stockholmDay.format(new Date()), version].join('\n');
+    const etag = `W/"${createHash('sha256').update(boot).update(key).digest('base64url').slice(0, 27)}"`;
+    reply.header('etag', etag);
+    reply.header('cache-control', 'private, no-cache');
+    reply.header('vary', 'Authorization, Cookie');
+    const entry = lru.get(key);
+    request.responseCacheSlot = { key, etag, hit: entry !== undefined };
+    if (!entry) {
+      counters.misses++;
+      return;
+    }
+    if (matchesEtag(request.headers['if-none-match'], etag)) {
+      counters.notModified++;
+      return reply.code(304).send();
+    }
+    counters.hits++;
+    reply.header('x-cache', 'hit').type(entry.contentType);
+    return reply.send(entry.body);
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    const slot = request.responseCacheSlot;
+    if (!slot || slot.hit) return payload;
+    if (reply.statusCode !== 200) {
+      // An error is not the answer the ETag names.
+      if (reply.statusCode !== 304) reply.removeHeader('etag');
+      return payload;
+    }
+    if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return payload;
+    const contentType = String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8');
+    lru.set(slot.key, { body: payload, contentType, bytes: Buffer.byteLength(payload) + slot.key.length });
+    reply.header('x-cache', 'miss');
+    // Only a viewer who was given this very answer holds its ETag, so a match needs no body.
+    if (matchesEtag(request.headers['if-none-match'], slot.etag)) {
+      counters.notModified++;
+      reply.code(304);
+      return '';
+    }
+    return payload;
+  });
+}
+// Hooks apply to every route of the app, not only inside this plugin's scope (what fastify-plugin does).
+(responseCache as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;
+
+function matchesEtag(header: string | string[] | undefined, etag: string): boolean {
+  if (!header) return false;
+  const text = Array.isArray(header) ? header.join(',') : header;
+  if (text.trim() === '*') return true;
+  // Weak comparison (RFC 9110 §8.8.3.2): W/"x" and "x" match.
+  const bare = etag.replace(/^W\//, '');
+  return text.split(',').some((t) => t.trim().replace(/^W\//, '') === bare);
+}
