@@ -1,31 +1,40 @@
 import { randomBytes } from 'node:crypto';
 import { openDatabase, type Database, type DbKind } from '../../server/infra/db.ts';
+import { migrateToLatest } from '../../server/infra/migrate.ts';
 import { createTestDatabase, type TestDatabase } from './test-db.ts';
 
-/** An unmigrated database in its own schema; PostGIS comes from `public` on both backends. */
-export interface EmptyDatabase extends Database {
+/** A database in its own schema; PostGIS comes from `public` on both backends. */
+export interface SchemaDatabase extends Database {
   schema: string;
+  /** Makes this schema the one queries see (PGlite: one session for all schemas; PostgreSQL: no-op). */
+  use(): Promise<void>;
   destroy(): Promise<void>;
 }
 
 /**
- * Empty schemas for upgrade and restore tests. PGlite cold starts take ~11 s, so on PGlite every
- * schema lives in one copied template database, selected with search_path on its single session.
+ * Many small databases at the cost of one. A PGlite test database takes ~3 s to copy and open on
+ * an idle machine and a minute on a loaded one, so on PGlite every database here is a schema in one
+ * copied template, selected with search_path on its single session (call `use()` before switching
+ * back to another). On PostgreSQL each is a schema with its own pool.
  */
-export class EmptyDatabases {
+export class SchemaDatabases {
   private pglite: TestDatabase | undefined;
   private admin: Database | undefined;
   constructor(readonly kind: DbKind) {}
 
-  async create(): Promise<EmptyDatabase> {
-    const schema = `empty_${randomBytes(5).toString('hex')}`;
+  /** An unmigrated, empty database. */
+  async empty(): Promise<SchemaDatabase> {
+    const schema = `s_${randomBytes(5).toString('hex')}`;
     if (this.kind === 'pglite') {
       this.pglite ??= await createTestDatabase('pglite');
       const host = this.pglite;
-      await host.execScript(`CREATE SCHEMA ${schema}; SET search_path TO ${schema}, public`);
+      const use = () => host.execScript(`SET search_path TO ${schema}, public`);
+      await host.execScript(`CREATE SCHEMA ${schema}`);
+      await use();
       return {
         ...host,
         schema,
+        use,
         close: async () => undefined,
         destroy: async () => {
           await host.execScript(`SET search_path TO public; DROP SCHEMA IF EXISTS ${schema} CASCADE`);
@@ -40,11 +49,19 @@ export class EmptyDatabases {
     return {
       ...database,
       schema,
+      use: async () => undefined,
       destroy: async () => {
         await database.close().catch(() => undefined);
         await admin.execScript(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
       },
     };
+  }
+
+  /** A database migrated to the current schema, like createTestDatabase's. */
+  async migrated(): Promise<SchemaDatabase> {
+    const database = await this.empty();
+    await migrateToLatest(database);
+    return database;
   }
 
   async close(): Promise<void> {

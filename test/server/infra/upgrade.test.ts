@@ -3,7 +3,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appliedMigrations, listMigrations, migrateToLatest, pendingMigrations } from '../../../server/infra/migrate.ts';
-import { EmptyDatabases } from '../../helpers/empty-db.ts';
+import { SchemaDatabases } from '../../helpers/empty-db.ts';
 import { TEST_TMP, testBackends } from '../../helpers/test-db.ts';
 import type { Database } from '../../../server/infra/db.ts';
 
@@ -43,12 +43,12 @@ async function count(database: Database, table: string): Promise<number> {
 
 for (const backend of testBackends()) {
   describe(`upgrades from every earlier schema level (${backend})`, () => {
-    const databases = new EmptyDatabases(backend);
+    const databases = new SchemaDatabases(backend);
     afterAll(() => databases.close());
 
     for (const [i, level] of MIGRATIONS.slice(0, -1).entries()) {
       it(`keeps the data of a database at ${level.name} when migrating to ${MIGRATIONS.at(-1)!.name}`, async () => {
-        const database = await databases.create();
+        const database = await databases.empty();
         try {
           expect(await migrateToLatest(database, undefined, level.name)).toEqual(MIGRATIONS.slice(0, i + 1).map((m) => m.name));
           expect(await appliedMigrations(database)).toEqual(MIGRATIONS.slice(0, i + 1).map((m) => m.name));
@@ -86,7 +86,7 @@ for (const backend of testBackends()) {
       afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
       it('leaves the database at the earlier version, usable and unchanged', async () => {
-        const database = await databases.create();
+        const database = await databases.empty();
         try {
           await migrateToLatest(database);
           await insertFixture(database, MIGRATIONS.at(-1)!.name);
