@@ -27,6 +27,9 @@ import { nearRepeatRoutes } from './features/near-repeat/near-repeat.routes.ts';
 import { timePatternRoutes } from './features/time-patterns/time-patterns.routes.ts';
 import { surveyMarkRoutes } from './features/survey-marks/survey-marks.routes.ts';
 import { surveyRoutes } from './features/surveys/surveys.routes.ts';
+import { operationsRoutes } from './features/operations/operations.routes.ts';
+import { backupRoutes } from './features/backup/backup.routes.ts';
+import { installRequestLog } from './infra/request-log.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -42,10 +45,12 @@ export interface AppOptions {
   config: Config;
   database: Database;
   logger?: boolean | object;
+  /** The secret the local CLI may present for GET /api/backup (set once the server file is written). */
+  localSecret?: () => string | undefined;
 }
 
 /** Builds the HTTP app over an open, migrated database; no listening, so tests drive it with inject(). */
-export async function buildApp({ config, database, logger = false }: AppOptions): Promise<AppInstance> {
+export async function buildApp({ config, database, logger = false, localSecret }: AppOptions): Promise<AppInstance> {
   const app = Fastify({
     logger,
     bodyLimit: 1024 * 1024,
@@ -53,6 +58,8 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
     requestIdHeader: false,
     genReqId: () => crypto.randomUUID(),
+    // Fastify's own request lines carry raw URLs (query strings) and IPs: installRequestLog logs instead.
+    disableRequestLogging: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('database', database);
@@ -61,6 +68,7 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
   installAuth(app);
   installSecurityHeaders(app, { basemapStyleUrl: config.basemapStyleUrl });
   installProblemHandler(app);
+  installRequestLog(app);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -88,6 +96,8 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
   await app.register(importRoutes);
   await app.register(surveyMarkRoutes);
   await app.register(exportRoutes);
+  await app.register(operationsRoutes);
+  await app.register(backupRoutes, { localSecret });
 
   await serveClient(app, config.clientDir);
   return app;

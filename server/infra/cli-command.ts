@@ -39,6 +39,8 @@ export const CONFIG_OPTIONS: Options = {
   'database-url': { type: 'string' },
   demo: { type: 'string' },
   'basemap-style-url': { type: 'string' },
+  'log-level': { type: 'string' },
+  'shutdown-timeout': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 };
 
