@@ -38,6 +38,9 @@ import { meetingRoutes } from './features/meetings/meetings.routes.ts';
 import { actionRoutes } from './features/actions/actions.routes.ts';
 import { siteCheckRoutes } from './features/site-checks/site-checks.routes.ts';
 import { citizenPromiseRoutes } from './features/citizen-promises/citizen-promises.routes.ts';
+import { operationsRoutes } from './features/operations/operations.routes.ts';
+import { backupRoutes } from './features/backup/backup.routes.ts';
+import { installRequestLog } from './infra/request-log.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -53,10 +56,12 @@ export interface AppOptions {
   config: Config;
   database: Database;
   logger?: boolean | object;
+  /** The secret the local CLI may present for GET /api/backup (set once the server file is written). */
+  localSecret?: () => string | undefined;
 }
 
 /** Builds the HTTP app over an open, migrated database; no listening, so tests drive it with inject(). */
-export async function buildApp({ config, database, logger = false }: AppOptions): Promise<AppInstance> {
+export async function buildApp({ config, database, logger = false, localSecret }: AppOptions): Promise<AppInstance> {
   const app = Fastify({
     logger,
     bodyLimit: 1024 * 1024,
@@ -66,6 +71,8 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
     // Who the client is (request.ip, the sign-in limiter, the audit log) depends on which proxies are believed.
     trustProxy: fastifyTrustProxy(config.trustProxy),
     genReqId: () => crypto.randomUUID(),
+    // Fastify's own request lines carry raw URLs (query strings) and IPs: installRequestLog logs instead.
+    disableRequestLogging: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('database', database);
@@ -75,6 +82,7 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
   installRefusalAudit(app);
   installSecurityHeaders(app, { basemapStyleUrl: config.basemapStyleUrl });
   installProblemHandler(app);
+  installRequestLog(app);
 
   await app.register(fastifySwagger, OPENAPI_OPTIONS);
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
@@ -109,6 +117,8 @@ export async function buildApp({ config, database, logger = false }: AppOptions)
   await app.register(siteCheckRoutes);
   await app.register(citizenPromiseRoutes);
   await app.register(ogcRoutes);
+  await app.register(operationsRoutes);
+  await app.register(backupRoutes, { localSecret });
 
   await serveClient(app, config.clientDir);
   return app;

@@ -2,9 +2,10 @@ import { EXIT, exitCodeFor, parseCommandArgs, UsageError, type CliCommand } from
 import { demoCommand, migrateCommand, serveCommand } from './features/demo/demo.cli.ts';
 import { tokenCreateCommand, userAddCommand } from './features/auth/auth.cli.ts';
 import { IMPORT_COMMANDS } from './features/imports/imports.cli.ts';
+import { backupCommand, restoreCommand } from './features/backup/backup.cli.ts';
 
 // Every command, in one list. Features add theirs here.
-const COMMANDS: CliCommand[] = [serveCommand, migrateCommand, demoCommand, userAddCommand, tokenCreateCommand, ...IMPORT_COMMANDS];
+const COMMANDS: CliCommand[] = [serveCommand, migrateCommand, demoCommand, userAddCommand, tokenCreateCommand, ...IMPORT_COMMANDS, backupCommand, restoreCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -14,7 +15,8 @@ function overview(): string {
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     'Configuration flags (or environment): --port PORT, --host HOST, --data-dir DATA_DIR,',
-    '  --database-url DATABASE_URL, --demo DEMO, --basemap-style-url BASEMAP_STYLE_URL, --trust-proxy TRUST_PROXY',
+    '  --database-url DATABASE_URL, --demo DEMO, --basemap-style-url BASEMAP_STYLE_URL, --trust-proxy TRUST_PROXY,',
+    '  --log-level LOG_LEVEL, --shutdown-timeout SHUTDOWN_TIMEOUT (seconds)',
   ].join('\n');
 }
 

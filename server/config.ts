@@ -20,9 +20,12 @@ export interface Config {
   basemapStyleUrl: string | undefined;
   /** The built client served at `/`. */
   clientDir: string;
+  /** pino level, honoured as given (fatal, error, warn, info, debug, trace, silent). */
   logLevel: string;
   /** TRUST_PROXY: false by default, so a client cannot choose its own address with X-Forwarded-For. */
   trustProxy: TrustProxy;
+  /** How long SIGTERM waits for in-flight requests and imports before closing anyway (SHUTDOWN_TIMEOUT, seconds). */
+  shutdownTimeoutMs: number;
 }
 
 /** Thrown for configuration a person must fix; the CLI prints the message and exits 2. */
@@ -82,6 +85,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: Record<s
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://');
   const basemapStyleUrl = get('BASEMAP_STYLE_URL') || undefined;
   if (basemapStyleUrl && !/^(https?:\/\/|\/)/.test(basemapStyleUrl)) throw new ConfigError('BASEMAP_STYLE_URL must be an http(s) URL or an absolute path');
+  const logLevel = (get('LOG_LEVEL') ?? 'info').toLowerCase();
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "${logLevel}"`);
+  }
+  const shutdownText = get('SHUTDOWN_TIMEOUT') ?? '30';
+  if (!/^\d+(\.\d+)?$/.test(shutdownText) || Number(shutdownText) > 3600) throw new ConfigError(`SHUTDOWN_TIMEOUT must be seconds 0–3600, got "${shutdownText}"`);
   return {
     port,
     host: get('HOST') ?? '127.0.0.1',
@@ -90,8 +99,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: Record<s
     demo: ['1', 'true', 'yes'].includes(demoText),
     basemapStyleUrl,
     clientDir: path.resolve(get('CLIENT_DIR') ?? path.join(projectRoot, 'dist', 'client')),
-    logLevel: get('LOG_LEVEL') ?? 'info',
+    logLevel,
     trustProxy: parseTrustProxy(get('TRUST_PROXY')),
+    shutdownTimeoutMs: Number(shutdownText) * 1000,
   };
 }
 

@@ -40,6 +40,8 @@ export const CONFIG_OPTIONS: Options = {
   demo: { type: 'string' },
   'basemap-style-url': { type: 'string' },
   'trust-proxy': { type: 'string' },
+  'log-level': { type: 'string' },
+  'shutdown-timeout': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 };
 

@@ -24,6 +24,17 @@ export interface Database {
    */
   listen?(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
+  /** Connection use for /metrics: PostgreSQL pool counts, or PGlite's one connection and its queue. */
+  stats?(): DbStats;
+}
+
+export interface DbStats {
+  /** Connections open (PGlite: always 1). */
+  total: number;
+  /** Connections executing a query or holding a transaction. */
+  active: number;
+  /** Queries waiting for a connection. */
+  waiting: number;
 }
 
 export interface OpenOptions {
@@ -52,10 +63,17 @@ async function openPglite(dataDir: string): Promise<Database> {
       extensions: { postgis },
       parsers: { [INT8]: Number, [NUMERIC]: Number, [DATE]: (value: string) => value },
     });
-    const db = new Kysely<DB>({ dialect: new PGliteDialect(client) });
+    const dialect = new PGliteDialect(client);
+    // The dialect serialises every query onto PGlite's single connection; its queue is the
+    // backlog /metrics reports, read from the driver the dialect creates.
+    let driver: { connection?: unknown; queue?: unknown[] } | undefined;
+    const createDriver = dialect.createDriver.bind(dialect);
+    dialect.createDriver = () => (driver = createDriver() as never);
+    const db = new Kysely<DB>({ dialect });
     return {
       db,
       kind: 'pglite',
+      stats: () => ({ total: 1, active: driver?.connection ? 1 : 0, waiting: driver?.queue?.length ?? 0 }),
       execScript: async (sql) => {
         await client.exec(sql);
       },
@@ -90,9 +108,20 @@ async function openPostgres(url: string, schema: string | undefined): Promise<Da
   return {
     db,
     kind: 'postgres',
+    stats: () => ({ total: pool.totalCount, active: pool.totalCount - pool.idleCount, waiting: pool.waitingCount }),
     execScript: async (sql) => {
       // No parameters: pg sends it with the simple query protocol, which allows several statements.
-      await pool.query(sql);
+      // One checked-out client, rolled back on failure: a script with BEGIN that fails part-way leaves
+      // its connection in an aborted transaction, which must not go back into the pool like that.
+      const client = await pool.connect();
+      try {
+        await client.query(sql);
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
     },
     close: async () => {
       await db.destroy();

@@ -1,7 +1,7 @@
 import type { CliCommand } from '../../infra/cli-command.ts';
 import { EXIT, withDatabase } from '../../infra/cli-command.ts';
 import { startServer } from '../../main.ts';
-import { migrateToLatest } from '../../infra/migrate.ts';
+import { appliedMigrations, migrateToLatest, pendingMigrations } from '../../infra/migrate.ts';
 import { openDatabase } from '../../infra/db.ts';
 import { isDatabaseEmpty, removeDemo, seedDemo } from './demo.seed.ts';
 
@@ -17,15 +17,26 @@ export const serveCommand: CliCommand = {
   },
 };
 
-/** `lagesbild migrate`. */
+/** `lagesbild migrate [--dry-run]`. */
 export const migrateCommand: CliCommand = {
   name: 'migrate',
-  summary: 'bring the database up to the current migration',
-  help: 'lagesbild migrate [--data-dir DIR | --database-url URL]',
-  options: {},
-  async run({ config, stdout }) {
+  summary: 'bring the database up to the current migration (--dry-run lists what would change)',
+  help: [
+    'lagesbild migrate [--dry-run] [--data-dir DIR | --database-url URL]',
+    '  --dry-run  list the pending migrations with what each changes, and apply nothing',
+  ].join('\n'),
+  options: { 'dry-run': { type: 'boolean' } },
+  async run({ config, values, stdout }) {
     const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
     try {
+      if (values['dry-run']) {
+        const applied = await appliedMigrations(database);
+        const pending = await pendingMigrations(database);
+        stdout(`Schema version: ${applied.at(-1) ?? '(empty database)'}`);
+        stdout(pending.length ? `${pending.length} pending migration(s), none applied (dry run):` : 'Up to date: nothing to apply.');
+        for (const m of pending) stdout(`  ${m.name}: ${m.summary}`);
+        return EXIT.ok;
+      }
       const applied = await migrateToLatest(database);
       stdout(JSON.stringify({ applied }));
     } finally {

@@ -6,6 +6,8 @@ import { ImportFileError, RowErrorList, type RowError } from './import-errors.ts
 import { buildSummary, emptyCounts, fileErrorSummary, RejectsWriter, type ImportSummary } from './import-summary.ts';
 import { readIncidentFile, type ImportFormat } from './incident-file.ts';
 import type { ParsedIncident } from './incident-rows.ts';
+import { countImportRows } from '../../infra/metrics.ts';
+import { shutdownSignal } from '../../infra/shutdown.ts';
 import {
   classifyIncidentStage,
   createIncidentStage,
@@ -48,6 +50,8 @@ export interface IncidentImportInput {
   nowMs?: number;
   /** Called after each staged block with the number of rows read so far (for progress output). */
   onProgress?: (rowsRead: number) => void;
+  /** Stops the import (rolled back) when aborted; defaults to the process's graceful-shutdown signal. */
+  signal?: AbortSignal;
 }
 
 /** Thrown inside the transaction to roll it back while still answering with a summary. */
@@ -90,8 +94,9 @@ export async function importIncidents(db: Db, input: IncidentImportInput): Promi
     errors.addRow(rowErrors);
     await rejects?.write(rowErrors);
   };
+  const signal = input.signal ?? shutdownSignal;
   try {
-    return await db.transaction().execute(async (trx) => {
+    const result = await db.transaction().execute(async (trx) => {
       await lockMunicipalityImports(trx, input.municipality);
       await createIncidentStage(trx);
       let pending: IncidentStageRow[] = [];
@@ -116,6 +121,8 @@ export async function importIncidents(db: Db, input: IncidentImportInput): Promi
       let read = 0;
       let staging: Promise<void> = Promise.resolve();
       for await (const result of rows) {
+        // Between rows, so a shutdown rolls the whole import back instead of waiting for its end.
+        signal.throwIfAborted();
         read++;
         if (!result.ok) {
           await reject(result.errors);
@@ -160,9 +167,12 @@ export async function importIncidents(db: Db, input: IncidentImportInput): Promi
       });
       await writeIncidentStage(trx, input.municipality, batchId);
       const summary = buildSummary({ batch: batchId, counts, errors, written: true, allowRejects: input.allowRejects });
+      signal.throwIfAborted();
       await finishImportBatch(trx, input.municipality, batchId, { ...counts, rejected: errors.rejectedRows, summary: { ...summary } });
       return summary;
     });
+    countImportRows('incidents', { accepted: result.accepted, updated: result.updated, unchanged: result.unchanged, rejected: result.rejected });
+    return result;
   } catch (error) {
     if (error instanceof RolledBack) return error.summary;
     if (error instanceof ImportFileError) return fileErrorSummary(error);

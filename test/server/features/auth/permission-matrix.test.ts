@@ -94,6 +94,13 @@ const MATRIX: Record<string, Entry> = {
   'POST /api/tokens': { request: () => ({ method: 'POST', url: '/api/tokens', payload: { role: 'nobody' } }), expect: only(['admin'], 'denied', 'passes') },
   'DELETE /api/tokens/:id': { request: (c) => ({ method: 'DELETE', url: `/api/tokens/${c.tokenId}` }), expect: ADMIN },
   'GET /api/audit-log': { request: get('/api/audit-log'), expect: ADMIN },
+  // Operations (issue 16): readiness is for load balancers; metrics and backups are admin-only.
+  'GET /api/ready': { request: get('/api/ready'), expect: all('ok') },
+  'GET /metrics': {
+    request: get('/metrics'), expect: ADMIN,
+    check: (_role, res) => expect(res.body).not.toContain(SECRET_DESCRIPTION),
+  },
+  'GET /api/backup': { request: get('/api/backup'), expect: ADMIN },
   'GET /api/districts': { request: get('/api/districts'), expect: all('ok') },
   'GET /api/stats/districts': {
     request: get(`/api/stats/districts?${PERIOD}`),

@@ -102,7 +102,7 @@ for (const backend of testBackends()) {
         expect(unlocated, label).toBe(sum(cur, (r) => !r.located));
 
         const filters = { municipality: m, from, to, categories, sources: srcs, districtId: null, suppress: false };
-        const time = await countIncidentsByTime(t.db, filters, null);
+        const time = await countIncidentsByTime(t.db, filters, null, { snapped: false });
         const how = new Map(time.how.map((r) => [r.how, r.n]));
         for (let h = 0; h < 168; h++) expect(how.get(h) ?? 0, `${label} hour of week ${h}`).toBe(sum(cur, (r) => r.how === h));
         const months = new Map(time.months.map((r) => [`${r.month}|${r.category_code}`, r.n]));

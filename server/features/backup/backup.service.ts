@@ -1,0 +1,166 @@
+import type { Readable, Writable } from 'node:stream';
+import { sql } from 'kysely';
+import type { Database } from '../../infra/db.ts';
+import { appliedMigrations, listMigrations, migrateToLatest } from '../../infra/migrate.ts';
+import { ArchiveError, ArchiveWriter, readArchive, verifyArchive, type ArchiveHeader } from './backup-archive.ts';
+import {
+  countRows,
+  insertRows,
+  isSuperuser,
+  listApplicationTables,
+  listMunicipalityCodes,
+  resetIdentities,
+  rollupMismatches,
+  streamTableRows,
+  tablesWithRows,
+  truncateTables,
+  type TableInfo,
+} from './backup.queries.ts';
+
+/**
+ * Tables the migrations fill (the SPEC §4.4 categories): part of the schema, so they never make a
+ * target "non-empty", and a restore replaces them with the archive's rows like any other table.
+ */
+export const SCHEMA_SEEDED_TABLES = new Set(['category']);
+
+/** A restore that must not go ahead; the CLI exits 2 and nothing in the target has changed. */
+export class RestoreRefusedError extends Error {}
+
+export interface BackupResult {
+  header: Omit<ArchiveHeader, 'format' | 'format_version'>;
+  counts: Record<string, number>;
+}
+
+/**
+ * Writes the whole database to out as an archive (backup-archive.ts). One REPEATABLE READ,
+ * read-only transaction sees a single snapshot: an import committing meanwhile is either wholly in
+ * the archive or wholly absent.
+ */
+export async function createBackup(database: Database, out: Writable): Promise<BackupResult> {
+  const writer = new ArchiveWriter(out);
+  try {
+    return await database.db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
+      await sql`SET TRANSACTION READ ONLY`.execute(trx);
+      const migrations = await appliedMigrations({ ...database, db: trx });
+      if (!migrations.length) throw new Error('The database has never been migrated: there is nothing to back up');
+      const header = {
+        schema_version: migrations.at(-1)!,
+        migrations,
+        municipalities: await listMunicipalityCodes(trx),
+        created_at: new Date().toISOString(),
+        backend: database.kind,
+      };
+      await writer.header(header);
+      for (const table of await listApplicationTables(trx)) {
+        await writer.table(table.name, table.columns.map((c) => c.name));
+        for await (const block of streamTableRows(trx, table)) await writer.rawRows(block);
+      }
+      const counts = await writer.finish();
+      return { header, counts };
+    });
+  } catch (error) {
+    writer.abort(error as Error);
+    throw error;
+  }
+}
+
+export interface RestoreOptions {
+  /** Replace a target that already holds data. */
+  force?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface RestoreResult {
+  schema_version: string;
+  municipalities: string[];
+  counts: Record<string, number>;
+  /** Migrations applied after the data, bringing an older archive up to this version. */
+  upgraded: string[];
+}
+
+/**
+ * Restores an archive into database. openArchive is called twice: the first read verifies the whole
+ * file (checksum, counts, schema version) before anything in the target is touched; the second
+ * writes every table in ONE transaction, checks row counts and rollups, and commits only when they
+ * agree. Then migrations newer than the archive run, as on any upgrade.
+ */
+export async function restoreBackup(database: Database, openArchive: () => Readable, options: RestoreOptions = {}): Promise<RestoreResult> {
+  const log = options.log ?? (() => undefined);
+  const { header, trailer } = await verifyArchive(openArchive());
+  const known = listMigrations().map((m) => m.name);
+  const unknown = header.migrations.filter((m) => !known.includes(m));
+  if (unknown.length || !known.includes(header.schema_version)) {
+    throw new RestoreRefusedError(
+      `The backup comes from a newer version of Lägesbild (schema ${header.schema_version}; unknown here: ${unknown.join(', ') || header.schema_version}). ` +
+        'Upgrade Lägesbild to the version that made the backup or later, then restore. Nothing was changed.',
+    );
+  }
+  const applied = await appliedMigrations(database);
+  const ahead = applied.filter((m) => m > header.schema_version);
+  if (ahead.length) {
+    throw new RestoreRefusedError(
+      `The target database is at schema ${applied.at(-1)}, newer than the backup (${header.schema_version}), and a schema cannot be taken back. ` +
+        'Restore into an empty data directory (or an empty PostgreSQL database): it is brought to the backup’s level, filled, then upgraded. Nothing was changed.',
+    );
+  }
+  if (applied.length) {
+    const tables = (await listApplicationTables(database.db)).map((t) => t.name).filter((t) => !SCHEMA_SEEDED_TABLES.has(t));
+    const filled = await tablesWithRows(database.db, tables);
+    if (filled.length && !options.force) {
+      throw new RestoreRefusedError(
+        `The target database already holds data (${filled.join(', ')}). Restoring replaces all of it: run again with --force if that is what you want. Nothing was changed.`,
+      );
+    }
+  }
+
+  const toArchiveLevel = await migrateToLatest(database, undefined, header.schema_version);
+  if (toArchiveLevel.length) log(`Prepared the schema at ${header.schema_version} (${toArchiveLevel.length} migrations).`);
+  const tables = await listApplicationTables(database.db);
+  const byName = new Map(tables.map((t) => [t.name, t]));
+  for (const t of Object.keys(trailer.counts)) {
+    if (!byName.has(t)) throw new ArchiveError(`The backup has a table ${t} that schema ${header.schema_version} does not have`);
+  }
+
+  const started = Date.now();
+  await database.db.transaction().execute(async (trx) => {
+    // Rows go in with triggers off: the archive already holds the rollups the triggers would add
+    // to, and foreign keys (a district's parent) may point forward within a table.
+    if (await isSuperuser(trx)) await sql`SET LOCAL session_replication_role = replica`.execute(trx);
+    else for (const t of tables) await sql.raw(`ALTER TABLE "${t.name.replace(/"/g, '""')}" DISABLE TRIGGER USER`).execute(trx);
+    await truncateTables(trx, tables.map((t) => t.name));
+    let table: TableInfo | undefined;
+    let columns: string[] = [];
+    let rows = 0;
+    for await (const event of readArchive(openArchive())) {
+      if (event.kind === 'table') {
+        table = byName.get(event.table.table)!;
+        columns = event.table.columns;
+        const missing = columns.filter((c) => !table!.columns.some((tc) => tc.name === c));
+        if (missing.length) throw new ArchiveError(`The backup's table ${table.name} has columns this schema does not: ${missing.join(', ')}`);
+      } else if (event.kind === 'rows') {
+        await insertRows(trx, table!, columns, event.rows);
+        rows += event.rows.length;
+        if (rows % 200_000 < event.rows.length) log(`  ${rows} rows…`);
+      }
+    }
+    for (const t of tables) {
+      const n = await countRows(trx, t.name);
+      if (n !== (trailer.counts[t.name] ?? 0)) throw new Error(`Restore check failed: ${t.name} has ${n} rows, the backup ${trailer.counts[t.name] ?? 0}. Nothing was changed.`);
+      await resetIdentities(trx, t);
+    }
+    if (byName.has('incident_month_rollup') && byName.has('incident_how_rollup')) {
+      const wrong = await rollupMismatches(trx);
+      if (wrong.length) throw new Error(`Restore check failed: rollups disagree with the incidents (${wrong.map((w) => `${w.rollup}: ${w.rows} rows`).join(', ')}). Nothing was changed.`);
+    }
+    if (!(await isSuperuser(trx))) for (const t of tables) await sql.raw(`ALTER TABLE "${t.name.replace(/"/g, '""')}" ENABLE TRIGGER USER`).execute(trx);
+  });
+  log(`Restored ${Object.values(trailer.counts).reduce((a, b) => a + b, 0)} rows in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+
+  const upgraded = await migrateToLatest(database);
+  if (upgraded.length) {
+    log(`Upgraded the restored data: ${upgraded.join(', ')}`);
+    const wrong = await rollupMismatches(database.db);
+    if (wrong.length) throw new Error(`Check after upgrade failed: rollups disagree with the incidents (${wrong.map((w) => w.rollup).join(', ')})`);
+  }
+  return { schema_version: header.schema_version, municipalities: header.municipalities, counts: trailer.counts, upgraded };
+}
