@@ -16,6 +16,8 @@ export const MAX_EVENTS = 20_000;
 export const DEFAULT_SPACE_BANDS = [100, 200, 400];
 /** Widest space band edge, metres: near-repeat spread is measured in hundreds of metres, and pairs grow with its square. */
 export const MAX_SPACE_BAND_M = 2000;
+/** Smallest first space band edge, metres, for every role but police: the 100 m grid planners' points are snapped to (a band near 0 asks "same spot?"). */
+export const MIN_SPACE_BAND_M = 100;
 /** Most pairs within the widest space band per test (held in memory, tabulated per permutation). */
 export const MAX_CLOSE_PAIRS = 2_000_000;
 /** Most close pairs × iterations per test: about a second of event-loop time. */
@@ -61,6 +63,7 @@ export async function getNearRepeat(db: Db, filters: IncidentFilters, role: Role
   const events = await listNearRepeatEvents(db, filters, MAX_EVENTS + 1);
   if (events.length > MAX_EVENTS) throw badRequest('from', `more than ${MAX_EVENTS} events: narrow the period or choose a district`);
   if (options.spaceBands.some((e) => !(e <= MAX_SPACE_BAND_M))) throw badRequest('space_bands', `edges must be at most ${MAX_SPACE_BAND_M} m`);
+  if (role !== 'police' && !(options.spaceBands[0] >= MIN_SPACE_BAND_M)) throw badRequest('space_bands', `the first edge must be at least ${MIN_SPACE_BAND_M} m for your role`);
   let knox;
   try {
     knox = knoxTest(events, {

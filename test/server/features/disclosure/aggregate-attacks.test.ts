@@ -246,6 +246,11 @@ for (const backend of testBackends()) {
         const police = (await get('police', '/api/stats/hotspots/emerging?from=2025-01-01&to=2026-01-01&category=misshandel&cell=500&slices=4')).json();
         expect(police.features.some((f: { properties: { slice_counts: unknown[] } }) => f.properties.slice_counts.some((v) => typeof v === 'number' && v > 0))).toBe(true);
       });
+      it('bounds Gi* work even for police: 50 m cells, a 1000 m band and 24 slices is a 400 naming slices', async () => {
+        const res = await get('police', '/api/stats/hotspots/emerging?from=2025-01-01&to=2026-01-01&category=misshandel&cell=50&band=1000&slices=24');
+        expect(res.statusCode).toBe(400);
+        expect(res.json().errors[0].field).toBe('slices');
+      });
     });
 
     describe('points: bbox bisection', () => {
@@ -273,7 +278,7 @@ for (const backend of testBackends()) {
     describe('near-repeat', () => {
       it('publishes neither events nor pairs when the count is hidden, and no pair counts to suppressed roles', async () => {
         for (const role of ['council', 'planner'] as const) {
-          const body = (await get(role, '/api/stats/near-repeat?from=2025-01-01&to=2026-01-01&category=cykelstold&space_bands=0.001,100')).json();
+          const body = (await get(role, '/api/stats/near-repeat?from=2025-01-01&to=2026-01-01&category=cykelstold&space_bands=100,200')).json();
           expect(body.events, role).toBeNull();
           expect(body.pairs, role).toBeNull();
           expect(body.observed, role).toEqual([]);
@@ -282,6 +287,14 @@ for (const backend of testBackends()) {
         const police = (await get('police', '/api/stats/near-repeat?from=2025-01-01&to=2026-01-01&category=cykelstold&space_bands=0.001,100')).json();
         expect(police.events).toBe(3);
         expect(police.pairs).toBe(3);
+      });
+
+      it('refuses a space band near 0 below police (a "same spot?" band)', async () => {
+        for (const role of ['council', 'planner', 'analyst'] as const) {
+          const res = await get(role, '/api/stats/near-repeat?from=2025-01-01&to=2026-01-01&category=cykelstold&space_bands=0.001,100');
+          expect(res.statusCode, role).toBe(400);
+          expect(res.json().errors[0].field).toBe('space_bands');
+        }
       });
 
       it('bounds the work: a space band over 2000 m is a 400 naming space_bands', async () => {
