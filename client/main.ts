@@ -10,7 +10,7 @@ import {
   discrepancyHtml, renderDistrictNumbers, renderPanelFrame, sectionBody, surveyHtml, topCategoriesHtml, trendHtml, weekdayHourHtml, yearWheelHtml,
   type PanelSection, type SectionState,
 } from './features/districts/districts.panel.ts';
-import { composeMapPng, districtStatsCsv, districtStatsGeoJson, download, exportMeta, recordExport } from './features/exports/exports.ts';
+import { composeMapPng, districtStatsCsv, districtStatsGeoJson, download, exportMeta, fetchExportStats, recordExport } from './features/exports/exports.ts';
 import { fetchPublicPromises, type PublicPromise } from './features/plans/plans.api.ts';
 import { discrepancyCellLayer, promiseLayers } from './features/plans/plans.layers.ts';
 import { fetchEmerging, fetchHotspots, type HotspotCollection } from './features/hotspots/hotspots.api.ts';
@@ -498,12 +498,16 @@ els.exports.addEventListener('click', (event) => {
   const meta = exportMeta(filters, municipality.name, categoryName, cutoff, filters.lang);
   const base = `lagesbild-${municipality.code}-${current.period.from}`;
   const auditFilters = Object.fromEntries(new URLSearchParams(stateToSearch(filters, view)));
-  // Every export is audited first; without the audit row there is no file.
-  void recordExport(kind, municipality.code, auditFilters, current.districts.length).then(async () => {
-    if (kind === 'png') await exportPng();
-    if (kind === 'csv') download(`${base}.csv`, districtStatsCsv(current, meta), 'text/csv;charset=utf-8');
-    if (kind === 'geojson') download(`${base}.geojson`, districtStatsGeoJson(districts, current, meta), 'application/geo+json');
-  }).catch((error: Error) => setStatus(`${t(filters.lang, 'loadError')}: ${error.message}`, 'error'));
+  // Every export is audited first; without the audit row there is no file. CSV and GeoJSON hold the numbers the
+  // server computed (and audited) for the export; the PNG is drawn here, so the client reports it.
+  const params = { ...queryParams(), compare: filters.compare, level: current.level ?? undefined };
+  const work = kind === 'png'
+    ? recordExport(kind, municipality.code, auditFilters, current.districts.length).then(() => exportPng())
+    : fetchExportStats(kind, params).then((exported) => {
+      if (kind === 'csv') download(`${base}.csv`, districtStatsCsv(exported, meta), 'text/csv;charset=utf-8');
+      else download(`${base}.geojson`, districtStatsGeoJson(districts, exported, meta), 'application/geo+json');
+    });
+  void work.catch((error: Error) => setStatus(`${t(filters.lang, 'loadError')}: ${error.message}`, 'error'));
 });
 document.addEventListener('keydown', (event) => {
   if (event.key === 'Escape' && filters.selectedDistrict !== null) setFilters({ selectedDistrict: null });

@@ -5,7 +5,7 @@ import type { LegendModel } from '../../ui/legend.ts';
 import { css } from '../../ui/color-scale.ts';
 import type { DistrictCollection, DistrictStats } from '../districts/districts.api.ts';
 import { toCsv } from './csv.ts';
-import { ApiError } from '../../api/http.ts';
+import { ApiError, getJson } from '../../api/http.ts';
 import { writeHeaders } from '../auth/auth.api.ts';
 
 /** What every export states (SPEC §7): title, period, filters, data cut-off and sources. */
@@ -125,7 +125,15 @@ export async function composeMapPng(canvases: HTMLCanvasElement[], legends: Lege
   return new Promise((resolve, reject) => out.toBlob((b) => (b ? resolve(b) : reject(new Error('PNG encoding failed'))), 'image/png'));
 }
 
-/** Records an export in the server's audit log (SPEC §6) before the file is offered; throws when it cannot. */
+/**
+ * The district statistics of a CSV or GeoJSON export, from the server route that computes them for this viewer and
+ * records the export in the audit log itself (SPEC §6); the file is built from this answer, never without it.
+ */
+export function fetchExportStats(kind: 'csv' | 'geojson', params: Record<string, string | undefined>): Promise<DistrictStats> {
+  return getJson<DistrictStats>('/api/exports/district-stats', { kind, ...params });
+}
+
+/** Records a PNG export (drawn in the browser, so the client reports it) before the file is offered; throws when it cannot. */
 export async function recordExport(kind: 'png' | 'csv' | 'geojson', municipality: string, filters: Record<string, string>, rows?: number): Promise<void> {
   const response = await fetch('/api/exports/audit', {
     method: 'POST', credentials: 'same-origin',

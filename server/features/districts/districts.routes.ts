@@ -24,7 +24,7 @@ const DistrictFeature = Type.Object({
   }),
 });
 
-const DistrictStat = Type.Object({
+export const DistrictStat = Type.Object({
   id: Type.Integer(),
   name: Type.String(),
   kind: Type.String(),
@@ -41,6 +41,18 @@ const DistrictStat = Type.Object({
 });
 
 const Period = Type.Object({ from: Type.String(), to: Type.String() });
+
+/** The answer of GET /api/stats/districts: the allow-list of what district statistics may publish (also used by exports). */
+export const DistrictStatsAnswer = Type.Object({
+  municipality: Type.String(),
+  period: Period,
+  comparison: Type.Object({ compare: Type.String(), from: Type.String(), to: Type.String() }),
+  level: Nullable(Type.String()),
+  categories: Type.Array(Type.String()),
+  districts: Type.Array(DistrictStat),
+  unlocated: Nullable(Type.Integer()),
+  unlocated_suppressed: Type.Boolean(),
+});
 
 /** GET /api/districts (GeoJSON) and GET /api/stats/districts (counts, rates, change). */
 export async function districtRoutes(app: AppInstance) {
@@ -91,16 +103,7 @@ export async function districtRoutes(app: AppInstance) {
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Object({
-            municipality: Type.String(),
-            period: Period,
-            comparison: Type.Object({ compare: Type.String(), from: Type.String(), to: Type.String() }),
-            level: Nullable(Type.String()),
-            categories: Type.Array(Type.String()),
-            districts: Type.Array(DistrictStat),
-            unlocated: Nullable(Type.Integer()),
-            unlocated_suppressed: Type.Boolean(),
-          }),
+          200: DistrictStatsAnswer,
           400: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema,
         },
       },
