@@ -7,7 +7,7 @@ import { queryOf, type LoadParams, type MapContext, type MapFeature, type QueryP
 import { DistrictPanel, PANEL_DATA } from './features/districts/district-panel.ts';
 import { fetchDistricts, type DistrictCollection, type DistrictStats } from './features/districts/districts.api.ts';
 import { collectionBounds } from './features/districts/districts.layers.ts';
-import { composeMapPng, districtStatsCsvPackage, districtStatsGeoJson, download, exportMeta, recordExport } from './features/exports/exports.ts';
+import { composeMapPng, districtStatsCsvPackage, districtStatsGeoJson, download, exportMeta, fetchExportStats, recordExport } from './features/exports/exports.ts';
 import { mountImports } from './features/imports/imports.panel.ts';
 import { FEATURES } from './features/registry.ts';
 import { t } from './i18n.ts';
@@ -230,12 +230,16 @@ function mountExports() {
     const base = `lagesbild-${municipality.code}-${current.period.from}`;
     const auditFilters = Object.fromEntries(new URLSearchParams(stateToSearch(filters, view)));
     const shown = districts, mapView = map;
-    // Every export is audited first; without the audit row there is no file.
-    void recordExport(kind, municipality.code, auditFilters, current.districts.length).then(async () => {
-      if (kind === 'png') download(`${base}.png`, await composeMapPng(mapView.canvases(), currentLegends(), meta));
-      if (kind === 'csv') download(`${base}.zip`, new Blob([districtStatsCsvPackage(base, current, meta, filters.lang) as Uint8Array<ArrayBuffer>], { type: 'application/zip' }));
-      if (kind === 'geojson') download(`${base}.geojson`, districtStatsGeoJson(shown, current, meta), 'application/geo+json');
-    }).catch((error: Error) => setStatus(`${t(filters.lang, 'loadError')}: ${error.message}`, 'error'));
+    // Every export is audited first; without the audit row there is no file. CSV and GeoJSON hold the numbers the
+    // server computed (and audited) for the export; the PNG is drawn here, so the client reports it.
+    const params = { ...query(), compare: filters.compare, level: current.level ?? undefined };
+    const work = kind === 'png'
+      ? recordExport(kind, municipality.code, auditFilters, current.districts.length).then(async () => download(`${base}.png`, await composeMapPng(mapView.canvases(), currentLegends(), meta)))
+      : fetchExportStats(kind, params).then((exported) => {
+        if (kind === 'csv') download(`${base}.zip`, new Blob([districtStatsCsvPackage(base, exported, meta, filters.lang) as Uint8Array<ArrayBuffer>], { type: 'application/zip' }));
+        else download(`${base}.geojson`, districtStatsGeoJson(shown, exported, meta), 'application/geo+json');
+      });
+    void work.catch((error: Error) => setStatus(`${t(filters.lang, 'loadError')}: ${error.message}`, 'error'));
   });
 }
 

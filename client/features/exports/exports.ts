@@ -4,7 +4,7 @@ import { formatPeriod } from '../../ui/format.ts';
 import type { LegendModel } from '../../ui/legend.ts';
 import { css } from '../../ui/color-scale.ts';
 import type { DistrictCollection, DistrictStats } from '../districts/districts.api.ts';
-import { sendJson } from '../../api/http.ts';
+import { getJson, sendJson } from '../../api/http.ts';
 import { csvPackage, dialectOf, toCsv } from './csv.ts';
 
 /** What every export states (SPEC §7): title, period, filters, data cut-off and sources. */
@@ -135,7 +135,15 @@ export async function composeMapPng(canvases: HTMLCanvasElement[], legends: Lege
   return new Promise((resolve, reject) => out.toBlob((b) => (b ? resolve(b) : reject(new Error('PNG encoding failed'))), 'image/png'));
 }
 
-/** Records an export in the server's audit log (SPEC §6) before the file is offered; throws when it cannot. */
+/**
+ * The district statistics of a CSV or GeoJSON export, from the server route that computes them for this viewer and
+ * records the export in the audit log itself (SPEC §6); the file is built from this answer, never without it.
+ */
+export function fetchExportStats(kind: 'csv' | 'geojson', params: Record<string, string | undefined>): Promise<DistrictStats> {
+  return getJson<DistrictStats>('/api/exports/district-stats', { kind, ...params });
+}
+
+/** Records a PNG export (drawn in the browser, so the client reports it) before the file is offered; throws when it cannot. */
 export async function recordExport(kind: 'png' | 'csv' | 'geojson', municipality: string, filters: Record<string, string>, rows?: number): Promise<void> {
   await sendJson('POST', '/api/exports/audit', { kind, municipality, filters, ...(rows === undefined ? {} : { rows }) });
 }

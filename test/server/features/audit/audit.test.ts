@@ -22,7 +22,7 @@ for (const backend of testBackends()) {
       await createMunicipality(t.database.db, '0999');
       await createDistrict(t.database.db, { municipality: '0999', name: 'Mitt', x: 0, y: 0, size: 1000, population: 1000 });
       admin = await authHeaders(t, 'admin', '0999');
-    }, 120_000);
+    }, 600_000);
     afterAll(async () => t?.close());
 
     /** The audit rows written since the last call. */
@@ -105,6 +105,29 @@ for (const backend of testBackends()) {
       expect(rows[1]).toMatchObject({ token_id: tokenId, filters: { query: { z: 14, x: 8800, y: 4700 } } });
       expect(rows[2].filters).toMatchObject({ bbox: '17.9,59.5,18.1,59.6' });
       expect(rows[3].filters).toMatchObject({ code: 'UNAUTHORIZED', query: { municipality: '0999' } });
+    });
+
+    it('records CSV and GeoJSON exports from the server that produced the numbers', async () => {
+      const council = await authHeaders(t, 'council', '0999');
+      const query = 'from=2025-01-01&to=2026-01-01';
+      await newRows();
+      const exported = await t.app.inject({ method: 'GET', url: `/api/exports/district-stats?kind=geojson&${query}`, headers: council });
+      expect(exported.statusCode).toBe(200);
+      // The same publication as the statistics route: same numbers, same suppression.
+      const stats = await t.app.inject({ method: 'GET', url: `/api/stats/districts?${query}`, headers: council });
+      expect(exported.json()).toEqual(stats.json());
+      const rows = (await newRows()).filter((r) => r.action.startsWith('export.'));
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({
+        action: 'export.geojson', route: '/api/exports/district-stats', role: 'council', municipality_code: '0999', result_count: 1,
+        filters: { from: '2025-01-01', to: '2026-01-01', compare: 'previous', recorded_by: 'server' },
+      });
+      const bad = await t.app.inject({ method: 'GET', url: `/api/exports/district-stats?kind=xlsx&${query}`, headers: council });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().errors[0].field).toBe('kind');
+      const unknown = await t.app.inject({ method: 'GET', url: `/api/exports/district-stats?kind=csv&${query}&evil=1`, headers: council });
+      expect(unknown.statusCode).toBe(400);
+      expect((await newRows()).filter((r) => r.action.startsWith('export.'))).toHaveLength(0);
     });
 
     it('keeps a flood of refusals from one client to a bounded number of rows, with a count of the rest', async () => {

@@ -76,7 +76,7 @@ for (const backend of testBackends()) {
       await createDistrict(t.database.db, { municipality: '0999', name: 'Mitt', x: 0, y: 0, size: 1000, population: 1000 });
       await createDistrict(t.database.db, { municipality: '0998', name: 'Annat', x: 5000, y: 0, size: 1000, population: 1000 });
       admin = await authHeaders(t, 'admin');
-    }, 120_000);
+    }, 600_000);
     afterAll(async () => t?.close());
 
     it('refuses another municipality with MUNICIPALITY_SCOPE on statistics, imports and mappings alike', async () => {

@@ -188,6 +188,12 @@ const MATRIX: Record<string, Entry> = {
       expect(res.body).toContain(APPROVED_COMMENT);
     },
   },
+  'GET /api/exports/district-stats': {
+    request: get(`/api/exports/district-stats?kind=csv&${PERIOD}`),
+    expect: all('ok'),
+    // The same publication as GET /api/stats/districts: same categories and suppression per role.
+    check: (role, res, ctx) => MATRIX['GET /api/stats/districts'].check!(role, res, ctx),
+  },
   'POST /api/exports/audit': { request: () => ({ method: 'POST', url: '/api/exports/audit', payload: { kind: 'csv', municipality: '0999', filters: {} } }), expect: all('ok') },
   'GET /api/imports': { request: get('/api/imports?municipality=0999'), expect: only(['analyst', 'police', 'admin']) },
   'POST /api/imports/incidents': { request: () => ({ method: 'POST', url: '/api/imports/incidents' }), expect: IMPORTERS },
@@ -198,7 +204,8 @@ const MATRIX: Record<string, Entry> = {
   'GET /api/imports/category-mapping': { request: get('/api/imports/category-mapping?municipality=0999'), expect: only(['analyst', 'police', 'admin']) },
   'PUT /api/imports/category-mapping': {
     request: () => ({ method: 'PUT', url: '/api/imports/category-mapping', payload: { municipality: '0999', source: 'police', source_code: 'X1', category: 'stold' } }),
-    expect: IMPORTERS,
+    // A police code: analysts import non-police sources only, so they may not remap it (IMPORT_SOURCE_FORBIDDEN).
+    expect: { ...IMPORTERS, analyst: 'denied' },
   },
   'DELETE /api/imports/category-mapping': {
     request: () => ({ method: 'DELETE', url: '/api/imports/category-mapping', payload: { municipality: '0999', source: 'police', source_code: 'none' } }),

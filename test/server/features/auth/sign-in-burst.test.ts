@@ -16,7 +16,7 @@ for (const backend of testBackends()) {
     beforeAll(async () => {
       t = await buildTestApp(backend);
       await createMunicipality(t.database.db, '0999');
-    }, 120_000);
+    }, 600_000);
     afterAll(async () => t?.close());
 
     async function newUser() {

@@ -22,7 +22,7 @@ for (const backend of testBackends()) {
       analyst = await authHeaders(t, 'analyst', '0999');
       police = await authHeaders(t, 'police', '0999');
       admin = await authHeaders(t, 'admin', '0999');
-    }, 120_000);
+    }, 600_000);
     afterAll(async () => t?.close());
 
     const upload = (url: string, headers: Record<string, string>, fields: Record<string, string>, files: Record<string, [string, string]>) => {
