@@ -1,5 +1,6 @@
 import './styles.css';
 import type { Layer } from '@deck.gl/core';
+import { DISTRICT_KINDS } from '../shared/categories.ts';
 import { availabilityOf, getJson, isAbort } from './api/http.ts';
 import { mountAuth } from './features/auth/auth.panel.ts';
 import { queryOf, type LoadParams, type MapContext, type MapFeature, type QueryParams } from './features/contract.ts';
@@ -263,7 +264,7 @@ async function start() {
     map = view0;
     performance.mark('lagesbild:data-loaded');
     const first = stats();
-    const kinds = ['omrade', 'stadsdel', 'kommundel'].filter((k) => allDistricts.features.some((f) => f.properties.kind === k));
+    const kinds = [...DISTRICT_KINDS].reverse().filter((k) => allDistricts.features.some((f) => f.properties.kind === k));
     const level = first ? first.level : (kinds[0] ?? null);
     districts = { ...allDistricts, features: allDistricts.features.filter((f) => level === null || f.properties.kind === level) };
     bounds = collectionBounds(districts);
