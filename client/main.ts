@@ -297,6 +297,7 @@ async function start() {
       filters: () => filters, query, stats, data: (id) => dataOf(data, id), status: (id) => entryOf(data, id).status,
       policeInitiated: () => new Set(municipality.categories.filter((c) => c.police_initiated).map((c) => c.code)),
       categoryName, close: () => setFilters({ selectedDistrict: null }),
+      pending: (delta) => { extraPending += delta; document.body.dataset.pending = String(pendingCount(data) + extraPending); },
     });
     renderExports();
     if (first) setStatus('');
