@@ -1,6 +1,7 @@
 import './styles.css';
 import './features/meetings/meetings.page.ts';
 import type { Layer } from '@deck.gl/core';
+import { DISTRICT_KINDS } from '../shared/categories.ts';
 import { availabilityOf, getJson, isAbort } from './api/http.ts';
 import { mountAuth } from './features/auth/auth.panel.ts';
 import { queryOf, type LoadParams, type MapContext, type MapFeature, type QueryParams } from './features/contract.ts';
@@ -270,7 +271,7 @@ async function start() {
     mountSiteChecks({ topbar: document.querySelector<HTMLElement>('.topbar')!, map: map.map, municipality: () => municipality.code, period: () => effectivePeriod(filters) });
     performance.mark('lagesbild:data-loaded');
     const first = stats();
-    const kinds = ['omrade', 'stadsdel', 'kommundel'].filter((k) => allDistricts.features.some((f) => f.properties.kind === k));
+    const kinds = [...DISTRICT_KINDS].reverse().filter((k) => allDistricts.features.some((f) => f.properties.kind === k));
     const level = first ? first.level : (kinds[0] ?? null);
     districts = { ...allDistricts, features: allDistricts.features.filter((f) => level === null || f.properties.kind === level) };
     bounds = collectionBounds(districts);
@@ -303,6 +304,7 @@ async function start() {
       filters: () => filters, query, stats, data: (id) => dataOf(data, id), status: (id) => entryOf(data, id).status,
       policeInitiated: () => new Set(municipality.categories.filter((c) => c.police_initiated).map((c) => c.code)),
       categoryName, close: () => setFilters({ selectedDistrict: null }),
+      pending: (delta) => { extraPending += delta; document.body.dataset.pending = String(pendingCount(data) + extraPending); },
     });
     renderExports();
     if (first) setStatus('');

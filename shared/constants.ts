@@ -12,3 +12,10 @@ export type MarkReason = (typeof MARK_REASONS)[number];
 /** When a marked place feels unsafe. */
 export const MARK_TIMES = ['dag', 'kvall', 'natt'] as const;
 export type MarkTime = (typeof MARK_TIMES)[number];
+
+/** Getis–Ord Gi* classes of a hotspot cell, hot to cold (SPEC §5). */
+export const GI_CLASSES = ['hot99', 'hot95', 'hot90', 'ns', 'cold90', 'cold95', 'cold99'] as const;
+export type GiClassName = (typeof GI_CLASSES)[number];
+
+/** Emerging-hotspot patterns of a cell over the time slices. */
+export const EMERGING_PATTERNS = ['new', 'intensifying', 'persistent', 'diminishing', 'sporadic', 'no_pattern'] as const;

@@ -1,16 +1,17 @@
 import { Type, type Static } from 'typebox';
+import { EMERGING_PATTERNS, GI_CLASSES } from './constants.ts';
 import { GeometrySchema, Nullable, PeriodSchema } from './schema-kit.ts';
 
 /** A cell count: exact, or "<5" where the viewer's counts are suppressed. */
 export const HotspotCount = Type.Union([Type.Integer(), Type.Literal('<5')]);
 
-export const GI_CLASSES = ['hot99', 'hot95', 'hot90', 'ns', 'cold90', 'cold95', 'cold99'] as const;
+export { GI_CLASSES };
 export const GiClass = Type.Union([
   Type.Literal('hot99'), Type.Literal('hot95'), Type.Literal('hot90'), Type.Literal('ns'),
   Type.Literal('cold90'), Type.Literal('cold95'), Type.Literal('cold99'),
 ]);
 
-export const EMERGING_PATTERNS = ['new', 'intensifying', 'persistent', 'diminishing', 'sporadic', 'no_pattern'] as const;
+export { EMERGING_PATTERNS };
 export const EmergingPattern = Type.Union([
   Type.Literal('new'), Type.Literal('intensifying'), Type.Literal('persistent'),
   Type.Literal('diminishing'), Type.Literal('sporadic'), Type.Literal('no_pattern'),

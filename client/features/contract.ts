@@ -86,8 +86,6 @@ export interface MapFeature<D = unknown> {
   control?: LayerControlSpec;
   /** Redraw when the resting zoom or view changes this key (e.g. cells ↔ dots); default: never. */
   detailKey?(data: D, ctx: MapContext): string;
-  /** A panel the composition root mounts explicitly (e.g. the district panel). */
-  panel?: unknown;
 }
 
 /** Erases a feature's data type for the list in the registry. */

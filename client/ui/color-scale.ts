@@ -19,7 +19,6 @@ export const HOTSPOT_COLORS: Record<string, Rgb> = {
   hot99: [178, 24, 43], hot95: [239, 138, 98], hot90: [253, 219, 199], ns: [247, 247, 247],
   cold90: [209, 229, 240], cold95: [103, 169, 207], cold99: [33, 102, 172],
 };
-export const HOTSPOT_CLASSES = ['hot99', 'hot95', 'hot90', 'ns', 'cold90', 'cold95', 'cold99'] as const;
 
 /** Okabe–Ito: eight colours distinguishable with every common colour-vision deficiency (mark reasons). */
 export const OKABE_ITO: Rgb[] = [

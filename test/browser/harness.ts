@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { PNG } from 'pngjs';
+import type { PluginOption } from 'vite';
 import { buildApp, type AppInstance } from '../../server/app.ts';
 import { loadConfig, PROJECT_ROOT } from '../../server/config.ts';
 import { seedDemo } from '../../server/features/demo/demo.seed.ts';
@@ -39,11 +40,12 @@ export interface Harness {
  * A real server on a free port over a fresh PGlite seeded with the demo municipality (fewer
  * incidents than the full demo, same structure), serving the client built by global setup.
  */
-export async function startHarness(options: { incidentCount?: number; endDate?: Date; env?: Record<string, string> } = {}): Promise<Harness> {
-  await ensureClientBuild(TEST_CLIENT_DIR);
+export async function startHarness(options: { incidentCount?: number; endDate?: Date; env?: Record<string, string>; client?: { dir: string; plugins: PluginOption[] } } = {}): Promise<Harness> {
+  const clientDir = options.client?.dir ?? TEST_CLIENT_DIR;
+  await ensureClientBuild(clientDir, options.client?.plugins);
   const database = await createTestDatabase('pglite');
   await seedDemo(database.db, { endDate: options.endDate ?? new Date(), incidentCount: options.incidentCount ?? 8000 });
-  const config = loadConfig({ DEMO: '0', CLIENT_DIR: TEST_CLIENT_DIR, PORT: '0', HOST: '127.0.0.1', ...options.env });
+  const config = loadConfig({ DEMO: '0', CLIENT_DIR: clientDir, PORT: '0', HOST: '127.0.0.1', ...options.env });
   const app = await buildApp({ config, database });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();

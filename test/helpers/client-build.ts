@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { PluginOption } from 'vite';
 import { PROJECT_ROOT } from '../../server/config.ts';
 import { clientNeedsBuild } from '../../server/client-build.ts';
 
@@ -8,7 +9,7 @@ import { clientNeedsBuild } from '../../server/client-build.ts';
  * Builds the client into dir when its sources changed since the last build there. Browser test
  * files run in parallel workers, so a lock directory lets one build while the others wait.
  */
-export async function ensureClientBuild(dir: string): Promise<void> {
+export async function ensureClientBuild(dir: string, plugins: PluginOption[] = []): Promise<void> {
   const lock = `${dir}.lock`;
   for (;;) {
     if (!clientNeedsBuild(dir)) return;
@@ -26,7 +27,7 @@ export async function ensureClientBuild(dir: string): Promise<void> {
     if (!clientNeedsBuild(dir)) return;
     const { build } = await import('vite');
     const building = `${dir}.building-${process.pid}`;
-    await build({ configFile: path.join(PROJECT_ROOT, 'client', 'vite.config.ts'), logLevel: 'error', build: { outDir: building, emptyOutDir: true } });
+    await build({ configFile: path.join(PROJECT_ROOT, 'client', 'vite.config.ts'), logLevel: 'error', plugins, build: { outDir: building, emptyOutDir: true } });
     fs.rmSync(dir, { recursive: true, force: true });
     fs.renameSync(building, dir);
   } finally {

@@ -1,10 +1,11 @@
+import type { Role } from '../../../shared/roles.ts';
 import { getJson, ApiError, sendJson, setCsrfToken } from '../../api/http.ts';
 
 export { writeHeaders } from '../../api/http.ts';
 
 /** Who is asking, as GET /api/auth/me answers. */
 export interface Me {
-  role: 'public' | 'council' | 'planner' | 'analyst' | 'police' | 'admin';
+  role: Role;
   signed_in: boolean;
   via: 'session' | 'token' | null;
   email: string | null;

@@ -22,6 +22,8 @@ export interface PanelHost {
   policeInitiated(): Set<string>;
   categoryName(code: string): string;
   close(): void;
+  /** A request of the panel's own starts (+1) or ends (−1): tests and benchmarks wait for none in flight. */
+  pending(delta: number): void;
 }
 
 /** Data keys the panel shows even when their layers are off: the root loads them while the panel is open. */
@@ -98,6 +100,7 @@ export class DistrictPanel {
     this.timeController = controller;
     const names: PanelSection[] = ['trend', 'weekday-hour', 'year-wheel', 'categories'];
     names.forEach((n) => this.setSection(n, { status: 'loading' }, lang));
+    this.host.pending(+1);
     fetchTimePatterns({ ...query, district: districtId }, controller.signal).then((time) => {
       if (controller.signal.aborted) return;
       this.setSection('trend', { status: 'ready', html: trendHtml(time, lang) }, lang);
@@ -108,7 +111,7 @@ export class DistrictPanel {
     }, (error: Error) => {
       if (isAbort(error) || controller.signal.aborted) return;
       names.forEach((n) => this.setSection(n, { status: availabilityOf(error), message: error.message }, lang));
-    });
+    }).finally(() => this.host.pending(-1));
   }
 
   private setSection(name: PanelSection, state: SectionState, lang: Lang): void {
