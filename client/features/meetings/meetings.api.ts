@@ -1,7 +1,7 @@
 import { ApiError, getJson } from '../../api/http.ts';
 import { writeHeaders } from '../auth/auth.api.ts';
 
-export interface Council { id: number; municipality: string; name: string; level: 'local' | 'coordinating'; district_ids: number[]; member_ids: number[] }
+export interface Council { id: number; municipality: string; name: string; level: 'local' | 'coordinating'; district_ids: number[]; member_ids: number[]; member?: boolean }
 export interface Priority {
   id: number; meeting: number | null; council: number | null; problem: string; focus_area: string | null; place: string | null; district_ids: number[];
   rationale: string | null; owner: string | null; due_date: string | null; status: string; editable: boolean;

@@ -54,7 +54,9 @@ export function mountMeetings(topbar: HTMLElement): void {
   };
 
   async function loadMeeting(id: number): Promise<void> {
-    if (meeting?.id === id && situation && meeting.status === 'closed') return;
+    // Stepping the agenda must not re-query: the situation is loaded once per meeting and kept until a
+    // change here (a priority, closing) replaces it.
+    if (meeting?.id === id && situation) return;
     meeting = await fetchMeeting(id);
     if (meeting.status === 'closed' && meeting.snapshot) {
       situation = meeting.snapshot.situation;
@@ -79,7 +81,8 @@ export function mountMeetings(topbar: HTMLElement): void {
     try {
       if (route.page === 'list') {
         const { councils } = await fetchCouncils();
-        councilChoice = route.council ?? councilChoice ?? councils[0]?.id ?? null;
+        // A member sees their own council first; others the first local council (where the agendas are).
+        councilChoice = route.council ?? councilChoice ?? (councils.find((c) => c.member) ?? councils.find((c) => c.level === 'local') ?? councils[0])?.id ?? null;
         const meetings = councilChoice === null ? [] : (await fetchMeetings(councilChoice)).meetings;
         if (mine !== generation) return;
         frame(meetingListHtml(councils, councilChoice, meetings, lang()));
@@ -129,7 +132,7 @@ export function mountMeetings(topbar: HTMLElement): void {
     if (action === 'council') location.hash = `#meetings/${target!.dataset.id}`;
     if (action === 'present' && meeting) location.hash = `#present/${meeting.id}`;
     if (action === 'print') window.print();
-    if (action === 'close' && meeting && window.confirm(t(lang(), 'mt_closeConfirm'))) {
+    if (action === 'close-meeting' && meeting && window.confirm(t(lang(), 'mt_closeConfirm'))) {
       const id = meeting.id;
       void closeMeeting(id).then((m) => {
         meeting = m;

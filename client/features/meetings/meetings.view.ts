@@ -115,7 +115,7 @@ export function meetingPageHtml(m: Meeting, cutoff: string | null, lang: Lang): 
       <p>${t(lang, 'mt_period')}: ${escapeHtml(formatPeriod(m.filters, lang))}</p>
       <div class="mt-buttons"><button type="button" data-action="present">${t(lang, 'mt_present')}</button>
       <a href="#minutes/${m.id}">${t(lang, 'mt_minutes')}</a>
-      ${m.can_edit ? `<button type="button" data-action="close">${t(lang, 'mt_close')}</button>` : ''}</div></header>
+      ${m.can_edit ? `<button type="button" data-action="close-meeting">${t(lang, 'mt_close')}</button>` : ''}</div></header>
     <h3>${t(lang, 'mt_priorities')}</h3>${prioritiesHtml(m.priorities, lang)}${form}`;
 }
 

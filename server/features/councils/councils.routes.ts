@@ -42,7 +42,7 @@ export async function councilRoutes(app: AppInstance) {
     schema: {
       tags: ['councils'], summary: 'Councils of a municipality',
       querystring: Type.Object({ municipality: Type.Optional(Type.String({ pattern: '^[0-9]{4}$' })) }, { additionalProperties: false }),
-      response: { 200: Type.Object({ municipality: Type.String(), councils: Type.Array(CouncilSchema) }), ...Errors },
+      response: { 200: Type.Object({ municipality: Type.String(), councils: Type.Array(Type.Object({ ...CouncilSchema.properties, member: Type.Boolean() })) }), ...Errors },
     },
   }, async (request) => listCouncilsFor(db(), request.viewer, request.query.municipality));
 

@@ -91,7 +91,8 @@ async function validateCouncil(db: Db, municipality: string, input: CouncilInput
 /** Lists the councils of a municipality. */
 export async function listCouncilsFor(db: Db, viewer: Viewer, municipalityCode: string | undefined) {
   const municipality = await resolveMunicipality(db, municipalityCode, viewer);
-  return { municipality, councils: (await listCouncils(db, municipality)).map(presentCouncil) };
+  // `member` lets a council member's client open their own council first.
+  return { municipality, councils: (await listCouncils(db, municipality)).map((c) => ({ ...presentCouncil(c), member: viewer.userId !== null && c.member_ids.map(Number).includes(viewer.userId) })) };
 }
 
 /** Creates a council with its districts and members in one transaction, audited. */

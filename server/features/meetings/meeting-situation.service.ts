@@ -84,7 +84,9 @@ export async function computeSituation(db: Db, input: SituationInput, tiers: rea
   async function hotspotSummary(filters: IncidentFilters, role: Role) {
     const access = hotspotAccess(role);
     if (!access) return null;
-    return hotspotMemo({ filters, suppressed: access.suppressed }, async () => {
+    // getHotspots reads the categories and period, not filters.suppress: tiers differing only there share one Gi* run.
+    const { suppress: _, ...asked } = filters;
+    return hotspotMemo({ asked, suppressed: access.suppressed }, async () => {
       let answer;
       try {
         answer = await getHotspots(db, { ...filters, districtId: null }, role, { cell: MEETING_HOTSPOT_CELL_M });
