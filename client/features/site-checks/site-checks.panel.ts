@@ -37,7 +37,7 @@ export function mountSiteChecks(ctx: SiteCheckContext): void {
   panel.hidden = true;
   panel.setAttribute('aria-label', 'Platskontroll');
   ctx.topbar.append(button);
-  document.querySelector('.map')?.parentElement?.append(panel) ?? document.body.append(panel);
+  (document.querySelector('.map')?.parentElement ?? document.body).append(panel);
 
   let draw: TerraDraw | null = null;
   let drawn: Drawn | null = null;

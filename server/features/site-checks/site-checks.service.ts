@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { CATEGORY_BY_CODE } from '../../../shared/categories.ts';
 import { hotspotAccess, markAccess, mayEdit, type Role } from '../../../shared/roles.ts';
 import { protectCounts } from '../../../shared/suppression.ts';
@@ -191,9 +192,38 @@ function hexCentre(i: number, j: number, s: number) {
   return { x: 1.5 * s * i, y: h * j + (((i % 2) + 2) % 2) * (h / 2) };
 }
 
+// The municipality's Gi* surface does not depend on the site, and computing it is most of a site
+// check's time: a planner trying several sites with the same filters reuses it. An entry lives a
+// minute and is keyed by the data version (the newest import batch and how many are rolled back).
+const HOTSPOT_CACHE_MS = 60_000;
+const hotspotCache = new Map<string, { at: number; value: Promise<Awaited<ReturnType<typeof getHotspots>>> }>();
+
+async function municipalHotspots(db: Db, filters: IncidentFilters, role: Role) {
+  const version = await sql<{ v: string }>`
+    SELECT coalesce(max(id), 0)::text || '/' || count(*) FILTER (WHERE status = 'rolled_back')::text AS v
+      FROM import_batch WHERE municipality_code = ${filters.municipality}`.execute(db);
+  const key = JSON.stringify([dbId(db), version.rows[0].v, filters.municipality, filters.from, filters.to, filters.categories, filters.sources, hotspotAccess(role)]);
+  const now = Date.now();
+  for (const [k, e] of hotspotCache) if (now - e.at > HOTSPOT_CACHE_MS) hotspotCache.delete(k);
+  const hit = hotspotCache.get(key);
+  if (hit) return hit.value;
+  const value = getHotspots(db, { ...filters, districtId: null }, role, { cell: HOTSPOT_CELL_M });
+  hotspotCache.set(key, { at: now, value });
+  value.catch(() => hotspotCache.delete(key));
+  return value;
+}
+
+// Each database handle gets its own cache keys (tests open many databases in one process).
+const dbIds = new WeakMap<object, number>();
+let nextDbId = 0;
+function dbId(db: Db): number {
+  if (!dbIds.has(db)) dbIds.set(db, ++nextDbId);
+  return dbIds.get(db)!;
+}
+
 async function hotspotSection(db: Db, filters: IncidentFilters, role: Role, ewkb: SiteEwkb) {
   if (!hotspotAccess(role)) return null;
-  const hotspots = await getHotspots(db, { ...filters, districtId: null }, role, { cell: HOTSPOT_CELL_M });
+  const hotspots = await municipalHotspots(db, filters, role);
   const significant = hotspots.features.filter((f) => f.properties.class !== 'ns');
   const distances = await distancesFromSite(db, ewkb, significant.map((f) => hexCentre(f.properties.i, f.properties.j, HOTSPOT_CELL_M)), HOTSPOT_NEAR_M);
   const cells = significant
