@@ -27,6 +27,7 @@ import { hotspotRoutes } from './features/hotspots/hotspots.routes.ts';
 import { importRoutes } from './features/imports/imports.routes.ts';
 import { exportRoutes } from './features/exports/exports.routes.ts';
 import { ogcRoutes } from './features/ogc/ogc.routes.ts';
+import { reportRoutes } from './features/reports/reports.routes.ts';
 import { incidentRoutes } from './features/incidents/incidents.routes.ts';
 import { municipalityRoutes } from './features/municipalities/municipalities.routes.ts';
 import { nearRepeatRoutes } from './features/near-repeat/near-repeat.routes.ts';
@@ -119,6 +120,7 @@ export async function buildApp({ config, database, logger = false, localSecret }
   await app.register(ogcRoutes);
   await app.register(operationsRoutes);
   await app.register(backupRoutes, { localSecret });
+  await app.register(reportRoutes);
 
   await serveClient(app, config.clientDir);
   return app;

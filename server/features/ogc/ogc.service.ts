@@ -58,7 +58,7 @@ interface CollectionDef {
   description: string;
   /** Whether `datetime` (or from/to) selects the period the features describe. */
   temporal: boolean;
-  /** null = any viewer; otherwise whether this role may read it. */
+  /** Whether this role may read the collection at all (SPEC §6); what it then holds follows the role too. */
   mayRead: (role: Role) => boolean;
   load: (db: Db, viewer: Viewer, q: OgcQuery, municipality: string, ip: string) => Promise<{ features: OgcFeature[]; period?: { from: string; to: string } }>;
 }

@@ -296,6 +296,18 @@ const MATRIX: Record<string, Entry> = {
   },
   'PUT /api/actions/:id': { request: (c) => ({ method: 'PUT', url: `/api/actions/${c.actionId}`, payload: {} }), expect: only(['analyst', 'police'], 'denied', 'passes') },
   'DELETE /api/priorities/:id': { request: () => ({ method: 'DELETE', url: '/api/priorities/999999999' }), expect: only(['council', 'analyst', 'police'], 'denied', 'passes') },
+  'POST /api/reports': {
+    request: () => ({ method: 'POST', url: '/api/reports', payload: { municipality: '0999', year: 2025 } }),
+    expect: only(['council', 'planner', 'analyst', 'police']),
+    check: (role, res) => {
+      const content = res.json().content;
+      expect(content.filters.role).toBe(role);
+      // A suppressing role never gets a published count of 1–4 (Örby has 3 incidents).
+      for (const d of content.kartlaggning.districts) if (d.count !== null && d.count > 0 && d.count < 5) expect(role).toBe('police');
+    },
+  },
+  'GET /api/reports/:id': { request: get('/api/reports/999999'), expect: only(['council', 'planner', 'analyst', 'police'], 'denied', 'passes') },
+  'GET /api/reports/:id/pdf': { request: get('/api/reports/999999/pdf'), expect: only(['council', 'planner', 'analyst', 'police'], 'denied', 'passes') },
   'GET /ogc': { request: get('/ogc?municipality=0999'), expect: all('ok') },
   'GET /ogc/conformance': { request: get('/ogc/conformance'), expect: all('ok') },
   'GET /ogc/collections': {

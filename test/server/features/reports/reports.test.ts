@@ -1,0 +1,142 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { PNG } from 'pngjs';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAP_COLOURS } from '../../../../server/features/reports/reports.pdf.ts';
+import { authHeaders } from '../../../helpers/auth.ts';
+import { createDistrict, createIncidents, createMunicipality, times } from '../../../helpers/factories.ts';
+import { buildTestApp, type TestApp } from '../../../helpers/test-app.ts';
+import { TEST_TMP, testBackends } from '../../../helpers/test-db.ts';
+
+const run = promisify(execFile);
+
+async function seed(t: TestApp) {
+  const db = t.database.db;
+  const m = await createMunicipality(db);
+  const names = ['Åby', 'Örby', 'Ystad', 'Ängen', 'Berga'];
+  for (let k = 0; k < names.length; k++) await createDistrict(db, { municipality: m, name: names[k], population: 1000 + 400 * k, x: (k % 3) * 1000, y: Math.floor(k / 3) * 1000, size: 1000 });
+  await createIncidents(db, m, [
+    ...times(20, { at: '2025-03-15T12:00:00+01:00', x: 500, y: 500 }),
+    ...times(3, { at: '2025-06-15T22:00:00+02:00', x: 1500, y: 500 }),
+    ...times(40, { at: '2025-09-15T18:00:00+02:00', x: 2500, y: 500, category: 'klotter' }),
+    ...times(9, { at: '2025-11-15T08:00:00+01:00', x: 500, y: 1500, source: 'municipality' }),
+    ...times(12, { at: '2024-05-15T12:00:00+02:00', x: 500, y: 500 }),
+  ]);
+  await sql`INSERT INTO priority (municipality_code, title, owner, status, due_date) VALUES (${m}, 'Belysning i Ystad centrum', 'Tekniska nämnden', 'decided', '2026-06-30')`.execute(db);
+}
+
+for (const backend of testBackends()) {
+  describe(`annual situation picture (${backend})`, () => {
+    let t: TestApp;
+    let analyst: Record<string, string>;
+    let council: Record<string, string>;
+
+    beforeAll(async () => {
+      t = await buildTestApp(backend);
+      await seed(t);
+      analyst = await authHeaders(t, 'analyst');
+      council = await authHeaders(t, 'council');
+    });
+    afterAll(async () => t?.close());
+
+    const publish = (headers: Record<string, string>, payload: unknown) => t.app.inject({ method: 'POST', url: '/api/reports', headers, payload: payload as object });
+
+    it('publishes numbered versions and keeps an earlier version unchanged when data changes', async () => {
+      const first = await publish(analyst, { municipality: '0999', year: 2025 });
+      expect(first.statusCode, first.body).toBe(201);
+      const v1 = first.json();
+      expect(v1.version).toBe(1);
+      const aby = v1.content.kartlaggning.districts.find((d: { name: string }) => d.name === 'Åby');
+      // An analyst sees protected categories with small counts suppressed, so published counts are rounded to 5.
+      expect([aby.count, aby.previous_count]).toEqual([20, 10]);
+      expect(v1.content.atgardsplan.priorities[0].title).toBe('Belysning i Ystad centrum');
+      expect(v1.content.sources).toEqual({ used: ['municipality', 'police'], left_out: ['housing', 'security', 'transport', 'public'] });
+      expect(v1.content.kartlaggning.arshjul.categories.find((c: { code: string }) => c.code === 'klotter').counts[8]).toBe(40);
+
+      await createIncidents(t.database.db, '0999', times(5, { at: '2025-04-01T12:00:00+02:00', x: 500, y: 500 }));
+      const v2 = (await publish(analyst, { municipality: '0999', year: 2025 })).json();
+      expect(v2.version).toBe(2);
+      expect(v2.content.kartlaggning.districts.find((d: { name: string }) => d.name === 'Åby').count).toBe(25);
+      expect(v1.content.kartlaggning.districts.find((d: { name: string }) => d.name === 'Åby').count).toBe(20);
+      const again = (await t.app.inject({ url: `/api/reports/${v1.id}`, headers: analyst })).json();
+      expect(again.content).toEqual(v1.content);
+    });
+
+    it('builds the content for the role: a council member gets small counts suppressed and cannot open the analyst\'s version', async () => {
+      const mine = (await publish(council, { municipality: '0999', year: 2025 })).json();
+      const orby = mine.content.kartlaggning.districts.find((d: { name: string }) => d.name === 'Örby');
+      expect([orby.count, orby.suppressed]).toEqual([null, true]);
+      const analystVersion = (await publish(analyst, { municipality: '0999', year: 2025 })).json();
+      expect((await t.app.inject({ url: `/api/reports/${analystVersion.id}`, headers: council })).statusCode).toBe(403);
+      expect((await t.app.inject({ url: `/api/reports/${analystVersion.id}` })).statusCode).toBe(401);
+    });
+
+    for (const [payload, field] of [
+      [{ municipality: '0999', year: 1999 }, 'year'], [{ municipality: '0999', year: '2025; DROP' }, 'year'], [{ municipality: '0999' }, 'year'],
+      [{ municipality: '0999', year: 2025, extra: 1 }, 'extra'], [{ municipality: '99', year: 2025 }, 'municipality'], [{ municipality: '0999', year: 2199 }, 'year'],
+    ] as const) {
+      it(`refuses ${JSON.stringify(payload).slice(0, 50)} with a 400 naming ${field}, writing nothing`, async () => {
+        const before = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM situation_report`.execute(t.database.db)).rows[0].n;
+        const res = await publish(analyst, payload);
+        expect(res.statusCode).toBe(400);
+        expect(res.json().errors.map((e: { field: string }) => e.field)).toContain(field);
+        expect((await sql<{ n: number }>`SELECT count(*)::int AS n FROM situation_report`.execute(t.database.db)).rows[0].n).toBe(before);
+      });
+    }
+    it('refuses an oversized body with 413', async () => {
+      expect((await publish(analyst, { municipality: '0999', year: 2025, pad: 'x'.repeat(10_000) })).statusCode).toBe(413);
+    });
+  });
+}
+
+describe('annual situation picture as PDF (pglite, headless Chromium)', () => {
+  let t: TestApp;
+  let analyst: Record<string, string>;
+  const dir = path.join(TEST_TMP, `report-pdf-${process.pid}`);
+
+  beforeAll(async () => {
+    t = await buildTestApp('pglite');
+    await seed(t);
+    analyst = await authHeaders(t, 'analyst');
+    fs.mkdirSync(dir, { recursive: true });
+  });
+  afterAll(async () => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    await t?.close();
+  });
+
+  it('renders every page with the cut-off and filters, and the first with map and legend colours', async () => {
+    const { id } = (await t.app.inject({ method: 'POST', url: '/api/reports', headers: analyst, payload: { municipality: '0999', year: 2025 } })).json();
+    const started = performance.now();
+    const res = await t.app.inject({ url: `/api/reports/${id}/pdf`, headers: analyst });
+    const ms = performance.now() - started;
+    expect(res.statusCode, res.body.slice(0, 300)).toBe(200);
+    expect(res.headers['content-type']).toBe('application/pdf');
+    expect(ms).toBeLessThan(60_000);
+    const pdf = path.join(dir, 'report.pdf');
+    fs.writeFileSync(pdf, res.rawPayload);
+    const info = (await run('pdfinfo', [pdf])).stdout;
+    const pages = Number(/Pages:\s+(\d+)/.exec(info)![1]);
+    expect(pages).toBeGreaterThanOrEqual(2);
+    for (let p = 1; p <= pages; p++) {
+      const text = (await run('pdftotext', ['-f', String(p), '-l', String(p), '-layout', pdf, '-'])).stdout;
+      expect(text, `page ${p}`).toMatch(/Dataläge: \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
+      expect(text, `page ${p}`).toMatch(/Filter: period 2025-01-01–2026-01-01/);
+    }
+    await run('pdftoppm', ['-f', '1', '-l', '1', '-r', '60', '-png', pdf, path.join(dir, 'page')]);
+    const pngFile = fs.readdirSync(dir).find((f) => f.startsWith('page') && f.endsWith('.png'))!;
+    fs.mkdirSync(path.join(process.cwd(), 'test-artifacts'), { recursive: true });
+    fs.copyFileSync(path.join(dir, pngFile), path.join(process.cwd(), 'test-artifacts', 'annual-report-page1.png'));
+    const png = PNG.sync.read(fs.readFileSync(path.join(dir, pngFile)));
+    const seen = new Set<string>();
+    for (let i = 0; i < png.data.length; i += 4) seen.add(`#${[0, 1, 2].map((c) => png.data[i + c].toString(16).padStart(2, '0')).join('')}`);
+    const near = (hex: string) => [...seen].some((s) => [1, 3, 5].every((k) => Math.abs(parseInt(s.slice(k, k + 2), 16) - parseInt(hex.slice(k, k + 2), 16)) <= 6));
+    // At least three of the map classes are drawn (districts and legend swatches).
+    expect(MAP_COLOURS.filter(near).length).toBeGreaterThanOrEqual(3);
+    const text = (await run('pdftotext', ['-f', '1', '-l', '1', pdf, '-'])).stdout;
+    expect(text).toMatch(/Anmälda händelser per 1\s+000 invånare/);
+  });
+});
