@@ -159,7 +159,7 @@ declare module 'fastify' {
     responseCache: { stats(): ResponseCacheStats; clear(): void };
   }
   interface FastifyRequest {
-    responseCacheSlot: { key: string; etag: string; hit: boolean } | null;
+    responseCacheSlot: { key: string; etag: string; hit: boolean; done?: () => void } | null;
   }
 }
 
@@ -182,6 +182,9 @@ export async function responseCache(app: FastifyInstance, options: ResponseCache
   // ETags name this process's answers: a restarted (possibly upgraded) server does not vouch for old ones.
   const boot = randomBytes(8).toString('hex');
   const counters = { hits: 0, misses: 0, notModified: 0 };
+  // Requests computing a key right now: identical requests wait for the first instead of repeating it
+  // (thirty people opening the same meeting link at once compute it once).
+  const inflight = new Map<string, Promise<void>>();
   app.decorate('responseCache', {
     stats: () => ({ ...counters, entries: lru.size, bytes: lru.bytes }),
     clear: () => lru.clear(),
@@ -203,10 +206,23 @@ export async function responseCache(app: FastifyInstance, options: ResponseCache
     reply.header('etag', etag);
     reply.header('cache-control', 'private, no-cache');
     reply.header('vary', 'Authorization, Cookie');
-    const entry = lru.get(key);
+    let entry = lru.get(key);
+    const running = entry ? undefined : inflight.get(key);
+    if (running) {
+      await running;
+      entry = lru.get(key);
+    }
     request.responseCacheSlot = { key, etag, hit: entry !== undefined };
     if (!entry) {
       counters.misses++;
+      if (!inflight.has(key)) {
+        let done!: () => void;
+        inflight.set(key, new Promise<void>((resolve) => (done = resolve)));
+        request.responseCacheSlot.done = () => {
+          inflight.delete(key);
+          done();
+        };
+      }
       return;
     }
     if (matchesEtag(request.headers['if-none-match'], etag)) {
@@ -217,6 +233,17 @@ export async function responseCache(app: FastifyInstance, options: ResponseCache
     reply.header('x-cache', 'hit').type(entry.contentType);
     return reply.send(entry.body);
   });
+
+  // Always runs (answers, errors, aborted clients), so waiters are never left behind.
+  const finish = async (request: FastifyRequest) => {
+    const slot = request.responseCacheSlot;
+    if (slot?.done) {
+      slot.done();
+      slot.done = undefined;
+    }
+  };
+  app.addHook('onResponse', finish);
+  app.addHook('onRequestAbort', finish);
 
   app.addHook('onSend', async (request, reply, payload) => {
     const slot = request.responseCacheSlot;

@@ -149,6 +149,18 @@ for (const backend of testBackends()) {
       expect(expected.get(`police-0998 /api/stats/districts?${PERIOD}`)!.status).toBe(403);
     });
 
+    it('computes identical simultaneous requests once', async () => {
+      t.app.responseCache.clear();
+      const before = t.app.responseCache.stats();
+      const url = `/api/stats/hotspots?${PERIOD}&cell=400`;
+      const answers = await Promise.all(Array.from({ length: 5 }, () => get(url, headers.get('police'))));
+      expect(answers.map((r) => r.statusCode)).toEqual([200, 200, 200, 200, 200]);
+      expect(new Set(answers.map((r) => r.body)).size).toBe(1);
+      const after = t.app.responseCache.stats();
+      expect(after.misses - before.misses).toBe(1);
+      expect(after.hits - before.hits).toBe(4);
+    });
+
     it('gives an ETag only to answers, never to errors', async () => {
       const r = await get(`/api/stats/hotspots?${PERIOD}`);
       expect(r.statusCode).toBe(403);

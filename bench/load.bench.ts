@@ -1,0 +1,91 @@
+import autocannon from 'autocannon';
+import { sql } from 'kysely';
+import { buildApp } from '../server/app.ts';
+import { loadConfig } from '../server/config.ts';
+import { createToken } from '../server/features/auth/auth.service.ts';
+import type { DbKind } from '../server/infra/db.ts';
+import { BENCH_MUNICIPALITY } from './generate-municipality.ts';
+import { benchServerUrl, percentile, type BenchResult } from './lib.ts';
+import { openShuffled, SHUFFLED_INCIDENTS } from './shuffled-data.ts';
+
+const CONNECTIONS = Number(process.env.BENCH_LOAD_CONNECTIONS ?? 32);
+const SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? (process.env.BENCH_QUICK ? 5 : 30));
+
+/** Slippy-map tile (x, y) holding a WGS84 point at zoom z. */
+function tileOf(lon: number, lat: number, z: number): { x: number; y: number } {
+  const n = 2 ** z;
+  const rad = (lat * Math.PI) / 180;
+  return { x: Math.floor(((lon + 180) / 360) * n), y: Math.floor(((1 - Math.log(Math.tan(rad) + 1 / Math.cos(rad)) / Math.PI) / 2) * n) };
+}
+
+/**
+ * Issue 15 load scenario: 32 connections for 30 s over the shuffled incidents, each cycling through
+ * a council meeting's mix (district statistics, time patterns, hotspots, incident tiles; a few
+ * periods and filters) as a police token, against the app listening on a local port. Prints
+ * p50/p95/p99 latency, throughput and errors (non-2xx, socket errors, time-outs). Budgets: 0 errors
+ * and p95 ≤ 500 ms (PostgreSQL) / 2 s (PGlite).
+ */
+export default async function run(): Promise<BenchResult[]> {
+  const results: BenchResult[] = [];
+  const only = process.env.BENCH_BACKENDS?.split(',');
+  const backends = (benchServerUrl() ? ['pglite', 'postgres'] : ['pglite']).filter((b) => !only || only.includes(b)) as DbKind[];
+  for (const backend of backends) {
+    const database = await openShuffled(backend);
+    const app = await buildApp({ config: loadConfig({ DEMO: '0', CLIENT_DIR: '/nonexistent' }), database });
+    const { token } = await createToken(database.db, { role: 'police', name: 'load bench', municipality: null });
+    const { e0, n0, size, code } = BENCH_MUNICIPALITY;
+    const centre = (await sql<{ lon: number; lat: number }>`
+      SELECT ST_X(p)::float8 AS lon, ST_Y(p)::float8 AS lat FROM (SELECT ST_Transform(ST_SetSRID(ST_MakePoint(${e0 + size / 2}, ${n0 + size / 2}), 3006), 4326) AS p) x`.execute(database.db)).rows[0];
+    const t = tileOf(centre.lon, centre.lat, 14);
+    const m = `municipality=${code}`;
+    const paths = [
+      `/api/stats/districts?${m}&from=2025-01-01&to=2026-01-01&compare=year`,
+      `/api/stats/time?${m}&from=2025-01-01&to=2026-01-01`,
+      `/api/tiles/incidents/14/${t.x}/${t.y}.mvt?${m}&from=2025-01-01&to=2026-01-01`,
+      `/api/stats/hotspots?${m}&from=2025-01-01&to=2026-01-01&cell=200`,
+      `/api/stats/districts?${m}&from=2025-03-17&to=2025-09-12&category=misshandel,hot`,
+      `/api/tiles/incidents/14/${t.x + 1}/${t.y}.mvt?${m}&from=2025-01-01&to=2026-01-01`,
+      `/api/stats/time?${m}&from=2025-03-17&to=2025-09-12&category=misshandel,hot`,
+      `/api/tiles/incidents/14/${t.x}/${t.y + 1}.mvt?${m}&from=2025-01-01&to=2026-01-01`,
+      `/api/stats/hotspots?${m}&from=2025-03-17&to=2025-09-12&cell=200&category=inbrott_bostad`,
+    ];
+    const address = await app.listen({ host: '127.0.0.1', port: 0 });
+    const latencies: number[] = [];
+    const statuses = new Map<number, number>();
+    const instance = autocannon({
+      url: address,
+      connections: CONNECTIONS,
+      duration: SECONDS,
+      timeout: 10,
+      headers: { authorization: `Bearer ${token}` },
+      requests: paths.map((path) => ({ method: 'GET' as const, path })),
+    });
+    instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
+      latencies.push(ms);
+      statuses.set(status, (statuses.get(status) ?? 0) + 1);
+    });
+    const r = await instance;
+    const non2xx = [...statuses].filter(([s]) => s >= 300).reduce((a, [, n]) => a + n, 0);
+    const errors = non2xx + r.errors + r.timeouts;
+    const stats = app.responseCache.stats();
+    const note = `${CONNECTIONS} conn ${SECONDS} s: ${latencies.length} answers, ${(latencies.length / SECONDS).toFixed(1)} req/s, ` +
+      `p50 ${percentile(latencies, 50).toFixed(0)} ms p95 ${percentile(latencies, 95).toFixed(0)} ms p99 ${percentile(latencies, 99).toFixed(0)} ms, ` +
+      `errors ${errors} (non-2xx ${non2xx}, socket ${r.errors}, time-outs ${r.timeouts}), cache hits ${stats.hits} misses ${stats.misses}`;
+    process.stderr.write(`[load ${backend}] ${note}\n`);
+    // The bench runner holds medians to budgets; the issue's load budget is on p95, so the samples
+    // reported are the p95 repeated, and the full picture goes in the note.
+    const p95 = percentile(latencies, 95);
+    results.push({
+      name: `load ${SHUFFLED_INCIDENTS / 1000}k shuffled: mixed routes, ${CONNECTIONS} connections (p95)`, backend,
+      samplesMs: errors > 0 ? [Number.POSITIVE_INFINITY] : [p95], budgetMs: backend === 'postgres' ? 500 : 2000, note,
+    });
+    await app.close();
+    await database.close();
+  }
+  return results;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  for (const r of await run()) process.stdout.write(`${r.backend}: ${r.note}\n`);
+  process.exit(0);
+}

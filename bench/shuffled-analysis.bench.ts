@@ -1,0 +1,86 @@
+import { sql } from 'kysely';
+import { buildApp, type AppInstance } from '../server/app.ts';
+import { loadConfig } from '../server/config.ts';
+import { createToken } from '../server/features/auth/auth.service.ts';
+import type { DbKind } from '../server/infra/db.ts';
+import { BENCH_MUNICIPALITY } from './generate-municipality.ts';
+import { benchServerUrl, sample, type BenchResult } from './lib.ts';
+import { openShuffled, SHUFFLED_INCIDENTS } from './shuffled-data.ts';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 10);
+
+/** A drawn area over the bench municipality's south-west quarter, WGS84 GeoJSON (computed on the database). */
+async function quarterArea(app: AppInstance): Promise<string> {
+  const { e0, n0, size } = BENCH_MUNICIPALITY;
+  const row = await sql<{ g: string }>`SELECT ST_AsGeoJSON(ST_Transform(ST_MakeEnvelope(${e0 + 1000}, ${n0 + 1000}, ${e0 + size / 2}, ${n0 + size / 2}, 3006), 4326), 6) AS g`.execute(app.database.db);
+  return row.rows[0].g;
+}
+
+/**
+ * Issue 15: every analysis route on incidents imported in SHUFFLED time order (several sources,
+ * skewed places), with the response cache emptied before each sample (cold answers), then the same
+ * request again with unchanged data (cached). Budgets: district statistics and time patterns for
+ * any period ≤ 100 ms (PostgreSQL) / 300 ms (PGlite), hotspots 200 m ≤ 1 s / 1.5 s, repeated ≤ 5 ms.
+ * `BENCH_QUICK=1` for 50,000 incidents; alone with `npx tsx bench/shuffled-analysis.bench.ts`.
+ */
+export default async function run(): Promise<BenchResult[]> {
+  const results: BenchResult[] = [];
+  const only = process.env.BENCH_BACKENDS?.split(',');
+  const backends = (benchServerUrl() ? ['pglite', 'postgres'] : ['pglite']).filter((b) => !only || only.includes(b)) as DbKind[];
+  const size = `${SHUFFLED_INCIDENTS / 1000}k shuffled`;
+  for (const backend of backends) {
+    const database = await openShuffled(backend);
+    const app = await buildApp({ config: loadConfig({ DEMO: '0', CLIENT_DIR: '/nonexistent' }), database });
+    const { token } = await createToken(database.db, { role: 'police', name: 'bench', municipality: null });
+    const district = (await database.db.selectFrom('district').select('id').where('municipality_code', '=', BENCH_MUNICIPALITY.code).orderBy('id').executeTakeFirstOrThrow()).id;
+    const area = encodeURIComponent(await quarterArea(app));
+    const m = `municipality=${BENCH_MUNICIPALITY.code}`;
+    const year = `${m}&from=2025-01-01&to=2026-01-01`;
+    const partial = `${m}&from=2025-01-17&to=2025-12-12`;
+    const scenario = async (name: string, url: string, budgetMs: number | undefined, auth: boolean, cached = false) => {
+      const headers = auth ? { authorization: `Bearer ${token}` } : undefined;
+      const fn = async () => {
+        if (!cached) app.responseCache.clear();
+        const res = await app.inject({ method: 'GET', url, headers });
+        if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode} ${res.body.slice(0, 300)}`);
+      };
+      try {
+        const samplesMs = await sample(fn, cached ? RUNS * 5 : RUNS, cached ? 1 : 2);
+        results.push({ name: `${size}: ${name}`, backend, samplesMs, budgetMs });
+        const sorted = [...samplesMs].sort((a, b) => a - b);
+        process.stderr.write(`[shuffled ${backend}] ${name}: median ${sorted[Math.floor(sorted.length / 2)].toFixed(1)} ms\n`);
+      } catch (error) {
+        // One refused scenario (a route's own limit) must not lose the others' figures.
+        results.push({ name: `${size}: ${name}`, backend, samplesMs: [], budgetMs, note: `failed: ${(error as Error).message.slice(0, 200)}` });
+      }
+    };
+    const fast = backend === 'postgres' ? 100 : 300;
+    await scenario('stats/districts 2025, compare=year (partial months)', `/api/stats/districts?${year}&compare=year`, fast, false);
+    await scenario('stats/districts 2025-01-17..12-12, police', `/api/stats/districts?${partial}`, fast, true);
+    await scenario('stats/districts partial, 2 categories, 2 sources', `/api/stats/districts?${partial}&category=misshandel,hot&source=police,housing&compare=year`, fast, false);
+    await scenario('stats/districts 2025, one district', `/api/stats/districts?${year}&district=${district}`, fast, false);
+    await scenario('stats/time 2025, public', `/api/stats/time?${year}`, fast, false);
+    await scenario('stats/time partial months, police', `/api/stats/time?${partial}`, fast, true);
+    await scenario('stats/time partial months, one district', `/api/stats/time?${partial}&district=${district}`, fast, false);
+    await scenario('stats/time 2025, drawn area (quarter)', `/api/stats/time?${year}&area=${area}`, fast, true);
+    await scenario('stats/hotspots 200 m, 12 months, police', `/api/stats/hotspots?${year}&cell=200`, backend === 'postgres' ? 1000 : 1500, true);
+    await scenario('stats/hotspots 200 m, partial, inbrott_bostad', `/api/stats/hotspots?${partial}&cell=200&category=inbrott_bostad`, backend === 'postgres' ? 1000 : 1500, true);
+    await scenario('stats/hotspots/emerging 200 m, 6 slices', `/api/stats/hotspots/emerging?${year}&cell=200&slices=6`, undefined, true);
+    await scenario('stats/discrepancy', `/api/stats/discrepancy?${year}`, undefined, true);
+    await scenario('stats/near-repeat, one district, 3 months', `/api/stats/near-repeat?${m}&from=2025-09-01&to=2025-12-01&category=inbrott_bostad&district=${district}`, undefined, true);
+    await scenario('stats/districts again, unchanged data (cache)', `/api/stats/districts?${year}&compare=year`, 5, false, true);
+    await scenario('stats/time again, unchanged data (cache)', `/api/stats/time?${partial}`, 5, true, true);
+    await scenario('stats/hotspots again, unchanged data (cache)', `/api/stats/hotspots?${year}&cell=200`, 5, true, true);
+    await app.close();
+    await database.close();
+  }
+  return results;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { percentile } = await import('./lib.ts');
+  for (const r of await run()) {
+    process.stdout.write(`${r.name.padEnd(64)} ${r.backend.padEnd(9)} median ${percentile(r.samplesMs, 50).toFixed(1)} ms  p95 ${percentile(r.samplesMs, 95).toFixed(1)} ms  budget ${r.budgetMs ?? '—'}\n`);
+  }
+  process.exit(0);
+}
