@@ -34,7 +34,7 @@ for (const backend of testBackends()) {
       archive = tmpFile('small.lbk');
       before = await snapshot(source.db);
       await backupTo(source, archive);
-    });
+    }, 600_000);
     afterAll(async () => {
       await source?.destroy();
       await databases.close();

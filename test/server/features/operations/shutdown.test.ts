@@ -68,7 +68,7 @@ describe('graceful shutdown and backup of a running server (PGlite, child proces
     await createDistrict(database.db, { municipality: '0999', name: 'Åby', x: 0, y: 0, size: 5000 });
     token = (await createToken(database.db, { role: 'admin' })).token;
     await database.close();
-  });
+  }, 600_000);
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
   it('backs up through the running server, and SIGTERM mid-import stops cleanly with nothing half-written', async () => {
