@@ -61,8 +61,8 @@ export default async function run(): Promise<BenchResult[]> {
     const app = await buildApp({ config: loadConfig({ DEMO: '0', CLIENT_DIR: '/nonexistent' }), database });
     setStatsRateLimit(app, Number.MAX_SAFE_INTEGER);
     const tokens = {
-      police: (await createToken(database.db, { role: 'police', name: 'bench', municipality: null })).token,
-      council: (await createToken(database.db, { role: 'council', name: 'bench', municipality: null })).token,
+      police: (await createToken(database.db, { role: 'police', name: 'bench', allMunicipalities: true })).token,
+      council: (await createToken(database.db, { role: 'council', name: 'bench', allMunicipalities: true })).token,
     };
     const year = `municipality=${BENCH_MUNICIPALITY.code}&from=2025-01-01&to=2026-01-01&category=${categories}`;
     const pair = async (name: string, url: string) => {

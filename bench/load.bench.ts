@@ -32,7 +32,7 @@ export default async function run(): Promise<BenchResult[]> {
   for (const backend of backends) {
     const database = await openShuffled(backend);
     const app = await buildApp({ config: loadConfig({ DEMO: '0', CLIENT_DIR: '/nonexistent' }), database });
-    const { token } = await createToken(database.db, { role: 'police', name: 'load bench', municipality: null });
+    const { token } = await createToken(database.db, { role: 'police', name: 'load bench', allMunicipalities: true });
     const { e0, n0, size, code } = BENCH_MUNICIPALITY;
     const centre = (await sql<{ lon: number; lat: number }>`
       SELECT ST_X(p)::float8 AS lon, ST_Y(p)::float8 AS lat FROM (SELECT ST_Transform(ST_SetSRID(ST_MakePoint(${e0 + size / 2}, ${n0 + size / 2}), 3006), 4326) AS p) x`.execute(database.db)).rows[0];

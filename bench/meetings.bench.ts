@@ -22,7 +22,7 @@ export default async function run(): Promise<BenchResult[]> {
     const database = await createTestDatabase(backend);
     await seedDemo(database.db, { endDate: new Date(), incidentCount });
     const app = await buildApp({ config: loadConfig({ DEMO: '0', CLIENT_DIR: '/nonexistent' }), database });
-    const auth = async (role: 'analyst' | 'council') => ({ authorization: `Bearer ${(await createToken(database.db, { role, name: `bench ${role}` })).token}` });
+    const auth = async (role: 'analyst' | 'council') => ({ authorization: `Bearer ${(await createToken(database.db, { role, name: `bench ${role}`, allMunicipalities: true })).token}` });
     const analyst = await auth('analyst');
     const council = await auth('council');
     const stadsdelar = (await sql<{ id: number }>`SELECT id FROM district WHERE kind = 'stadsdel' ORDER BY id`.execute(database.db)).rows.map((r) => r.id);

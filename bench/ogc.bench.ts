@@ -42,7 +42,7 @@ export default async function run(): Promise<BenchResult[]> {
       })), null);
     }
     await sql`ANALYZE`.execute(db);
-    const { token } = await createToken(db, { role: 'analyst', name: 'bench', municipality: null });
+    const { token } = await createToken(db, { role: 'analyst', name: 'bench', allMunicipalities: true });
     const app = await buildApp({ config: loadConfig({ DEMO: '0', CLIENT_DIR: '/nonexistent' }), database });
     const get = (url: string) => async () => {
       const res = await app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } });

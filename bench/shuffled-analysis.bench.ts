@@ -31,7 +31,7 @@ export default async function run(): Promise<BenchResult[]> {
   for (const backend of backends) {
     const database = await openShuffled(backend);
     const app = await buildApp({ config: loadConfig({ DEMO: '0', CLIENT_DIR: '/nonexistent' }), database });
-    const { token } = await createToken(database.db, { role: 'police', name: 'bench', municipality: null });
+    const { token } = await createToken(database.db, { role: 'police', name: 'bench', allMunicipalities: true });
     const district = (await database.db.selectFrom('district').select('id').where('municipality_code', '=', BENCH_MUNICIPALITY.code).orderBy('id').executeTakeFirstOrThrow()).id;
     const area = encodeURIComponent(await quarterArea(app));
     const m = `municipality=${BENCH_MUNICIPALITY.code}`;

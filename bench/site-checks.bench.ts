@@ -62,8 +62,8 @@ export default async function run(): Promise<BenchResult[]> {
   for (const backend of backends) {
     const database = await openGenerated(backend);
     const app = await buildApp({ config: loadConfig({ DEMO: '0', CLIENT_DIR: '/nonexistent' }), database });
-    const police = (await createToken(database.db, { role: 'police', name: 'bench', municipality: null })).token;
-    const planner = (await createToken(database.db, { role: 'planner', name: 'bench', municipality: null })).token;
+    const police = (await createToken(database.db, { role: 'police', name: 'bench', allMunicipalities: true })).token;
+    const planner = (await createToken(database.db, { role: 'planner', name: 'bench', allMunicipalities: true })).token;
     const [lon, lat] = await centre(database);
     const district = (await database.db.selectFrom('district').select('id').where('municipality_code', '=', BENCH_MUNICIPALITY.code).orderBy('id').executeTakeFirstOrThrow()).id;
     const m = BENCH_MUNICIPALITY.code;

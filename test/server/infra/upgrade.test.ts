@@ -14,10 +14,13 @@ const MIGRATIONS = listMigrations();
  * 0001 created, plus what later levels add (audit actor from 0005).
  */
 async function insertFixture(database: Database, level: string): Promise<number> {
+  // From 0007 an account is bound to a municipality or, on purpose, to all of them.
+  const scopeColumn = level >= '0007_access' ? ', all_municipalities' : '';
+  const scopeValue = level >= '0007_access' ? ', true' : '';
   await database.execScript(`
     INSERT INTO municipality (code, name) VALUES ('0999', 'Testkommun');
-    INSERT INTO app_user (email, password_hash, role) VALUES ('a@test.example', 'x', 'admin');
-    INSERT INTO api_token (name, token_hash, role, created_by) VALUES ('t', 'h', 'admin', (SELECT id FROM app_user));
+    INSERT INTO app_user (email, password_hash, role${scopeColumn}) VALUES ('a@test.example', 'x', 'admin'${scopeValue});
+    INSERT INTO api_token (name, token_hash, role, created_by${scopeColumn}) VALUES ('t', 'h', 'admin', (SELECT id FROM app_user)${scopeValue});
     INSERT INTO audit_log (user_id, role, action, route) VALUES ((SELECT id FROM app_user), 'admin', 'read', '/api/x');
     INSERT INTO district (municipality_code, name, kind, geom) VALUES
       ('0999', 'D1', 'stadsdel', ST_GeomFromText('MULTIPOLYGON(((650000 6600000,651000 6600000,651000 6601000,650000 6601000,650000 6600000)))', 3006));

@@ -25,7 +25,7 @@ export async function seedSmall(db: Db, code = '0999') {
   ]);
   await sql`UPDATE incident SET place = 'Storgatan 1, vid kiosken', description = 'Beskrivning med ''citat'', radbrytning\noch tabb\t och emoji 🚲'
              WHERE id IN (SELECT id FROM incident ORDER BY id LIMIT 3)`.execute(db);
-  const user = await createUser(db, { email: 'admin@test.example', password: 'correct horse battery staple', role: 'admin', municipality: null });
+  const user = await createUser(db, { email: 'admin@test.example', password: 'correct horse battery staple', role: 'admin', allMunicipalities: true });
   await createToken(db, { role: 'police', name: 'polis', municipality: m });
   await db.insertInto('audit_log').values({ user_id: user.id, role: 'admin', action: 'read', route: '/api/x', filters: JSON.stringify({ q: [1, 'två'] }) }).execute();
   return { municipality: m, incidents: 28 };

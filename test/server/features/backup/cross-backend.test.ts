@@ -16,7 +16,7 @@ const STATS = [
 async function answers(database: TestDatabase, role: 'police' | 'council') {
   const app = await buildApp({ config: loadConfig({ DEMO: '0', CLIENT_DIR: '/nonexistent' }), database });
   try {
-    const headers = { authorization: `Bearer ${(await createToken(database.db, { role })).token}` };
+    const headers = { authorization: `Bearer ${(await createToken(database.db, { role, allMunicipalities: true })).token}` };
     const out: unknown[] = [];
     for (const url of STATS) {
       const res = await app.inject({ method: 'GET', url, headers });

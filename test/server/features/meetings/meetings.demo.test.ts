@@ -46,7 +46,7 @@ for (const backend of testBackends()) {
     });
 
     it('seats the demo council account on a local council', async () => {
-      await createUser(t.database.db, { email: 'council@demo.lagesbild.example', password: 'demo-council-lagesbild', role: 'council', municipality: null, isDemo: true });
+      await createUser(t.database.db, { email: 'council@demo.lagesbild.example', password: 'demo-council-lagesbild', role: 'council', allMunicipalities: true, isDemo: true });
       await joinDemoCouncils(t.database.db);
       await joinDemoCouncils(t.database.db);
       const n = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM council_member`.execute(t.database.db)).rows[0].n;

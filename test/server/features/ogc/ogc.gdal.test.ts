@@ -50,8 +50,8 @@ for (const backend of testBackends()) {
       const survey = await sql<{ id: number }>`INSERT INTO survey (municipality_code, name) VALUES (${m}, 'T 2025') RETURNING id`.execute(db);
       await sql`INSERT INTO survey_mark (municipality_code, survey_id, mark_ref, geom, reasons, comment_status)
                 VALUES (${m}, ${survey.rows[0].id}, 'm1', ST_SetSRID(ST_MakePoint(650500, 6600500), 3006), ARRAY['belysning','vegetation'], 'none')`.execute(db);
-      analystToken = (await createToken(db, { role: 'analyst', name: 'qgis', municipality: null })).token;
-      councilToken = (await createToken(db, { role: 'council', name: 'qgis council', municipality: null })).token;
+      analystToken = (await createToken(db, { role: 'analyst', name: 'qgis', allMunicipalities: true })).token;
+      councilToken = (await createToken(db, { role: 'council', name: 'qgis council', allMunicipalities: true })).token;
       await t.app.listen({ port: 0, host: '127.0.0.1' });
       const address = t.app.server.address();
       base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/ogc`;
@@ -137,7 +137,7 @@ for (const backend of testBackends()) {
       const m = await createMunicipality(db);
       for (let k = 0; k < 3; k++) await createDistrict(db, { municipality: m, name: `Del ${k}`, population: 1000, x: k * 1000, y: 0, size: 1000 });
       await createIncidents(db, m, times(9, { at: '2025-03-15T12:00:00+01:00', x: 500, y: 500 }));
-      police = (await createToken(db, { role: 'police', name: 'gis', municipality: null })).token;
+      police = (await createToken(db, { role: 'police', name: 'gis', allMunicipalities: true })).token;
       fs.mkdirSync(dir, { recursive: true });
     });
     afterAll(async () => {

@@ -33,8 +33,8 @@ for (const backend of testBackends()) {
         },
       });
       app = await buildApp({ config: loadConfig({ DEMO: '0', CLIENT_DIR: '/nonexistent' }), database, logger: { level: 'info', stream } });
-      admin = { authorization: `Bearer ${(await createToken(database.db, { role: 'admin' })).token}` };
-      council = { authorization: `Bearer ${(await createToken(database.db, { role: 'council' })).token}` };
+      admin = { authorization: `Bearer ${(await createToken(database.db, { role: 'admin', allMunicipalities: true })).token}` };
+      council = { authorization: `Bearer ${(await createToken(database.db, { role: 'council', allMunicipalities: true })).token}` };
     }, 600_000);
     afterAll(async () => {
       await app?.close();

@@ -66,7 +66,7 @@ describe('graceful shutdown and backup of a running server (PGlite, child proces
     const database = await openDatabase({ dataDir });
     await createMunicipality(database.db);
     await createDistrict(database.db, { municipality: '0999', name: 'Åby', x: 0, y: 0, size: 5000 });
-    token = (await createToken(database.db, { role: 'admin' })).token;
+    token = (await createToken(database.db, { role: 'admin', allMunicipalities: true })).token;
     await database.close();
   }, 600_000);
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
