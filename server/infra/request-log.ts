@@ -15,8 +15,8 @@ export function installRequestLog(app: AppInstance): void {
     const status = reply.statusCode;
     httpRequests.inc({ method: request.method, route, status: String(status) });
     httpDuration.observe({ method: request.method, route }, durationMs / 1000);
+    // reqId comes from request.log's own binding: naming it here too wrote it twice per line.
     const entry = {
-      reqId: request.id,
       method: request.method,
       route,
       status,
