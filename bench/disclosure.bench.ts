@@ -1,14 +1,12 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { sql } from 'kysely';
 import { buildApp } from '../server/app.ts';
 import { loadConfig } from '../server/config.ts';
 import { createToken } from '../server/features/auth/auth.service.ts';
 import { setStatsRateLimit } from '../server/features/disclosure/index.ts';
-import { openDatabase, type Database, type DbKind } from '../server/infra/db.ts';
-import { migrateToLatest } from '../server/infra/migrate.ts';
+import type { Database, DbKind } from '../server/infra/db.ts';
 import { CATEGORIES } from '../shared/categories.ts';
-import { BENCH_MUNICIPALITY, generateMunicipality } from './generate-municipality.ts';
+import { BENCH_MUNICIPALITY } from './generate-municipality.ts';
+import { openGeneratedDatabase } from './generated-database.ts';
 import { benchServerUrl, percentile, type BenchResult } from './lib.ts';
 
 // Small by default so it runs in a minute or two; BENCH_DISCLOSURE_INCIDENTS=1000000 for the issue's budget.
@@ -19,30 +17,7 @@ const PG_SCHEMA = `bench_disclosure_${INCIDENTS}`;
 /** The protected path may cost at most this much over the exact one (issue 10). */
 const MAX_OVERHEAD = 1.2;
 
-async function openGenerated(kind: DbKind): Promise<Database> {
-  const log = (msg: string) => process.stderr.write(`[disclosure bench ${kind}] ${msg}\n`);
-  let database: Database;
-  if (kind === 'pglite') {
-    if (!fs.existsSync(path.join(PGLITE_DIR, '.generated'))) fs.rmSync(PGLITE_DIR, { recursive: true, force: true });
-    database = await openDatabase({ dataDir: PGLITE_DIR });
-  } else {
-    const url = benchServerUrl()!;
-    const admin = await openDatabase({ databaseUrl: url, dataDir: '' });
-    await admin.execScript(`CREATE SCHEMA IF NOT EXISTS ${PG_SCHEMA}`);
-    await admin.close();
-    database = await openDatabase({ databaseUrl: url, dataDir: '', schema: PG_SCHEMA });
-  }
-  await migrateToLatest(database);
-  const existing = await sql<{ n: number }>`SELECT count(*)::int AS n FROM incident WHERE municipality_code = ${BENCH_MUNICIPALITY.code}`.execute(database.db);
-  if (existing.rows[0].n !== INCIDENTS) {
-    if (existing.rows[0].n > 0) throw new Error(`${kind}: a partial bench municipality exists; remove ${kind === 'pglite' ? PGLITE_DIR : `schema ${PG_SCHEMA}`}`);
-    const t0 = performance.now();
-    await generateMunicipality(database.db, { count: INCIDENTS, onProgress: (n) => n % 100_000 === 0 && log(`${n} incidents`) });
-    log(`generated ${INCIDENTS} incidents in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    if (kind === 'pglite') fs.writeFileSync(path.join(PGLITE_DIR, '.generated'), new Date().toISOString());
-  }
-  return database;
-}
+const openGenerated = (kind: DbKind): Promise<Database> => openGeneratedDatabase(kind, { label: 'disclosure', incidents: INCIDENTS, pgliteDir: PGLITE_DIR, pgSchema: PG_SCHEMA });
 
 /**
  * Disclosure control's cost (issue 10): the same statistics answered to police (exact path) and to a council

@@ -1,12 +1,11 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { buildApp } from '../server/app.ts';
 import { loadConfig } from '../server/config.ts';
 import { createToken } from '../server/features/auth/auth.service.ts';
-import { openDatabase, type Database, type DbKind } from '../server/infra/db.ts';
-import { migrateToLatest } from '../server/infra/migrate.ts';
-import { BENCH_MUNICIPALITY, generateMunicipality } from './generate-municipality.ts';
+import type { Database, DbKind } from '../server/infra/db.ts';
+import { BENCH_MUNICIPALITY } from './generate-municipality.ts';
+import { openGeneratedDatabase } from './generated-database.ts';
 import { benchServerUrl, sample, type BenchResult } from './lib.ts';
 
 // Small by default so `npm run bench site-checks` is quick; the issue's budgets are for
@@ -16,31 +15,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 10);
 const PGLITE_DIR = path.join(import.meta.dirname, '.tmp', `site-checks-pglite-${INCIDENTS}`);
 const PG_SCHEMA = `bench_site_checks_${INCIDENTS}`;
 
-async function openGenerated(kind: DbKind): Promise<Database> {
-  const log = (msg: string) => process.stderr.write(`[site-checks bench ${kind}] ${msg}\n`);
-  let database: Database;
-  if (kind === 'pglite') {
-    if (!fs.existsSync(path.join(PGLITE_DIR, '.generated'))) fs.rmSync(PGLITE_DIR, { recursive: true, force: true });
-    database = await openDatabase({ dataDir: PGLITE_DIR });
-  } else {
-    const url = benchServerUrl()!;
-    const admin = await openDatabase({ databaseUrl: url, dataDir: '' });
-    await admin.execScript(`CREATE SCHEMA IF NOT EXISTS ${PG_SCHEMA}`);
-    await admin.close();
-    database = await openDatabase({ databaseUrl: url, dataDir: '', schema: PG_SCHEMA });
-  }
-  await migrateToLatest(database);
-  const existing = await sql<{ n: number }>`SELECT count(*)::int AS n FROM incident WHERE municipality_code = ${BENCH_MUNICIPALITY.code}`.execute(database.db);
-  if (existing.rows[0].n !== INCIDENTS) {
-    if (existing.rows[0].n > 0) throw new Error(`${kind}: a partial bench municipality exists; remove ${kind === 'pglite' ? PGLITE_DIR : `schema ${PG_SCHEMA}`}`);
-    const t0 = performance.now();
-    await generateMunicipality(database.db, { count: INCIDENTS, onProgress: (n) => n % 100_000 === 0 && log(`${n} incidents`) });
-    await sql`ANALYZE`.execute(database.db);
-    log(`generated ${INCIDENTS} incidents in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    if (kind === 'pglite') fs.writeFileSync(path.join(PGLITE_DIR, '.generated'), new Date().toISOString());
-  }
-  return database;
-}
+const openGenerated = (kind: DbKind): Promise<Database> => openGeneratedDatabase(kind, { label: 'site-checks', incidents: INCIDENTS, pgliteDir: PGLITE_DIR, pgSchema: PG_SCHEMA, analyze: true });
 
 /** The centre of the generated municipality as WGS84 lon/lat. */
 async function centre(database: Database): Promise<[number, number]> {
