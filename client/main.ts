@@ -1,5 +1,4 @@
 import './styles.css';
-import './features/meetings/meetings.page.ts';
 import type { Layer } from '@deck.gl/core';
 import { DISTRICT_KINDS } from '../shared/categories.ts';
 import { availabilityOf, getJson, isAbort } from './api/http.ts';
@@ -10,6 +9,7 @@ import { fetchDistricts, type DistrictCollection, type DistrictStats } from './f
 import { collectionBounds } from './features/districts/districts.layers.ts';
 import { composeMapPng, districtStatsCsvPackage, districtStatsGeoJson, download, exportMeta, fetchExportStats, recordExport } from './features/exports/exports.ts';
 import { mountImports } from './features/imports/imports.panel.ts';
+import { mountMeetings } from './features/meetings/meetings.page.ts';
 import { FEATURES } from './features/registry.ts';
 import { t } from './i18n.ts';
 import { mountSiteChecks } from './features/site-checks/site-checks.panel.ts';
@@ -322,7 +322,10 @@ async function start() {
 // Panels and controls are mounted here, explicitly, in one place.
 if (els.auth) mountAuth(els.auth);
 const topbar = document.querySelector<HTMLElement>('.topbar');
-if (topbar) mountImports(topbar);
+if (topbar) {
+  mountImports(topbar);
+  mountMeetings(topbar);
+}
 mountExports();
 document.addEventListener('keydown', (event) => {
   if (event.key === 'Escape' && filters.selectedDistrict !== null) setFilters({ selectedDistrict: null });

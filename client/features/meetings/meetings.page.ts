@@ -165,6 +165,3 @@ export function mountMeetings(topbar: HTMLElement): void {
   window.addEventListener('hashchange', () => void show());
   void show();
 }
-
-const topbar = typeof document !== 'undefined' ? document.querySelector<HTMLElement>('.topbar') : null;
-if (topbar) mountMeetings(topbar);
