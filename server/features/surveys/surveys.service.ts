@@ -1,4 +1,4 @@
-import { suppressWithComplements } from '../../../shared/suppression.ts';
+import { suppressWithComplements, type SuppressionReason } from '../../../shared/suppression.ts';
 import type { Db } from '../../infra/db.ts';
 import { badRequest, notFound } from '../../infra/errors.ts';
 import type { Viewer } from '../auth/viewer.ts';
@@ -42,9 +42,36 @@ export async function resolveSurvey(db: Db, viewer: Viewer, surveyId: number, mu
   return survey;
 }
 
+/** A response's value of one breakdown, its district already rolled up to the level asked for. */
+function valueOf(r: ResponseRow, b: Breakdown): string | number | null {
+  return b === 'district' ? r.district_id : b === 'gender' ? r.gender : r.age_group;
+}
+
 /** The group key of a response for the chosen breakdowns. */
 function groupKey(r: ResponseRow, by: readonly Breakdown[]): string {
-  return JSON.stringify(by.map((b) => (b === 'district' ? r.district_id : b === 'gender' ? r.gender : r.age_group)));
+  return JSON.stringify(by.map((b) => valueOf(r, b)));
+}
+
+type DistrictLabel = Awaited<ReturnType<typeof listDistrictLabels>>[number];
+
+/** A response's district at a level: its nearest ancestor-or-self of that kind, null when it has none (or no level: its own). */
+function districtRollUp(labels: readonly DistrictLabel[]): (districtId: number | null, level: string | null) => number | null {
+  const byId = new Map(labels.map((d) => [d.id, d]));
+  const memo = new Map<string, number | null>();
+  return (districtId, level) => {
+    if (level === null || districtId === null) return districtId;
+    const key = `${districtId}|${level}`;
+    if (memo.has(key)) return memo.get(key)!;
+    let d = byId.get(districtId);
+    const seen = new Set<number>();
+    while (d && d.kind !== level && d.parent_id !== null && !seen.has(d.id)) {
+      seen.add(d.id);
+      d = byId.get(d.parent_id);
+    }
+    const found = d && d.kind === level ? d.id : null;
+    memo.set(key, found);
+    return found;
+  };
 }
 
 function rank(order: string[], v: string | null) {
@@ -72,6 +99,87 @@ function marginsOf(values: readonly (string | number | null)[]): string[] {
 }
 
 /**
+ * Which groups of the table at `level` to hide. Groups under MIN_GROUP_N are hidden, and so is the
+ * smallest other group of any relation that would otherwise have exactly one hidden member: the margins
+ * of the table (the overall result and every table with fewer breakdowns) and, when the table is broken
+ * down by district, every other district level too: a stadsdel's group is the sum of its områden's
+ * groups, so `level=stadsdel` minus the visible områden would give a lone hidden område away.
+ * Suppression is therefore decided once over the tables of all levels together, and each level's table
+ * shows its part of that one decision. A group is identified by the set of responses it holds, so the
+ * same group reached at two levels is hidden at both or neither.
+ */
+function hiddenGroups(
+  rawRows: readonly ResponseRow[], by: readonly Breakdown[], level: string | null,
+  levels: readonly (string | null)[], rollUp: (districtId: number | null, level: string | null) => number | null,
+): Map<string, SuppressionReason> {
+  const districtAt = (r: ResponseRow, l: string | null) => rollUp(r.district_id, l);
+  const tableLevels = by.includes('district') ? levels : [level];
+  // The responses' own districts behind each rolled-up district, which identify a group across levels.
+  const members = new Map<string, Set<number | null>>();
+  for (const l of tableLevels) {
+    for (const r of rawRows) {
+      const k = `${l}|${districtAt(r, l)}`;
+      (members.get(k) ?? members.set(k, new Set()).get(k)!).add(r.district_id);
+    }
+  }
+  const identities = new Map<string, string>();
+  const identity = (l: string | null, d: number | null) => {
+    const k = `${l}|${d}`;
+    if (!identities.has(k)) identities.set(k, `R${JSON.stringify([...members.get(k)!].sort())}`);
+    return identities.get(k)!;
+  };
+  const identityValues = (r: ResponseRow, l: string | null) => by.map((b) => (b === 'district' ? identity(l, districtAt(r, l)) : valueOf(r, b)));
+
+  // Each level's table has its own margins; the relations between levels are listed first so that the
+  // greedy complement choice meets the tightest relations (a district and its parts) before the overall.
+  const cells = new Map<string, { key: string; count: number; margins: Set<string>; relations: Set<string> }>();
+  const shownKeys = new Map<string, string>();
+  for (const l of tableLevels) {
+    const counted = new Map<string, number>();
+    for (const r of rawRows) {
+      const values = identityValues(r, l);
+      const id = JSON.stringify(values);
+      counted.set(id, (counted.get(id) ?? 0) + 1);
+      if (!cells.has(id)) cells.set(id, { key: id, count: 0, margins: new Set(), relations: new Set() });
+      for (const m of marginsOf(values)) cells.get(id)!.margins.add(`${l}|${m}`);
+      if (l === level) shownKeys.set(groupKey({ ...r, district_id: districtAt(r, l) }, by), id);
+    }
+    for (const [id, n] of counted) cells.get(id)!.count = n;
+  }
+  if (by.includes('district')) {
+    const others = (r: ResponseRow) => JSON.stringify(by.filter((b) => b !== 'district').map((b) => valueOf(r, b)));
+    for (const fine of levels) {
+      for (const coarse of levels) {
+        if (coarse === null || coarse === fine) continue;
+        // A fine group lies inside one coarse district, or it is the fine level's group of responses
+        // without a district there, which spans several: it joins each of their relations.
+        const parents = new Map<string, Set<number | null>>();
+        for (const r of rawRows) {
+          const id = JSON.stringify(identityValues(r, fine));
+          (parents.get(id) ?? parents.set(id, new Set()).get(id)!).add(districtAt(r, coarse));
+        }
+        for (const r of rawRows) {
+          const parent = districtAt(r, coarse);
+          if (parent === null) continue;
+          const id = JSON.stringify(identityValues(r, fine));
+          if (parents.get(id)!.size > 1 && districtAt(r, fine) !== null) continue;
+          const relation = `rel|${coarse}|${parent}|${fine}|${others(r)}`;
+          cells.get(id)!.relations.add(relation);
+          cells.get(JSON.stringify(identityValues(r, coarse)))!.relations.add(relation);
+        }
+      }
+    }
+  }
+  const hidden = suppressWithComplements([...cells.values()].map((c) => ({ key: c.key, count: c.count, groups: [...c.relations, ...c.margins] })), (c) => c.count < MIN_GROUP_N);
+  const out = new Map<string, SuppressionReason>();
+  for (const [shown, id] of shownKeys) {
+    const reason = hidden.get(id);
+    if (reason) out.set(shown, reason);
+  }
+  return out;
+}
+
+/**
  * Per district: the share otrygg for classifying it (null when the district has fewer than
  * MIN_GROUP_N responses), and whether that share may be published. A district hidden only as the
  * complement of a small one is still classified by its own answers, but its share and n stay unpublished.
@@ -94,7 +202,10 @@ export async function getSurveyIndicators(
   const survey = await resolveSurvey(db, viewer, surveyId, options.municipality);
   const labels = await listDistrictLabels(db, survey.municipality_code);
   if (options.level && !labels.some((d) => d.kind === options.level)) throw badRequest('level', `no districts of kind "${options.level}"`);
-  const rows = await listResponses(db, survey.municipality_code, survey.id, options.level ?? null);
+  const level = options.level ?? null;
+  const rollUp = districtRollUp(labels);
+  const rawRows = await listResponses(db, survey.municipality_code, survey.id, null);
+  const rows = level === null ? rawRows : rawRows.map((r) => ({ ...r, district_id: rollUp(r.district_id, level) }));
   const names = new Map(labels.map((d) => [d.id, d.name]));
   const groups = new Map<string, ResponseRow[]>();
   if (options.by.length) {
@@ -105,10 +216,9 @@ export async function getSurveyIndicators(
       else groups.set(key, [r]);
     }
   }
-  // Groups under MIN_GROUP_N are hidden, and so is the smallest other group of any margin that would
-  // otherwise have exactly one hidden group (complementary suppression, as for counts).
-  const cells = [...groups.entries()].map(([key, members]) => ({ key, count: members.length, groups: marginsOf(JSON.parse(key)) }));
-  const hidden = suppressWithComplements(cells, (c) => c.count < MIN_GROUP_N);
+  const hidden = options.by.length
+    ? hiddenGroups(rawRows, options.by, level, [null, ...new Set(labels.map((d) => d.kind))], rollUp)
+    : new Map<string, SuppressionReason>();
   const presented = [...groups.entries()].map(([groupKeyText, members]) => {
     const first = members[0];
     const key: { district_id?: number | null; district_name?: string | null; gender?: string | null; age_group?: string | null } = {};
