@@ -16,6 +16,8 @@ export interface TileQuery {
   exactCategories: string[];
   snappedCategories: string[];
   sources: string[] | null;
+  /** Only incidents in this district or a finer one below it; null for the whole municipality. */
+  withinDistrictId: number | null;
   limit: number;
 }
 
@@ -36,16 +38,22 @@ export interface TilePointRow {
 function tilePointsSql(q: TileQuery): RawBuilder<TilePointRow> {
   const all = [...q.exactCategories, ...q.snappedCategories];
   return sql<TilePointRow>`
-    WITH bounds AS (
+    WITH RECURSIVE within_district AS (
+      SELECT id FROM district WHERE municipality_code = ${q.municipality} AND id = ${q.withinDistrictId ?? 0}::bigint
+      UNION ALL
+      SELECT d.id FROM district d JOIN within_district w ON d.parent_id = w.id WHERE d.municipality_code = ${q.municipality}
+    ),
+    bounds AS (
       SELECT ST_XMin(e) AS x0, ST_XMax(e) AS x1, ST_YMin(e) AS y0, ST_YMax(e) AS y1,
              -- Buffer plus room for a 100 m snap (≤ 300 web-mercator units at Swedish latitudes).
              ST_Transform(ST_Expand(e, (ST_XMax(e) - ST_XMin(e)) * ${TILE_BUFFER + 1}::float8 / ${TILE_EXTENT}::float8 + 300), 3006) AS filter
         FROM (SELECT ST_TileEnvelope(${q.z}::int, ${q.x}::int, ${q.y}::int) AS e) t
     ),
-    projected AS (
-      SELECT i.id, i.category_code AS category, i.source,
+    published AS (
+      SELECT i.id, i.category_code AS category, i.source, i.district_id,
              to_char(i.occurred_at AT TIME ZONE 'Europe/Stockholm', 'YYYY-MM-DD') AS occurred_on,
-             ST_Transform(CASE WHEN i.category_code = ANY(${q.snappedCategories}::text[]) THEN ${snapTo100mCellCentre(sql`i.geom`)} ELSE i.geom END, 3857) AS g
+             (i.category_code = ANY(${q.snappedCategories}::text[])) AS snapped,
+             CASE WHEN i.category_code = ANY(${q.snappedCategories}::text[]) THEN ${snapTo100mCellCentre(sql`i.geom`)} ELSE i.geom END AS g
         FROM incident i, bounds b
        WHERE i.municipality_code = ${q.municipality}
          AND i.geom && b.filter
@@ -53,6 +61,15 @@ function tilePointsSql(q: TileQuery): RawBuilder<TilePointRow> {
          ${q.sources ? sql`AND i.source = ANY(${q.sources}::text[])` : sql``}
          AND i.occurred_at >= ${stockholmMidnight(q.from)}
          AND i.occurred_at <  ${stockholmMidnight(q.to)}
+    ),
+    -- The district filter tests the published point, as the points route does: testing the exact point
+    -- of a snapped category would let choosing districts undo the snapping.
+    projected AS (
+      SELECT p.id, p.category, p.source, p.occurred_on, ST_Transform(p.g, 3857) AS g
+        FROM published p
+       ${q.withinDistrictId !== null ? sql`WHERE CASE WHEN p.snapped
+             THEN EXISTS (SELECT 1 FROM district d WHERE d.id IN (SELECT id FROM within_district) AND ST_Covers(d.geom, p.g))
+             ELSE p.district_id IN (SELECT id FROM within_district) END` : sql``}
     ),
     in_tile AS (
       SELECT p.id, p.category, p.source, p.occurred_on,

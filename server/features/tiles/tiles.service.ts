@@ -1,6 +1,8 @@
 import { CATEGORIES } from '../../../shared/categories.ts';
 import { pointAccess } from '../../../shared/roles.ts';
 import type { Database } from '../../infra/db.ts';
+import { badRequest } from '../../infra/errors.ts';
+import { districtExists } from '../districts/districts.queries.ts';
 import { requireAccess } from '../auth/guards.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { recordAudit } from '../audit/audit.service.ts';
@@ -29,10 +31,13 @@ export async function getIncidentTile(
   options: { encoder?: 'postgis' | 'js' } = {},
 ): Promise<IncidentTile> {
   requireAccess(viewer, CATEGORIES.some((c) => pointAccess(viewer.role, c.sensitivity) !== null), 'see incident points');
+  if (filters.districtId !== null && !(await districtExists(database.db, filters.municipality, filters.districtId))) {
+    throw badRequest('district', `no district ${filters.districtId} in municipality ${filters.municipality}`);
+  }
   const { exact, snapped } = pointCategoriesFor(viewer, filters, tile.categoriesRequested);
   const query: TileQuery = {
     municipality: filters.municipality, z: tile.z, x: tile.x, y: tile.y, from: filters.from, to: filters.to,
-    exactCategories: exact, snappedCategories: snapped, sources: filters.sources, limit: MAX_TILE_POINTS + 1,
+    exactCategories: exact, snappedCategories: snapped, sources: filters.sources, withinDistrictId: filters.districtId, limit: MAX_TILE_POINTS + 1,
   };
   const rows = await selectTilePoints(database.db, query);
   const truncated = rows.length > MAX_TILE_POINTS;
@@ -43,7 +48,7 @@ export async function getIncidentTile(
     : encodePointLayer('incidents', TILE_EXTENT, kept.map((r) => ({ x: r.tx, y: r.ty, properties: { category: r.category, source: r.source, occurred_on: r.occurred_on } })));
   await recordAudit(database.db, viewer, {
     action: 'incident_tile', route: tile.route, municipality: filters.municipality, resultCount: kept.length,
-    filters: { z: tile.z, x: tile.x, y: tile.y, from: filters.from, to: filters.to, categories: [...exact, ...snapped], sources: filters.sources },
+    filters: { z: tile.z, x: tile.x, y: tile.y, from: filters.from, to: filters.to, categories: [...exact, ...snapped], sources: filters.sources, district: filters.districtId },
   });
   return { body, points: kept.length, truncated };
 }
