@@ -10,7 +10,7 @@ export async function measureDrawnAreaKm2(db: Db, area: DrawnArea): Promise<numb
 }
 
 /** SQL for the centre of the fixed 500 m grid cell holding a SWEREF 99 TM point. */
-function areaGridCentreSql(geom: RawBuilder<unknown>): RawBuilder<unknown> {
+export function areaGridCentreSql(geom: RawBuilder<unknown>): RawBuilder<unknown> {
   const half = AREA_GRID_M / 2;
   return sql`ST_SetSRID(ST_MakePoint(floor(ST_X(${geom}) / ${AREA_GRID_M}::float8) * ${AREA_GRID_M}::float8 + ${half}::float8,
                                      floor(ST_Y(${geom}) / ${AREA_GRID_M}::float8) * ${AREA_GRID_M}::float8 + ${half}::float8), 3006)`;

@@ -1,6 +1,8 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../infra/db.ts';
 import { stockholmMidnight } from '../../infra/postgis.ts';
+import { AREA_GRID_M } from '../disclosure/disclosure.ts';
+import { areaGridCentreSql } from '../disclosure/disclosure.queries.ts';
 import { incidentConditionsSql } from '../incidents/incident-filter-sql.ts';
 import type { IncidentFilters } from '../incidents/incident-filters.ts';
 import { splitPeriodByMonth } from '../incidents/incident-rollups.ts';
@@ -53,43 +55,71 @@ export async function checkSiteGeometry(db: Db, municipality: string, geojson: s
 /** Distance rings around the site, metres; 0 is the site itself. */
 export const ZONES_M = [0, 100, 250, 500] as const;
 
-/** Areas of each zone (the site grown by its distance) and of their part inside the municipality, m² (EPSG:3006). */
-export async function measureZones(db: Db, municipality: string, ewkb: SiteEwkb): Promise<{ municipality_m2: number; zones: { distance_m: number; area_m2: number; inside_m2: number }[] }> {
+/**
+ * Areas of each zone (the site grown by its distance) and of their part inside the municipality, m² (EPSG:3006).
+ * Counted on the grid (every role but police, see {@link incidentPosition}), the part inside the municipality is
+ * that of the 500 m cells whose centres the zone covers, so the expected count describes what was counted.
+ */
+export async function measureZones(
+  db: Db, municipality: string, ewkb: SiteEwkb, onGrid = false,
+): Promise<{ municipality_m2: number; zones: { distance_m: number; area_m2: number; inside_m2: number }[] }> {
+  const g = AREA_GRID_M;
   const rows = await sql<{ distance_m: number; area_m2: number; inside_m2: number; municipality_m2: number }>`
     WITH m AS (SELECT ${municipalityAreaSql(municipality)} AS geom),
     z AS (SELECT d AS distance_m, CASE WHEN d = 0 THEN ${site(ewkb)} ELSE ST_Buffer(${site(ewkb)}, d, 16) END AS geom
             FROM unnest(${[...ZONES_M]}::float8[]) d)
     SELECT z.distance_m::float8 AS distance_m, ST_Area(z.geom)::float8 AS area_m2,
-           ST_Area(ST_Intersection(z.geom, m.geom))::float8 AS inside_m2, ST_Area(m.geom)::float8 AS municipality_m2
+           ${onGrid
+             ? sql`coalesce((SELECT sum(ST_Area(ST_Intersection(ST_MakeEnvelope(cx - ${g / 2}::float8, cy - ${g / 2}::float8, cx + ${g / 2}::float8, cy + ${g / 2}::float8, 3006), m.geom)))
+                      FROM generate_series(floor(ST_XMin(z.geom) / ${g}::float8)::bigint, floor(ST_XMax(z.geom) / ${g}::float8)::bigint) gx,
+                           generate_series(floor(ST_YMin(z.geom) / ${g}::float8)::bigint, floor(ST_YMax(z.geom) / ${g}::float8)::bigint) gy,
+                           LATERAL (SELECT gx * ${g}::float8 + ${g / 2}::float8 AS cx, gy * ${g}::float8 + ${g / 2}::float8 AS cy) c
+                     WHERE ST_Covers(z.geom, ST_SetSRID(ST_MakePoint(cx, cy), 3006))), 0)::float8`
+             : sql`ST_Area(ST_Intersection(z.geom, m.geom))::float8`} AS inside_m2,
+           ST_Area(m.geom)::float8 AS municipality_m2
       FROM z, m ORDER BY z.distance_m`.execute(db);
   return { municipality_m2: rows.rows[0]?.municipality_m2 ?? 0, zones: rows.rows.map(({ distance_m, area_m2, inside_m2 }) => ({ distance_m, area_m2, inside_m2 })) };
 }
 
+/**
+ * Where an incident counts for a site check: its own position for police, and for every other role the
+ * centre of its fixed 500 m grid cell, as for drawn areas (docs/security.md): moving or shrinking a site by
+ * a few metres then changes nothing, so a sequence of sites cannot locate an incident finer than a cell.
+ */
+function incidentPosition(onGrid: boolean): RawBuilder<unknown> {
+  return onGrid ? areaGridCentreSql(sql`incident.geom`) : sql`incident.geom`;
+}
+/** Half a cell's diagonal: how far a cell centre can be from an incident in it. */
+const CELL_REACH_M = Math.ceil((AREA_GRID_M * Math.SQRT2) / 2);
+
 /** Located incidents per category within each zone: `zone` is the smallest ring (0, 100, 250, 500 m) holding it. */
-export async function countIncidentsNearSite(db: Db, filters: IncidentFilters, ewkb: SiteEwkb): Promise<{ category_code: string; zone: number; n: number }[]> {
+export async function countIncidentsNearSite(db: Db, filters: IncidentFilters, ewkb: SiteEwkb, onGrid = false): Promise<{ category_code: string; zone: number; n: number }[]> {
   const maxM = ZONES_M[ZONES_M.length - 1];
   const rows = await sql<{ category_code: string; zone: number; n: number }>`
     WITH s AS (SELECT ${site(ewkb)} AS g),
     near AS (
-      SELECT incident.category_code, ST_Distance(incident.geom, s.g) AS d
+      SELECT incident.category_code, ST_Distance(${incidentPosition(onGrid)}, s.g) AS d
         FROM incident, s
        WHERE ${incidentConditionsSql(filters)} AND incident.geom IS NOT NULL
-         AND ST_DWithin(incident.geom, s.g, ${maxM}::float8)
+         AND ST_DWithin(incident.geom, s.g, ${maxM + (onGrid ? CELL_REACH_M : 0)}::float8)
     )
     SELECT category_code,
            (CASE WHEN d <= 0 THEN 0 WHEN d <= 100 THEN 100 WHEN d <= 250 THEN 250 ELSE 500 END)::int AS zone,
            count(*)::int AS n
-      FROM near GROUP BY 1, 2`.execute(db);
+        FROM near WHERE d <= ${maxM}::float8 GROUP BY 1, 2`.execute(db);
   return rows.rows;
 }
 
 /** Located incidents within `distanceM` of the site by local hour of the week (0 = Monday 00:00 … 167). */
-export async function countIncidentsNearSiteByHour(db: Db, filters: IncidentFilters, ewkb: SiteEwkb, distanceM: number): Promise<{ how: number; n: number }[]> {
+export async function countIncidentsNearSiteByHour(
+  db: Db, filters: IncidentFilters, ewkb: SiteEwkb, distanceM: number, onGrid = false,
+): Promise<{ how: number; n: number }[]> {
   const rows = await sql<{ how: number; n: number }>`
     SELECT incident.local_how::int AS how, count(*)::int AS n
       FROM incident
      WHERE ${incidentConditionsSql(filters)} AND incident.geom IS NOT NULL
-       AND ST_DWithin(incident.geom, ${site(ewkb)}, ${distanceM}::float8)
+       AND ST_DWithin(incident.geom, ${site(ewkb)}, ${distanceM + (onGrid ? CELL_REACH_M : 0)}::float8)
+       ${onGrid ? sql`AND ST_DWithin(${incidentPosition(true)}, ${site(ewkb)}, ${distanceM}::float8)` : sql``}
      GROUP BY 1`.execute(db);
   return rows.rows;
 }

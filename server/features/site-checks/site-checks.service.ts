@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { CATEGORY_BY_CODE } from '../../../shared/categories.ts';
 import { hotspotAccess, markAccess, mayEdit, type Role } from '../../../shared/roles.ts';
 import { protectCounts } from '../../../shared/suppression.ts';
+import { answerHidden, AREA_GRID_M, snapsAreas } from '../disclosure/disclosure.ts';
 import type { Db } from '../../infra/db.ts';
 import { AppError, badRequest, notFound } from '../../infra/errors.ts';
 import { binomialCdf } from '../../stats/binomial.ts';
@@ -97,9 +98,9 @@ const HOUR_BANDS: readonly { key: string; label: string; hours: readonly number[
   { key: 'kvall', label: '18–22', hours: [18, 19, 20, 21] },
 ];
 
-async function incidentSection(db: Db, filters: IncidentFilters, ewkb: SiteEwkb) {
+async function incidentSection(db: Db, filters: IncidentFilters, ewkb: SiteEwkb, onGrid: boolean) {
   const [zones, near, municipal] = await Promise.all([
-    measureZones(db, filters.municipality, ewkb), countIncidentsNearSite(db, filters, ewkb), countLocatedByCategory(db, filters),
+    measureZones(db, filters.municipality, ewkb, onGrid), countIncidentsNearSite(db, filters, ewkb, onGrid), countLocatedByCategory(db, filters),
   ]);
   // Counts per category are cumulative over the zones: within 250 m includes the site and 100 m.
   const exact = new Map<string, number[]>(filters.categories.map((c) => [c, ZONES_M.map(() => 0)]));
@@ -141,8 +142,8 @@ async function incidentSection(db: Db, filters: IncidentFilters, ewkb: SiteEwkb)
   };
 }
 
-async function timeSection(db: Db, filters: IncidentFilters, ewkb: SiteEwkb) {
-  const how = await countIncidentsNearSiteByHour(db, filters, ewkb, TIME_ZONE_M);
+async function timeSection(db: Db, filters: IncidentFilters, ewkb: SiteEwkb, onGrid: boolean) {
+  const how = await countIncidentsNearSiteByHour(db, filters, ewkb, TIME_ZONE_M, onGrid);
   const matrix = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
   for (const r of how) matrix[Math.floor(r.how / 24)][r.how % 24] += r.n;
   const total = matrix.flat().reduce((s, n) => s + n, 0);
@@ -157,6 +158,16 @@ async function timeSection(db: Db, filters: IncidentFilters, ewkb: SiteEwkb) {
   );
   const totalShown = protect([total], 'total')[0];
   const bands = protect(byBand, 'bands');
+  if (answerHidden(total, filters.suppress)) {
+    // Hidden whole, as a drawn area's time pattern: a lone hidden cell among zeros would say when it happened.
+    const none = <T,>(xs: T[]) => xs.map(() => null);
+    return {
+      zone: 'within_100' as const, distance_m: TIME_ZONE_M, time_zone: 'Europe/Stockholm', total: null,
+      weekdays: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], by_weekday: none(byWeekday),
+      by_time_of_day: HOUR_BANDS.map((b) => ({ key: b.key, hours: b.label, count: null })),
+      weekday_hour: matrix.map((row) => none(row)),
+    };
+  }
   return {
     zone: 'within_100' as const,
     distance_m: TIME_ZONE_M,
@@ -241,8 +252,10 @@ async function hotspotSection(db: Db, filters: IncidentFilters, role: Role, ewkb
 type Report = Awaited<ReturnType<typeof computeReport>>;
 
 async function computeReport(db: Db, viewer: Viewer, filters: IncidentFilters, ewkb: SiteEwkb, bufferM: number) {
+  // Every role but police gets incidents counted by their 500 m grid cell, as for drawn areas (disclosure control).
+  const onGrid = snapsAreas(viewer.role);
   const [incidents, time, marks, hotspots, siteGeoJson] = await Promise.all([
-    incidentSection(db, filters, ewkb), timeSection(db, filters, ewkb), markSection(db, viewer.role, filters.municipality, ewkb),
+    incidentSection(db, filters, ewkb, onGrid), timeSection(db, filters, ewkb, onGrid), markSection(db, viewer.role, filters.municipality, ewkb),
     hotspotSection(db, filters, viewer.role, ewkb), siteAsGeoJson(db, ewkb),
   ]);
   const bandCount = (key: string) => time.by_time_of_day.find((b) => b.key === key)!.count;
@@ -263,6 +276,9 @@ async function computeReport(db: Db, viewer: Viewer, filters: IncidentFilters, e
     notes.push('narkotika and langning are mostly police-initiated (spaningsbrott): their counts measure police activity as much as crime.');
   }
   if (filters.suppress) notes.push('Counts of 1–4 are suppressed ("<5") and other counts rounded to 5 for your role (SPEC §6).');
+  if (onGrid) {
+    notes.push(`For your role incidents are counted by the ${AREA_GRID_M} m grid cell they lie in: a cell counts in a zone when its centre lies in the zone, and the expected counts are for those cells' area. A small site may hold no cell centre and then shows 0.`);
+  }
   if (!marks) notes.push('Survey marks are not shown to your role.');
   if (!hotspots) notes.push('Hotspot cells are not shown to your role.');
   return {
