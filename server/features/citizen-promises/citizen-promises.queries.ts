@@ -1,12 +1,17 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../infra/db.ts';
 import { stockholmMidnight } from '../../infra/postgis.ts';
+import { AREA_GRID_M } from '../disclosure/disclosure.ts';
+import { areaGridCentreSql, coveredCellsAreaSql } from '../disclosure/disclosure.queries.ts';
 
 /**
  * A promise's area as SQL: the subtree of the named districts, or a drawn SWEREF 99 TM multipolygon
  * (as hex EWKB). Incidents are matched by their finest district or by ST_Covers respectively.
  */
-export type AreaRef = { kind: 'districts'; municipality: string; districtIds: number[] } | { kind: 'geometry'; municipality: string; ewkb: string };
+export type AreaRef =
+  | { kind: 'districts'; municipality: string; districtIds: number[] }
+  /** `onGrid`: incidents count by the centre of their fixed 500 m grid cell (a drawn area below police, docs/security.md). */
+  | { kind: 'geometry'; municipality: string; ewkb: string; onGrid?: boolean };
 
 function subtreeIds(municipality: string, ids: number[]): RawBuilder<unknown> {
   return sql`ARRAY(WITH RECURSIVE subtree AS (
@@ -17,11 +22,13 @@ function subtreeIds(municipality: string, ids: number[]): RawBuilder<unknown> {
 }
 
 /** Condition on table alias `t` (with `district_id` and `geom`) selecting rows inside the area. */
-function insideAreaSql(area: AreaRef, alias: string): RawBuilder<unknown> {
+function insideAreaSql(area: AreaRef, alias: string, cells = false): RawBuilder<unknown> {
   const t = sql.ref(alias);
-  return area.kind === 'districts'
-    ? sql`${t}.district_id = ANY(${subtreeIds(area.municipality, area.districtIds)})`
-    : sql`ST_Covers(${area.ewkb}::geometry, ${t}.geom)`;
+  if (area.kind === 'districts') return sql`${t}.district_id = ANY(${subtreeIds(area.municipality, area.districtIds)})`;
+  if (cells && area.onGrid) {
+    return sql`${t}.geom && ST_Expand(${area.ewkb}::geometry, ${AREA_GRID_M}::float8) AND ST_Covers(${area.ewkb}::geometry, ${areaGridCentreSql(sql`${t}.geom`)})`;
+  }
+  return sql`ST_Covers(${area.ewkb}::geometry, ${t}.geom)`;
 }
 
 /** The area's size in m² (EPSG:3006) and the municipality's (union of its districts). */
@@ -29,8 +36,9 @@ export async function measureArea(db: Db, area: AreaRef): Promise<{ area_m2: num
   const areaGeom = area.kind === 'districts'
     ? sql`(SELECT ST_Union(geom) FROM district WHERE municipality_code = ${area.municipality} AND id = ANY(${area.districtIds}::bigint[]))`
     : sql`${area.ewkb}::geometry`;
+  const measured = area.kind === 'geometry' && area.onGrid ? coveredCellsAreaSql(areaGeom, sql`m.g`) : sql`ST_Area(ST_Intersection(${areaGeom}, m.g))::float8`;
   const rows = await sql<{ area_m2: number | null; municipality_m2: number | null }>`
-    SELECT ST_Area(ST_Intersection(${areaGeom}, m.g))::float8 AS area_m2, ST_Area(m.g)::float8 AS municipality_m2
+    SELECT ${measured} AS area_m2, ST_Area(m.g)::float8 AS municipality_m2
       FROM (SELECT ST_Union(geom) AS g FROM district WHERE municipality_code = ${area.municipality}) m`.execute(db);
   return { area_m2: rows.rows[0]?.area_m2 ?? 0, municipality_m2: rows.rows[0]?.municipality_m2 ?? 0 };
 }
@@ -49,7 +57,7 @@ export async function countAreaIncidents(
      WHERE i.municipality_code = ${area.municipality} AND i.geom IS NOT NULL
        AND i.category_code = ANY(${categories}::text[])
        AND i.occurred_at >= ${stockholmMidnight(lo)} AND i.occurred_at < ${stockholmMidnight(hi)}
-       AND ${insideAreaSql(area, 'i')}
+       AND ${insideAreaSql(area, 'i', true)}
      GROUP BY 1, 2`.execute(db);
   return rows.rows.filter((r) => r.period !== null) as { period: number; category_code: string; n: number }[];
 }

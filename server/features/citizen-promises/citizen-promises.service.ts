@@ -9,6 +9,7 @@ import { poissonChangeTest } from '../../stats/poisson-change.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { requireAccess } from '../auth/guards.ts';
 import type { Viewer } from '../auth/viewer.ts';
+import { disclosureFor, MIN_AREA_KM2, publishCount, snapsAreas } from '../disclosure/disclosure.ts';
 import { parseDrawnArea } from '../incidents/incident-filter-sql.ts';
 import { resolveIncidentFilters } from '../incidents/incident-filters.ts';
 import { resolveMunicipality } from '../municipalities/municipalities.service.ts';
@@ -74,7 +75,7 @@ export interface AreaInput {
 }
 
 /** Resolves an area input (districts, a drawn polygon or hotspot cells) to SQL and what is stored; 400 naming the field. */
-async function resolveArea(db: Db, municipality: string, area: AreaInput, field = 'area'): Promise<{ ref: AreaRef; districtIds: number[]; ewkb: string | null }> {
+async function resolveArea(db: Db, municipality: string, area: AreaInput, role: Role, field = 'area'): Promise<{ ref: AreaRef; districtIds: number[]; ewkb: string | null }> {
   const given = ['district_ids', 'geometry', 'hotspot_cells'].filter((k) => (area as Record<string, unknown>)[k] !== undefined);
   if (given.length !== 1) throw badRequest(field, 'give exactly one of district_ids, geometry or hotspot_cells');
   if (area.district_ids) {
@@ -86,6 +87,8 @@ async function resolveArea(db: Db, municipality: string, area: AreaInput, field 
     return { ref: { kind: 'districts', municipality, districtIds: ids }, districtIds: ids, ewkb: null };
   }
   let ewkb: string;
+  // Hotspot cells are a published grid; a drawn area is counted on the 500 m grid below police and must hold one cell.
+  let onGrid = false;
   if (area.hotspot_cells) {
     if (!area.hotspot_cells.length) throw badRequest(`${field}.hotspot_cells`, 'select at least one cell');
     ewkb = await hexCellsAsArea(db, area.hotspot_cells, area.cell_m ?? 200);
@@ -95,9 +98,13 @@ async function resolveArea(db: Db, municipality: string, area: AreaInput, field 
     if (!check.valid) throw badRequest(`${field}.geometry`, `not a valid polygon (${check.reason ?? 'invalid'}); it must not cross itself`);
     if (check.area_m2 <= 0) throw badRequest(`${field}.geometry`, 'the polygon is empty (zero area)');
     if (check.inside_m2 <= 0) throw badRequest(`${field}.geometry`, `the area lies outside municipality ${municipality}`);
+    onGrid = snapsAreas(role);
+    if (onGrid && check.area_m2 < MIN_AREA_KM2 * 1e6) {
+      throw badRequest(`${field}.geometry`, `smaller than ${MIN_AREA_KM2} km² (${(check.area_m2 / 1e6).toFixed(3)} km²): draw a larger area or choose districts`);
+    }
     ewkb = check.ewkb!;
   }
-  return { ref: { kind: 'geometry', municipality, ewkb }, districtIds: [], ewkb };
+  return { ref: { kind: 'geometry', municipality, ewkb, onGrid }, districtIds: [], ewkb };
 }
 
 // ---------- evidence and baselines ----------
@@ -171,7 +178,7 @@ export async function draftPromise(db: Db, viewer: Viewer, input: DraftInput) {
   requireEditor(viewer);
   const filters = await resolveIncidentFilters(db, { municipality: input.municipality, from: input.from, to: input.to }, viewer);
   const municipality = filters.municipality;
-  const area = await resolveArea(db, municipality, input.area);
+  const area = await resolveArea(db, municipality, input.area, viewer.role);
   const periodStart = input.period_start ?? `${addDays(stockholmToday(), 32).slice(0, 7)}-01`;
   const periodEnd = input.period_end ?? addDays(periodStart, 365);
   checkPeriod(periodStart, periodEnd);
@@ -333,7 +340,7 @@ export async function prepareWrite(db: Db, viewer: Viewer, municipality: string,
   (input.problems ?? []).forEach((p, k) => {
     if (!p.trim()) throw badRequest(`problems.${k}`, 'must not be empty');
   });
-  const area = await resolveArea(db, municipality, input.area);
+  const area = await resolveArea(db, municipality, input.area, viewer.role);
   // Baselines the user left out are computed from the data; given ones are kept as edited.
   const missing = indicators.filter((i) => i.baseline === undefined || i.baseline === null).map((i) => i.key);
   const computed = missing.length ? await computeBaselines(db, area.ref, missing, input.period_start, input.period_end) : new Map();
@@ -360,6 +367,16 @@ async function loadPromise(db: Db, viewer: Viewer, id: number): Promise<PromiseR
   return row;
 }
 
+/**
+ * A stored count (a category's baseline or follow-up, computed exactly) as this role may see it: through the
+ * same protection as every other count of that category (1–4 hidden, the rest rounded to 5 where suppressed).
+ * Survey shares are not counts and stay as they are.
+ */
+function shownCount(role: Role, key: string, value: number | null): number | null {
+  if (value === null || key.startsWith('survey:') || !CATEGORY_BY_CODE.has(key)) return value;
+  return publishCount(Math.round(value), disclosureFor(role, [key]).suppress);
+}
+
 /** A promise as the viewer may see it: editors get internal notes, evidence and history; others the published fields. */
 async function present(db: Db, viewer: Viewer, rows: PromiseRow[], withFollowUp: boolean) {
   if (!rows.length) return [];
@@ -379,7 +396,10 @@ async function present(db: Db, viewer: Viewer, rows: PromiseRow[], withFollowUp:
       period_start: r.period_start, period_end: r.period_end,
       problems: ((typeof r.problems === 'string' ? JSON.parse(r.problems) : r.problems) as unknown[]).map(String),
       commitments: commitments.filter((c) => c.promise_id === r.id).map((c) => ({ actor: c.actor, text: c.text, responsible: c.responsible })),
-      indicators: own.map((i) => ({ key: i.key, label: i.label ?? indicatorLabel(i.key), baseline: i.baseline, baseline_from: i.baseline_from, baseline_to: i.baseline_to, target: i.target, followup: i.followup })),
+      indicators: own.map((i) => ({
+        key: i.key, label: i.label ?? indicatorLabel(i.key), baseline: shownCount(viewer.role, i.key, i.baseline), baseline_from: i.baseline_from,
+        baseline_to: i.baseline_to, target: i.target, followup: shownCount(viewer.role, i.key, i.followup),
+      })),
       status: r.status, agreed_at: r.agreed_at, published_at: r.published_at, followed_up_at: r.followed_up_at, created_at: r.created_at, updated_at: r.updated_at,
       ...(followUp ? { follow_up: followUp } : {}),
       ...(editor
@@ -396,7 +416,9 @@ async function present(db: Db, viewer: Viewer, rows: PromiseRow[], withFollowUp:
  * length for the target; a survey share from the latest survey after the start against the latest before.
  */
 async function computeFollowUp(db: Db, r: PromiseRow, indicators: Awaited<ReturnType<typeof listIndicators>>, viewer: Viewer) {
-  const ref: AreaRef = r.ewkb ? { kind: 'geometry', municipality: r.municipality_code, ewkb: r.ewkb } : { kind: 'districts', municipality: r.municipality_code, districtIds: r.district_ids.map(Number) };
+  const ref: AreaRef = r.ewkb
+    ? { kind: 'geometry', municipality: r.municipality_code, ewkb: r.ewkb, onGrid: snapsAreas(viewer.role) }
+    : { kind: 'districts', municipality: r.municipality_code, districtIds: r.district_ids.map(Number) };
   const end = r.period_end < tomorrow() ? r.period_end : tomorrow();
   const afterDays = daysBetween(r.period_start, end);
   const after = { from: r.period_start, to: end };
@@ -426,7 +448,7 @@ async function computeFollowUp(db: Db, r: PromiseRow, indicators: Awaited<Return
       };
     }
     if (afterDays <= 0) {
-      return { key: i.key, label: i.label ?? indicatorLabel(i.key), kind: 'incident_count' as const, before: null, after: null, before_period: before, after_period: after, change_pct: null, p_value: null, significant: null, baseline: i.baseline, target, projected: null, target_met: null, note: 'Perioden har inte börjat.' };
+      return { key: i.key, label: i.label ?? indicatorLabel(i.key), kind: 'incident_count' as const, before: null, after: null, before_period: before, after_period: after, change_pct: null, p_value: null, significant: null, baseline: shownCount(viewer.role, i.key, i.baseline), target, projected: null, target_met: null, note: 'Perioden har inte börjat.' };
     }
     const sum = (k: number) => counts.filter((c) => c.period === k && c.category_code === i.key).reduce((s, c) => s + c.n, 0);
     const cells = protectCounts([{ key: 'b', count: sum(0), groups: ['x'] }, { key: 'a', count: sum(1), groups: ['x'] }], suppress && (CATEGORY_BY_CODE.get(i.key)?.sensitivity !== 'open' || !isEditor(viewer.role)));
@@ -438,7 +460,7 @@ async function computeFollowUp(db: Db, r: PromiseRow, indicators: Awaited<Return
     return {
       key: i.key, label: i.label ?? indicatorLabel(i.key), kind: 'incident_count' as const, before: bShown, after: aShown, before_period: before, after_period: after,
       change_pct: test?.change_pct === null || !test ? null : Math.round(test.change_pct * 10) / 10, p_value: test?.p ?? null, significant: test ? test.significant : null,
-      baseline: i.baseline, target, projected, target_met: met,
+      baseline: shownCount(viewer.role, i.key, i.baseline), target, projected, target_met: met,
       note: afterDays < daysBetween(r.period_start, r.period_end) ? `Perioden pågår: ${afterDays} av ${daysBetween(r.period_start, r.period_end)} dagar; prognos uppräknad till baslinjens längd.` : null,
     };
   });

@@ -27,3 +27,17 @@ export function incidentInAreaSql(area: DrawnArea, snapped: boolean): RawBuilder
   return sql`incident.geom && ST_Expand(${geom}, ${AREA_GRID_M}::float8)
              AND ST_Covers(${geom}, ${areaGridCentreSql(sql`incident.geom`)})`;
 }
+
+/**
+ * SQL for the area (m²) of the fixed 500 m grid cells whose centres `area` covers, clipped to `within`: the
+ * area an answer counted on the grid describes, so expected counts compare like with like.
+ */
+export function coveredCellsAreaSql(area: RawBuilder<unknown>, within: RawBuilder<unknown>): RawBuilder<unknown> {
+  const g = AREA_GRID_M;
+  return sql`coalesce((SELECT sum(ST_Area(ST_Intersection(ST_MakeEnvelope(c.cx - ${g / 2}::float8, c.cy - ${g / 2}::float8, c.cx + ${g / 2}::float8, c.cy + ${g / 2}::float8, 3006), ${within})))
+      FROM (SELECT ${area} AS a) q,
+           generate_series(floor(ST_XMin(q.a) / ${g}::float8)::bigint, floor(ST_XMax(q.a) / ${g}::float8)::bigint) gx,
+           generate_series(floor(ST_YMin(q.a) / ${g}::float8)::bigint, floor(ST_YMax(q.a) / ${g}::float8)::bigint) gy,
+           LATERAL (SELECT gx * ${g}::float8 + ${g / 2}::float8 AS cx, gy * ${g}::float8 + ${g / 2}::float8 AS cy) c
+     WHERE ST_Covers(q.a, ST_SetSRID(ST_MakePoint(c.cx, c.cy), 3006))), 0)::float8`;
+}

@@ -2,6 +2,7 @@ import { CATEGORY_BY_CODE } from '../../../shared/categories.ts';
 import { SUPPRESSION_THRESHOLD } from '../../../shared/roles.ts';
 import type { Db } from '../../infra/db.ts';
 import { PUBLIC_VIEWER } from '../auth/viewer.ts';
+import { publishCount } from '../disclosure/disclosure.ts';
 import { getDistrictStats } from '../districts/district-stats.service.ts';
 import { resolveIncidentFilters } from '../incidents/incident-filters.ts';
 import { resolveMunicipality } from '../municipalities/municipalities.service.ts';
@@ -11,6 +12,17 @@ import { districtNames, listPromiseCommitments, listPromiseIndicators, listPubli
 function publicValue(v: number | null): { value: number | null; suppressed: boolean } {
   if (v !== null && Number.isInteger(v) && v > 0 && v < SUPPRESSION_THRESHOLD) return { value: null, suppressed: true };
   return { value: v, suppressed: false };
+}
+
+/**
+ * A measured count (baseline, follow-up) as the public gets every count: 1–4 hidden and the rest rounded to 5,
+ * so a promise's area count and the public district counts cannot be subtracted into a hidden one. Survey
+ * shares (fractions) are published as they are; targets are commitments, not data, and only lose small counts.
+ */
+function publicMeasuredValue(v: number | null): { value: number | null; suppressed: boolean } {
+  if (v === null || !Number.isInteger(v)) return { value: v, suppressed: false };
+  const count = publishCount(v, true);
+  return { value: count, suppressed: count === null };
 }
 
 /** An indicator keyed by a restricted or protected category never reaches the public; survey shares and open categories do. */
@@ -45,7 +57,7 @@ export async function getPublicPromises(db: Db, municipalityCode: string | undef
       commitments: commitments.filter((c) => c.promise_id === p.id).map((c) => ({ actor: c.actor, text: c.text, responsible: c.responsible })),
       // The public sees open categories only (SPEC §6): restricted or protected indicators never leave.
       indicators: indicators.filter((i) => i.promise_id === p.id && publicIndicator(i.key)).map((i) => {
-        const baseline = publicValue(i.baseline), target = publicValue(i.target), followup = publicValue(i.followup);
+        const baseline = publicMeasuredValue(i.baseline), target = publicValue(i.target), followup = publicMeasuredValue(i.followup);
         return {
           key: i.key, baseline: baseline.value, target: target.value, followup: followup.value,
           suppressed: baseline.suppressed || target.suppressed || followup.suppressed,

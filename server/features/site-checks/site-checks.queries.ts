@@ -2,7 +2,7 @@ import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../infra/db.ts';
 import { stockholmMidnight } from '../../infra/postgis.ts';
 import { AREA_GRID_M } from '../disclosure/disclosure.ts';
-import { areaGridCentreSql } from '../disclosure/disclosure.queries.ts';
+import { areaGridCentreSql, coveredCellsAreaSql } from '../disclosure/disclosure.queries.ts';
 import { incidentConditionsSql } from '../incidents/incident-filter-sql.ts';
 import type { IncidentFilters } from '../incidents/incident-filters.ts';
 import { splitPeriodByMonth } from '../incidents/incident-rollups.ts';
@@ -63,18 +63,13 @@ export const ZONES_M = [0, 100, 250, 500] as const;
 export async function measureZones(
   db: Db, municipality: string, ewkb: SiteEwkb, onGrid = false,
 ): Promise<{ municipality_m2: number; zones: { distance_m: number; area_m2: number; inside_m2: number }[] }> {
-  const g = AREA_GRID_M;
   const rows = await sql<{ distance_m: number; area_m2: number; inside_m2: number; municipality_m2: number }>`
     WITH m AS (SELECT ${municipalityAreaSql(municipality)} AS geom),
     z AS (SELECT d AS distance_m, CASE WHEN d = 0 THEN ${site(ewkb)} ELSE ST_Buffer(${site(ewkb)}, d, 16) END AS geom
             FROM unnest(${[...ZONES_M]}::float8[]) d)
     SELECT z.distance_m::float8 AS distance_m, ST_Area(z.geom)::float8 AS area_m2,
            ${onGrid
-             ? sql`coalesce((SELECT sum(ST_Area(ST_Intersection(ST_MakeEnvelope(cx - ${g / 2}::float8, cy - ${g / 2}::float8, cx + ${g / 2}::float8, cy + ${g / 2}::float8, 3006), m.geom)))
-                      FROM generate_series(floor(ST_XMin(z.geom) / ${g}::float8)::bigint, floor(ST_XMax(z.geom) / ${g}::float8)::bigint) gx,
-                           generate_series(floor(ST_YMin(z.geom) / ${g}::float8)::bigint, floor(ST_YMax(z.geom) / ${g}::float8)::bigint) gy,
-                           LATERAL (SELECT gx * ${g}::float8 + ${g / 2}::float8 AS cx, gy * ${g}::float8 + ${g / 2}::float8 AS cy) c
-                     WHERE ST_Covers(z.geom, ST_SetSRID(ST_MakePoint(cx, cy), 3006))), 0)::float8`
+             ? coveredCellsAreaSql(sql`z.geom`, sql`m.geom`)
              : sql`ST_Area(ST_Intersection(z.geom, m.geom))::float8`} AS inside_m2,
            ST_Area(m.geom)::float8 AS municipality_m2
       FROM z, m ORDER BY z.distance_m`.execute(db);

@@ -14,7 +14,7 @@ async function createPromise(t: TestApp, m: string, status: string, title: strin
   await sql`INSERT INTO citizen_promise_commitment (municipality_code, promise_id, actor, text, responsible)
             VALUES (${m}, ${id}, 'police', 'Fler fotpatruller kvällstid', 'Lokalpolisområde Test')`.execute(t.database.db);
   await sql`INSERT INTO citizen_promise_indicator (municipality_code, promise_id, key, baseline, target)
-            VALUES (${m}, ${id}, 'andel_otrygga', 0.31, 0.25), (${m}, ${id}, 'ran_torget', 3, 1)`.execute(t.database.db);
+            VALUES (${m}, ${id}, 'andel_otrygga', 0.31, 0.25), (${m}, ${id}, 'ran_torget', 3, 1), (${m}, ${id}, 'stold', 12, 8)`.execute(t.database.db);
   return id;
 }
 
@@ -60,6 +60,9 @@ for (const backend of testBackends()) {
       expect(small).toMatchObject({ baseline: null, target: null, suppressed: true });
       const share = body.promises[0].indicators.find((i: { key: string }) => i.key === 'andel_otrygga');
       expect(share).toMatchObject({ baseline: 0.31, suppressed: false });
+      // A measured count is rounded to 5 as every public count is; the target, a commitment, is not.
+      const thefts = body.promises[0].indicators.find((i: { key: string }) => i.key === 'stold');
+      expect(thefts).toMatchObject({ baseline: 10, target: 8, suppressed: false });
     });
 
     it('gives district trends for open categories only, small counts protected', async () => {
