@@ -43,6 +43,8 @@ export default async function run(): Promise<BenchResult[]> {
     const pair = async (name: string, url: string) => {
       // Police and council alternate run by run, so load drifting on a shared machine hits both alike.
       const once = async (role: 'police' | 'council') => {
+        // Cold answers: the response cache would otherwise answer every run after the first from memory.
+        app.responseCache.clear();
         const t0 = performance.now();
         const res = await app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${tokens[role]}` } });
         if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode} ${res.body.slice(0, 300)}`);
