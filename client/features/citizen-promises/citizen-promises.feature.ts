@@ -27,7 +27,8 @@ export function promiseLegend(data: PromisesData | null, lang: Lang, selection: 
 export const citizenPromisesFeature: MapFeature<PromisesData> = {
   id: 'citizen-promises',
   order: 5,
-  active: (view) => view.layers.includes('citizen-promises') || promiseStore.selection.mode !== 'none',
+  // Also on while a draft is picked or a promise is open in the panel, so what the panel talks about is on the map.
+  active: (view) => view.layers.includes('citizen-promises') || promiseStore.selection.mode !== 'none' || promiseStore.openId !== null,
   requestKey: ({ query }) => JSON.stringify([query.municipality, promiseStore.revision]),
   load: async ({ query }, signal) => {
     const [promises, districts] = await Promise.all([
@@ -38,7 +39,8 @@ export const citizenPromisesFeature: MapFeature<PromisesData> = {
   },
   layers: (data, ctx, version) => {
     const sel = promiseStore.selection;
-    const areas = data && ctx.view.layers.includes('citizen-promises') ? promiseAreaLayers(promiseAreaFeatures(data.promises, data.districts), promiseStore.openId, version) : [];
+    const shown = !data ? [] : ctx.view.layers.includes('citizen-promises') ? data.promises : data.promises.filter((p) => p.id === promiseStore.openId);
+    const areas = shown.length ? promiseAreaLayers(promiseAreaFeatures(shown, data!.districts), promiseStore.openId, `${version}|${shown.length}`) : [];
     const cells = ctx.dataOf<{ features: Shape[] }>('hotspots')?.features ?? [];
     const pick = selectionLayers(sel, { cells, districts: ctx.districts.features as unknown as Shape[] }, (f) => {
       const now = promiseStore.selection;

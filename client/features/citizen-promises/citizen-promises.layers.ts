@@ -57,7 +57,8 @@ export function promiseAreaLayers(features: AreaFeature[], openId: number | null
     }),
     new TextLayer<{ position: [number, number]; text: string }>({
       id: 'citizen-promises-labels', data: labelPositions(features), getPosition: (d) => d.position, getText: (d) => d.text, getSize: 13,
-      getColor: [40, 20, 70, 255], outlineWidth: 4, outlineColor: [255, 255, 255, 240],
+      // Below the centre, so the title does not sit on the district's own label there.
+      getPixelOffset: [0, 20], getColor: [40, 20, 70, 255], outlineWidth: 4, outlineColor: [255, 255, 255, 240],
       fontSettings: { sdf: true }, fontFamily: 'Liberation Sans, Arial, sans-serif', characterSet: 'auto',
       updateTriggers: { getText: version },
     }),

@@ -202,10 +202,19 @@ export function mountCitizenPromises(ctx: PromisesPanelContext): { update(): voi
     }
   });
 
+  // The panel covers the map's right side: the map shifts by half its width so what was in the middle stays visible.
+  const shift = (open: boolean) => ctx.view.map.panBy([(open ? 1 : -1) * Math.round(panel.offsetWidth / 2), 0], { duration: 0 });
+  const close = () => {
+    if (panel.hidden) return;
+    shift(false);
+    panel.hidden = true;
+    stopPicking();
+  };
   button.addEventListener('click', () => {
-    panel.hidden = !panel.hidden;
-    if (panel.hidden) stopPicking();
-    else void go({ name: 'list' });
+    if (!panel.hidden) { close(); return; }
+    panel.hidden = false;
+    shift(true);
+    void go({ name: 'list' });
   });
   panel.addEventListener('click', (event) => {
     const target = event.target as HTMLElement;
@@ -216,7 +225,7 @@ export function mountCitizenPromises(ctx: PromisesPanelContext): { update(): voi
     const to = target.closest<HTMLElement>('[data-status-to]')?.dataset.statusTo as PromiseStatus | undefined;
     const add = target.closest<HTMLElement>('[data-add]')?.dataset.add as 'problems' | 'commitments' | undefined;
     const remove = target.closest<HTMLElement>('[data-remove]')?.dataset.remove;
-    if (action === 'close') { panel.hidden = true; stopPicking(); }
+    if (action === 'close') close();
     else if (action === 'list') void go({ name: 'list' });
     else if (action?.startsWith('open-')) void go({ name: 'show', id: Number(action.slice(5)) });
     else if (action === 'new') { screen = { name: 'pick' }; error = null; render(); }

@@ -153,21 +153,33 @@ function renderHistory(p: CitizenPromise, lang: Lang): string {
   return `<h4>${t(lang, 'pr_history')}</h4><p class="small" data-role="dates">${dates}</p>${history}`;
 }
 
-/** The follow-up table: each indicator before and after as the server computed them, significance, target met or not. */
+/** A half-open period as text, or null when it is empty (a promise period that has not begun). */
+function periodText(period: { from: string; to: string } | null, lang: Lang): string | null {
+  return period && period.to > period.from ? formatPeriod(period, lang) : null;
+}
+
+/**
+ * The follow-up table: each indicator before and after as the server computed them, the change with its
+ * significance, baseline → target with the projection, and whether the target is met. The compared periods are
+ * the same for every count, so they are said once above the table.
+ */
 export function renderFollowUp(rows: FollowUp[] | undefined, lang: Lang): string {
   if (!rows?.length) return `<p class="muted">${t(lang, 'pr_noFollowUp')}</p>`;
+  const counted = rows.find((f) => f.kind === 'incident_count');
+  const before = periodText(counted?.before_period ?? null, lang), after = periodText(counted?.after_period ?? null, lang);
+  const periods = before && after ? `<p class="small muted" data-role="follow-up-periods">${t(lang, 'pr_before')}: ${e(before)} · ${t(lang, 'pr_after')}: ${e(after)}</p>` : '';
   const body = rows.map((f) => {
-    const sig = f.significant === null ? '' : `<span class="${f.significant ? 'pr-sig' : 'muted'}">${t(lang, f.significant ? 'pr_significant' : 'pr_notSignificant')}${f.p_value !== null ? ` (p = ${formatNumber(f.p_value, lang, 3)})` : ''}</span>`;
-    const met = f.target_met === null ? '–' : f.target_met ? `<span class="pr-met">✓ ${t(lang, 'pr_targetMet')}</span>` : `<span class="pr-unmet">${t(lang, 'pr_targetNotMet')}</span>`;
+    const sig = f.significant === null ? '' : `<br><span class="${f.significant ? 'pr-sig' : 'muted'} small">${t(lang, f.significant ? 'pr_significant' : 'pr_notSignificant')}${f.p_value !== null ? ` (p = ${formatNumber(f.p_value, lang, 3)})` : ''}</span>`;
+    const met = f.target_met === null ? '' : f.target_met ? `<span class="pr-met">✓ ${t(lang, 'pr_targetMet')}</span>` : `<span class="pr-unmet">${t(lang, 'pr_targetNotMet')}</span>`;
     return `<tr data-follow-up="${e(f.key)}"><th scope="row">${e(f.label)}</th>
-      <td class="num">${indicatorValueText(f.key, f.before, lang)}${f.before_period ? `<br><span class="muted small">${e(formatPeriod(f.before_period, lang))}</span>` : ''}</td>
-      <td class="num">${indicatorValueText(f.key, f.after, lang)}${f.after_period ? `<br><span class="muted small">${e(formatPeriod(f.after_period, lang))}</span>` : ''}</td>
-      <td class="num">${formatChange(f.change_pct, lang)}<br>${sig}</td>
-      <td class="num">${indicatorValueText(f.key, f.baseline, lang)} → ${indicatorValueText(f.key, f.target, lang)}<br><span class="muted small">${t(lang, 'pr_projected')} ${indicatorValueText(f.key, f.projected, lang)}</span></td>
-      <td>${met}</td></tr>${f.note ? `<tr class="pr-note"><td colspan="6" class="muted small">${e(f.note)}</td></tr>` : ''}`;
+      <td class="num">${indicatorValueText(f.key, f.before, lang)}</td>
+      <td class="num">${indicatorValueText(f.key, f.after, lang)}</td>
+      <td class="num">${formatChange(f.change_pct, lang)}${sig}</td>
+      <td class="num">${indicatorValueText(f.key, f.baseline, lang)} → ${indicatorValueText(f.key, f.target, lang)}${f.projected !== null ? `<br><span class="muted small">${t(lang, 'pr_projected')} ${indicatorValueText(f.key, f.projected, lang)}</span>` : ''}${met ? `<br>${met}` : ''}</td></tr>
+      ${f.note ? `<tr class="pr-note"><td colspan="5" class="muted small">${e(f.note)}</td></tr>` : ''}`;
   }).join('');
-  return `<table class="pr-table pr-follow-up" data-role="follow-up"><thead><tr><th>${t(lang, 'pr_indicator')}</th><th class="num">${t(lang, 'pr_before')}</th><th class="num">${t(lang, 'pr_after')}</th>
-    <th class="num">${t(lang, 'pr_change')}</th><th class="num">${t(lang, 'pr_baseline')} → ${t(lang, 'pr_target')}</th><th></th></tr></thead><tbody>${body}</tbody></table>`;
+  return `${periods}<table class="pr-table pr-follow-up" data-role="follow-up"><thead><tr><th>${t(lang, 'pr_indicator')}</th><th class="num">${t(lang, 'pr_before')}</th><th class="num">${t(lang, 'pr_after')}</th>
+    <th class="num">${t(lang, 'pr_change')}</th><th class="num">${t(lang, 'pr_baseline')} → ${t(lang, 'pr_target')}</th></tr></thead><tbody>${body}</tbody></table>`;
 }
 
 /** One promise: status and the buttons the role may use, problems, commitments, indicators, follow-up and history. */
@@ -188,8 +200,8 @@ export function renderPromise(p: CitizenPromise, role: string, lang: Lang, areaN
       ${p.problems.length ? `<h4>${t(lang, 'pr_problems')}</h4><ul>${p.problems.map((x) => `<li>${e(x)}</li>`).join('')}</ul>` : ''}
       <h4>${t(lang, 'pr_commitments')}</h4>
       <ul data-role="commitments">${p.commitments.map((c) => `<li><strong>${actor(c.actor)}:</strong> ${e(c.text)}${c.responsible ? ` <span class="muted">(${e(c.responsible)})</span>` : ''}</li>`).join('') || '<li class="muted">–</li>'}</ul>
-      <h4>${t(lang, 'pr_indicators')}</h4>
-      <ul>${p.indicators.map((i) => `<li>${e(i.label)}: ${t(lang, 'pr_baseline').toLowerCase()} ${indicatorValueText(i.key, i.baseline, lang)}, ${t(lang, 'pr_target').toLowerCase()} ${indicatorValueText(i.key, i.target, lang)}</li>`).join('')}</ul>
+      ${p.follow_up?.length ? '' : `<h4>${t(lang, 'pr_indicators')}</h4>
+      <ul>${p.indicators.map((i) => `<li>${e(i.label)}: ${t(lang, 'pr_baseline').toLowerCase()} ${indicatorValueText(i.key, i.baseline, lang)}, ${t(lang, 'pr_target').toLowerCase()} ${indicatorValueText(i.key, i.target, lang)}</li>`).join('')}</ul>`}
       <h4>${t(lang, 'pr_followUp')}</h4>
       ${renderFollowUp(p.follow_up, lang)}
       ${renderHistory(p, lang)}

@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_ACCOUNTS, ensureDemoAccounts } from '../../server/features/auth/demo-accounts.ts';
+import { ARTIFACTS_DIR, startHarness, type Harness } from './harness.ts';
+
+const TITLE = 'Webbtest: tryggare kring torget';
+const COMMITMENT = 'Polisen patrullerar torget fredag och lördag kväll under hela perioden.';
+
+describe('medborgarlöfte in Chromium: draft from hotspots, edit, agree, publish, find it on the public page', () => {
+  let h: Harness;
+
+  beforeAll(async () => {
+    h = await startHarness({ incidentCount: 4000 });
+    await ensureDemoAccounts(h.database.db);
+  }, 300_000);
+  afterAll(async () => h?.close());
+
+  it('drafts a promise from selected hotspot cells, publishes it, and a visitor finds it on /public', async () => {
+    const { page, errors } = await h.newPage();
+    page.on('dialog', (d) => void d.accept());
+    const police = DEMO_ACCOUNTS.find((a) => a.role === 'police')!;
+    expect((await page.context().request.post(`${h.url}/api/auth/sign-in`, { data: { email: police.email, password: police.password } })).status()).toBe(200);
+    await page.goto(`${h.url}/`);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 120_000 });
+
+    // The list: the demo's published promise and draft are there, with their status.
+    await page.click('.pr-open');
+    await page.waitForSelector('body[data-promise="list"]', { timeout: 60_000 });
+    const list = page.locator('.pr-list');
+    expect(await list.locator('[data-status="published"]').count()).toBeGreaterThanOrEqual(1);
+    expect(await list.locator('[data-status="draft"]').count()).toBeGreaterThanOrEqual(1);
+
+    // Pick hotspot cells: the hotspot layer comes on; click the two hottest cells that lie in the open map.
+    await page.click('.pr-panel [data-action="new"]');
+    await page.click('.pr-panel [data-pick="hotspots"]');
+    await page.waitForFunction(() => performance.getEntriesByType('resource').some((r) => r.name.includes('/api/stats/hotspots')), null, { timeout: 60_000 });
+    await page.waitForSelector('body[data-pending="0"]', { timeout: 180_000 });
+    await page.waitForTimeout(500);
+    const targets = await page.evaluate(async () => {
+      const url = performance.getEntriesByType('resource').map((r) => r.name).find((n) => n.includes('/api/stats/hotspots'))!;
+      const cells = (await (await fetch(url)).json()) as { features: { geometry: { coordinates: number[][][] }; properties: { i: number; j: number; z: number | null; class: string } }[] };
+      const map = (globalThis as unknown as { __lagesbildMap: { project(p: [number, number]): { x: number; y: number }; getCanvas(): HTMLCanvasElement } }).__lagesbildMap;
+      const canvas = map.getCanvas().getBoundingClientRect();
+      const hot = cells.features.filter((f) => f.properties.class.startsWith('hot')).sort((a, b) => (b.properties.z ?? 0) - (a.properties.z ?? 0));
+      const out: { x: number; y: number; i: number; j: number }[] = [];
+      for (const f of hot) {
+        const ring = f.geometry.coordinates[0].slice(0, -1);
+        const c: [number, number] = [ring.reduce((s, p) => s + p[0], 0) / ring.length, ring.reduce((s, p) => s + p[1], 0) / ring.length];
+        const p = map.project(c);
+        const x = canvas.left + p.x, y = canvas.top + p.y;
+        // Only cells whose centre shows the map itself (not the layer list, the panel or the time slider).
+        const under = document.elementFromPoint(x, y);
+        if (under && (under.tagName === 'CANVAS' || under.closest('.maplibregl-canvas-container, #map'))) out.push({ x, y, i: f.properties.i, j: f.properties.j });
+        if (out.length === 2) break;
+      }
+      return out;
+    });
+    expect(targets.length).toBe(2);
+    for (const p of targets) {
+      await page.mouse.click(p.x, p.y);
+      await page.waitForTimeout(200);
+    }
+    await page.waitForSelector('[data-role="picked"][data-count="2"]', { timeout: 10_000 });
+    await page.screenshot({ path: `${ARTIFACTS_DIR}/promise-picked-cells.png` });
+    // A third click on a picked cell deselects it, and a fourth picks it again.
+    await page.mouse.click(targets[1].x, targets[1].y);
+    await page.waitForSelector('[data-role="picked"][data-count="1"]', { timeout: 10_000 });
+    await page.mouse.click(targets[1].x, targets[1].y);
+    await page.waitForSelector('[data-role="picked"][data-count="2"]', { timeout: 10_000 });
+
+    // Draft: the server proposes problems, commitments with responsible offices, and indicators with baselines.
+    await page.click('.pr-panel [data-action="propose"]');
+    await page.waitForSelector('body[data-promise="drafted"]', { timeout: 120_000 });
+    const editor = page.locator('[data-role="editor"]');
+    expect(await editor.locator('select[name="commitments.0.actor"]').inputValue()).toBe('police');
+    expect(await editor.locator('input[name="commitments.0.responsible"]').inputValue()).toBe('Lokalpolisområdet');
+    const indicatorRows = editor.locator('tr[data-indicator]');
+    expect(await indicatorRows.count()).toBeGreaterThanOrEqual(1);
+    expect(await indicatorRows.first().locator('td.num').textContent()).toMatch(/\d/);
+    await page.screenshot({ path: `${ARTIFACTS_DIR}/promise-drafted.png` });
+
+    // Edit: title, the police's commitment and its office, the municipality's commitment, a target.
+    await editor.locator('input[name="title"]').fill(TITLE);
+    await editor.locator('textarea[name="commitments.0.text"]').fill(COMMITMENT);
+    await editor.locator('input[name="commitments.0.responsible"]').fill('Lokalpolisområde Demokommun');
+    await editor.locator('textarea[name="commitments.1.text"]').fill('Kommunen förbättrar belysningen i gångtunneln.');
+    await editor.locator('input[name="indicators.0.target"]').fill('3');
+    await page.click('.pr-panel [data-action="save"]');
+    await page.waitForSelector('body[data-promise="saved"]', { timeout: 120_000 });
+    const promise = page.locator('[data-role="promise"]');
+    expect(await promise.getAttribute('data-status')).toBe('draft');
+    expect(await promise.locator('[data-role="commitments"]').textContent()).toContain(COMMITMENT);
+    expect(await promise.locator('[data-role="commitments"]').textContent()).toContain('Lokalpolisområde Demokommun');
+    expect(await promise.locator('h3').textContent()).toContain(TITLE);
+
+    // Agree, then publish; afterwards there is no way back to draft and no editing.
+    await page.click('.pr-panel [data-status-to="agreed"]');
+    await page.waitForSelector('body[data-promise="status-agreed"]', { timeout: 60_000 });
+    expect(await page.locator('.pr-panel [data-status-to="draft"]').count()).toBe(1);
+    await page.click('.pr-panel [data-status-to="published"]');
+    await page.waitForSelector('body[data-promise="status-published"]', { timeout: 60_000 });
+    expect(await promise.getAttribute('data-status')).toBe('published');
+    expect(await page.locator('.pr-panel [data-status-to="draft"]').count()).toBe(0);
+    expect(await page.locator('.pr-panel [data-action="edit"]').count()).toBe(0);
+    expect(await page.locator('.pr-panel [data-status-to="followed_up"]').count()).toBe(1);
+    // Who and when: each transition is listed with the role that made it.
+    expect(await promise.locator('.pr-history li').count()).toBe(2);
+    expect(await promise.locator('.pr-history').textContent()).toContain('police');
+    expect(await promise.locator('[data-role="follow-up"] tr[data-follow-up]').count()).toBeGreaterThanOrEqual(1);
+    await page.screenshot({ path: `${ARTIFACTS_DIR}/promise-published.png` });
+    expect(errors.filter((e) => !/GPU stall|ReadPixels/.test(e))).toEqual([]);
+    await page.close();
+
+    // A visitor without sign-in: the public page lists it with the commitment, and the map layer draws its area.
+    const visitor = await h.browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const pub = await visitor.newPage();
+    const pubErrors: string[] = [];
+    pub.on('pageerror', (e) => pubErrors.push(e.message));
+    await pub.goto(`${h.url}/public`);
+    const article = pub.locator('article.promise', { hasText: TITLE });
+    expect(await article.count()).toBe(1);
+    expect(await article.textContent()).toContain(COMMITMENT);
+    await pub.screenshot({ path: `${ARTIFACTS_DIR}/promise-public-page.png`, fullPage: true });
+    await pub.goto(`${h.url}/?layers=districts,citizen-promises`);
+    await pub.waitForSelector('body[data-ready="true"]', { timeout: 120_000 });
+    await pub.waitForSelector('body[data-pending="0"]', { timeout: 60_000 });
+    const layerList = pub.locator('#layers');
+    await expect.poll(async () => layerList.textContent(), { timeout: 30_000 }).toContain('Publicerat');
+    expect(await layerList.textContent()).not.toContain('Utkast');
+    await pub.waitForTimeout(500);
+    await pub.screenshot({ path: `${ARTIFACTS_DIR}/promise-public-map.png` });
+    expect(pubErrors).toEqual([]);
+    await visitor.close();
+  }, 600_000);
+});
