@@ -274,7 +274,7 @@ async function start() {
       fetchDistricts(municipality.code),
     ]);
     map = view0;
-    mountSiteChecks({ topbar: document.querySelector<HTMLElement>('.topbar')!, map: map.map, municipality: () => municipality.code, period: () => effectivePeriod(filters) });
+    mountSiteChecks({ topbar: document.querySelector<HTMLElement>('.topbar')!, map: map.map, municipality: () => municipality.code, period: () => effectivePeriod(filters), lang: () => filters.lang });
     promisesPanel = mountCitizenPromises({
       topbar: document.querySelector<HTMLElement>('.topbar')!, view: map, municipality: () => municipality.code, period: () => effectivePeriod(filters),
       lang: () => filters.lang, categoryName,
