@@ -40,7 +40,7 @@ export const citizenPromisesFeature: MapFeature<PromisesData> = {
   layers: (data, ctx, version) => {
     const sel = promiseStore.selection;
     const shown = !data ? [] : ctx.view.layers.includes('citizen-promises') ? data.promises : data.promises.filter((p) => p.id === promiseStore.openId);
-    const areas = shown.length ? promiseAreaLayers(promiseAreaFeatures(shown, data!.districts), promiseStore.openId, `${version}|${shown.length}`) : [];
+    const areas = shown.length ? promiseAreaLayers(promiseAreaFeatures(shown, data!.districts), promiseStore.openId, `${version}|${shown.length}`, Math.round(ctx.zoom)) : [];
     const cells = ctx.dataOf<{ features: Shape[] }>('hotspots')?.features ?? [];
     const pick = selectionLayers(sel, { cells, districts: ctx.districts.features as unknown as Shape[] }, (f) => {
       const now = promiseStore.selection;
@@ -54,5 +54,7 @@ export const citizenPromisesFeature: MapFeature<PromisesData> = {
   },
   legend: (data, lang) => promiseLegend(data, lang, promiseStore.selection),
   note: (data, lang) => `${formatNumber(data.promises.length, lang)} ${t(lang, 'pr_promises').toLowerCase()}`,
+  // Titles are stacked apart per zoom level (promiseLabels): a new whole zoom redraws them.
+  detailKey: (_data, ctx) => String(Math.round(ctx.zoom)),
   control: { label: (lang) => t(lang, 'pr_layer') },
 };

@@ -30,22 +30,41 @@ export function promiseAreaFeatures(promises: CitizenPromise[], districts: { fea
   return out;
 }
 
-/** Where a promise's title goes: the centre of the bounding box of its area's features. */
-function labelPositions(features: AreaFeature[]): { position: [number, number]; text: string }[] {
+export interface PromiseLabel { position: [number, number]; text: string; offset: [number, number] }
+
+/**
+ * Where each promise's title goes: under the centre of its area's bounding box, moved down a line at a time while
+ * it would overlap a title already placed at this zoom (promises side by side otherwise print over each other).
+ * Sizes are estimated (7 px a character, 16 px a line at 13 px text) in Web Mercator pixels.
+ */
+export function promiseLabels(features: AreaFeature[], zoom: number): PromiseLabel[] {
   const byPromise = new Map<number, AreaFeature[]>();
   for (const f of features) byPromise.set(f.properties.id, [...(byPromise.get(f.properties.id) ?? []), f]);
-  const out: { position: [number, number]; text: string }[] = [];
+  const scale = (256 * 2 ** zoom) / 360;
+  const toPixels = ([lon, lat]: [number, number]) => [lon * scale, -(180 / Math.PI) * Math.log(Math.tan(Math.PI / 4 + (lat * Math.PI) / 360)) * scale];
+  const placed: { x0: number; x1: number; y0: number; y1: number }[] = [];
+  const out: PromiseLabel[] = [];
   for (const fs of byPromise.values()) {
     const b = geometryBounds({ type: 'FeatureCollection', features: fs as unknown as GeoJsonLike[] });
     if (!b) continue;
     const title = fs[0].properties.title;
-    out.push({ position: [(b[0] + b[2]) / 2, (b[1] + b[3]) / 2], text: title.length > 40 ? `${title.slice(0, 38)}…` : title });
+    const text = title.length > 40 ? `${title.slice(0, 38)}…` : title;
+    const position: [number, number] = [(b[0] + b[2]) / 2, (b[1] + b[3]) / 2];
+    const [x, y] = toPixels(position);
+    const half = (text.length * 7) / 2;
+    let dy = 20;
+    const box = () => ({ x0: x - half, x1: x + half, y0: y + dy - 8, y1: y + dy + 8 });
+    const overlaps = () => placed.some((p) => { const q = box(); return q.x0 < p.x1 && p.x0 < q.x1 && q.y0 < p.y1 && p.y0 < q.y1; });
+    for (let tries = 0; tries < 10 && overlaps(); tries++) dy += 16;
+    placed.push(box());
+    out.push({ position, text, offset: [0, dy] });
   }
   return out;
 }
 
 /** Promise areas tinted and outlined by status (the open one thicker), with their titles. */
-export function promiseAreaLayers(features: AreaFeature[], openId: number | null, version: string): Layer[] {
+export function promiseAreaLayers(features: AreaFeature[], openId: number | null, version: string, zoom = 12): Layer[] {
+  const labels = promiseLabels(features, zoom);
   return [
     new GeoJsonLayer({
       id: 'citizen-promises-areas', data: { type: 'FeatureCollection', features } as never,
@@ -55,12 +74,12 @@ export function promiseAreaLayers(features: AreaFeature[], openId: number | null
       getLineWidth: ((f: AreaFeature) => (f.properties.id === openId ? 6 : 3)) as never,
       updateTriggers: { getFillColor: version, getLineColor: version, getLineWidth: `${version}|${openId}` },
     }),
-    new TextLayer<{ position: [number, number]; text: string }>({
-      id: 'citizen-promises-labels', data: labelPositions(features), getPosition: (d) => d.position, getText: (d) => d.text, getSize: 13,
-      // Below the centre, so the title does not sit on the district's own label there.
-      getPixelOffset: [0, 20], getColor: [40, 20, 70, 255], outlineWidth: 4, outlineColor: [255, 255, 255, 240],
+    new TextLayer<PromiseLabel>({
+      id: 'citizen-promises-labels', data: labels, getPosition: (d) => d.position, getText: (d) => d.text, getSize: 13,
+      // Below the centre, so the title does not sit on the district's own label there (and stacked, see promiseLabels).
+      getPixelOffset: (d) => d.offset, getColor: [40, 20, 70, 255], outlineWidth: 4, outlineColor: [255, 255, 255, 240],
       fontSettings: { sdf: true }, fontFamily: 'Liberation Sans, Arial, sans-serif', characterSet: 'auto',
-      updateTriggers: { getText: version },
+      updateTriggers: { getText: version, getPixelOffset: `${version}|${Math.round(zoom)}` },
     }),
   ];
 }

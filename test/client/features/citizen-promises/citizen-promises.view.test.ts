@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CitizenPromise, FollowUp } from '../../../../client/features/citizen-promises/citizen-promises.api.ts';
 import { citizenPromisesFeature, promiseLegend, type PromisesData } from '../../../../client/features/citizen-promises/citizen-promises.feature.ts';
-import { promiseAreaFeatures, selectionLayers } from '../../../../client/features/citizen-promises/citizen-promises.layers.ts';
+import { promiseAreaFeatures, promiseLabels, selectionLayers } from '../../../../client/features/citizen-promises/citizen-promises.layers.ts';
 import { EMPTY_SELECTION, toggleCell, withMode } from '../../../../client/features/citizen-promises/citizen-promises.state.ts';
 import {
   indicatorOptionsOf, indicatorValueText, renderEditor, renderFollowUp, renderPicker, renderPromise, renderPromiseList, selectionText, targetInputValue,
@@ -150,6 +150,14 @@ describe('map layer', () => {
     const geometry = { type: 'MultiPolygon', coordinates: [] };
     const features = promiseAreaFeatures([promise(), promise({ id: 8, area: { district_ids: [], geometry } })], districts);
     expect(features.map((f) => [f.properties.id, f.geometry.type])).toEqual([[7, 'Polygon'], [8, 'MultiPolygon']]);
+  });
+
+  it('stacks the titles of promises whose labels would overlap, and leaves apart ones where they are', () => {
+    const area = (id: number, x: number) => ({ type: 'Feature' as const, geometry: { type: 'Polygon', coordinates: [[[x, 57], [x + 0.01, 57], [x + 0.01, 57.01], [x, 57]]] }, properties: { id, status: 'published' as const, title: `Löfte ${id}` } });
+    const near = promiseLabels([area(1, 15), area(2, 15.001)], 14);
+    expect(near.map((l) => l.offset[1])).toEqual([20, 36]);
+    const far = promiseLabels([area(1, 15), area(2, 15.2)], 14);
+    expect(far.map((l) => l.offset[1])).toEqual([20, 20]);
   });
 
   it('has a clickable pick layer only while picking cells or districts', () => {
