@@ -131,4 +131,81 @@ describe('medborgarlöfte in Chromium: draft from hotspots, edit, agree, publish
     expect(pubErrors).toEqual([]);
     await visitor.close();
   }, 600_000);
+
+  it('drafts from clicked districts and from a drawn polygon, and speaks English when asked', async () => {
+    const { page, errors } = await h.newPage();
+    const analyst = DEMO_ACCOUNTS.find((a) => a.role === 'analyst')!;
+    expect((await page.context().request.post(`${h.url}/api/auth/sign-in`, { data: { email: analyst.email, password: analyst.password } })).status()).toBe(200);
+    await page.goto(`${h.url}/`);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 120_000 });
+    await page.click('.pr-open');
+    await page.waitForSelector('body[data-promise="list"]', { timeout: 60_000 });
+    await page.click('.pr-panel [data-action="new"]');
+    await page.click('.pr-panel [data-pick="districts"]');
+    await page.waitForTimeout(300);
+
+    // Two districts whose label points show the map (not under the panel or the layer list).
+    const picks = await page.evaluate(async () => {
+      const map = (globalThis as unknown as { __lagesbildMap: { project(p: [number, number]): { x: number; y: number }; getCanvas(): HTMLCanvasElement } }).__lagesbildMap;
+      const municipality = new URL(performance.getEntriesByType('resource').map((r) => r.name).find((n) => n.includes('/api/stats/districts'))!).searchParams.get('municipality')!;
+      // The map draws the districts at the level the statistics answered at.
+      const level = ((await (await fetch(performance.getEntriesByType('resource').map((r) => r.name).find((n) => n.includes('/api/stats/districts'))!)).json()) as { level: string | null }).level;
+      const districts = (await (await fetch(`/api/districts?municipality=${municipality}`)).json()) as { features: { properties: { id: number; name: string; kind: string; label_point: [number, number] | null } }[] };
+      const canvas = map.getCanvas().getBoundingClientRect();
+      const out: { x: number; y: number; name: string }[] = [];
+      for (const f of districts.features) {
+        if (!f.properties.label_point || (level && f.properties.kind !== level)) continue;
+        const p = map.project(f.properties.label_point);
+        // A little below the label itself, on the district's fill.
+        const x = canvas.left + p.x, y = canvas.top + p.y + 25;
+        const under = document.elementFromPoint(x, y);
+        if (under && under.tagName === 'CANVAS') out.push({ x, y, name: f.properties.name });
+        if (out.length === 2) break;
+      }
+      return out;
+    });
+    expect(picks.length).toBe(2);
+    for (const p of picks) {
+      await page.mouse.click(p.x, p.y);
+      await page.waitForTimeout(200);
+    }
+    await page.waitForSelector('[data-role="picked"][data-count="2"]', { timeout: 10_000 });
+    // Clicking districts while picking must not open the district panel.
+    expect(await page.locator('#panel').isHidden()).toBe(true);
+    await page.click('.pr-panel [data-action="propose"]');
+    await page.waitForSelector('body[data-promise="drafted"]', { timeout: 120_000 });
+    const title = await page.locator('.pr-panel input[name="title"]').inputValue();
+    for (const p of picks) expect(title).toContain(p.name);
+
+    // A drawn polygon instead.
+    await page.click('.pr-panel [data-action="list"]');
+    await page.waitForSelector('body[data-promise="list"]', { timeout: 60_000 });
+    await page.click('.pr-panel [data-action="new"]');
+    await page.click('.pr-panel [data-pick="draw"]');
+    await page.waitForTimeout(500);
+    const box = (await page.locator('#map').boundingBox())!;
+    const cx = box.x + box.width / 2 - 150, cy = box.y + box.height / 2;
+    const corners: [number, number][] = [[cx - 50, cy - 50], [cx + 50, cy - 50], [cx + 50, cy + 50], [cx - 50, cy + 50]];
+    for (const [x, y] of corners) {
+      await page.mouse.move(x, y, { steps: 3 });
+      await page.mouse.click(x, y);
+      await page.waitForTimeout(150);
+    }
+    await page.mouse.move(corners[0][0], corners[0][1], { steps: 3 });
+    await page.mouse.click(corners[0][0], corners[0][1]);
+    await page.waitForSelector('[data-role="picked"][data-count="1"]', { timeout: 10_000 });
+    await page.screenshot({ path: `${ARTIFACTS_DIR}/promise-drawn-area.png` });
+    await page.click('.pr-panel [data-action="propose"]');
+    await page.waitForSelector('body[data-promise="drafted"]', { timeout: 120_000 });
+    expect(await page.locator('.pr-panel [data-role="editor"] tr[data-indicator]').count()).toBeGreaterThanOrEqual(1);
+
+    // English: the panel follows the language switch without losing the draft.
+    await page.selectOption('#filter-lang', 'en');
+    await expect.poll(async () => page.locator('.pr-panel h2').textContent(), { timeout: 10_000 }).toBe('Citizen promises');
+    expect(await page.locator('.pr-panel [data-action="save"]').textContent()).toBe('Save draft');
+    expect(await page.locator('.pr-panel [data-role="editor"] tr[data-indicator]').count()).toBeGreaterThanOrEqual(1);
+    await page.screenshot({ path: `${ARTIFACTS_DIR}/promise-draft-english.png` });
+    expect(errors.filter((e) => !/GPU stall|ReadPixels/.test(e))).toEqual([]);
+    await page.close();
+  }, 600_000);
 });

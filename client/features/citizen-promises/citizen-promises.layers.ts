@@ -75,10 +75,11 @@ export function promiseAreaLayers(features: AreaFeature[], openId: number | null
       updateTriggers: { getFillColor: version, getLineColor: version, getLineWidth: `${version}|${openId}` },
     }),
     new TextLayer<PromiseLabel>({
-      id: 'citizen-promises-labels', data: labels, getPosition: (d) => d.position, getText: (d) => d.text, getSize: 13,
+      id: 'citizen-promises-labels', data: labels, getPosition: (d) => d.position, getText: (d) => d.text, getSize: 14,
       // Below the centre, so the title does not sit on the district's own label there (and stacked, see promiseLabels).
-      getPixelOffset: (d) => d.offset, getColor: [40, 20, 70, 255], outlineWidth: 4, outlineColor: [255, 255, 255, 240],
-      fontSettings: { sdf: true }, fontFamily: 'Liberation Sans, Arial, sans-serif', characterSet: 'auto',
+      getPixelOffset: (d) => d.offset, getColor: [40, 20, 70, 255], outlineWidth: 4, outlineColor: [255, 255, 255, 235],
+      // The district labels' font settings: with the default atlas the outline swallowed the glyphs.
+      fontSettings: { sdf: true, fontSize: 40, buffer: 4 }, fontFamily: 'Liberation Sans, Arial, sans-serif', characterSet: 'auto', fontWeight: 600,
       updateTriggers: { getText: version, getPixelOffset: `${version}|${Math.round(zoom)}` },
     }),
   ];
