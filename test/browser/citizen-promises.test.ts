@@ -194,6 +194,8 @@ describe('medborgarlöfte in Chromium: draft from hotspots, edit, agree, publish
     await page.mouse.move(corners[0][0], corners[0][1], { steps: 3 });
     await page.mouse.click(corners[0][0], corners[0][1]);
     await page.waitForSelector('[data-role="picked"][data-count="1"]', { timeout: 10_000 });
+    // The drawing clicks did not select the district beneath them.
+    expect(await page.locator('#panel').isHidden()).toBe(true);
     await page.screenshot({ path: `${ARTIFACTS_DIR}/promise-drawn-area.png` });
     await page.click('.pr-panel [data-action="propose"]');
     await page.waitForSelector('body[data-promise="drafted"]', { timeout: 120_000 });

@@ -117,8 +117,15 @@ export function selectionLayers(
       },
     })];
   }
-  if (sel.mode === 'draw' && sel.drawn) {
-    return [new GeoJsonLayer({
+  if (sel.mode === 'draw') {
+    // The clicks that draw the polygon must not also select the district beneath (which opens its panel):
+    // an invisible pickable cover over the districts takes them and does nothing.
+    const cover = new GeoJsonLayer({
+      id: 'citizen-promises-draw-cover', data: { type: 'FeatureCollection', features: shapes.districts } as never,
+      pickable: true, filled: true, stroked: false, getFillColor: [0, 0, 0, 1], onClick: () => true,
+    });
+    if (!sel.drawn) return [cover];
+    return [cover, new GeoJsonLayer({
       id: 'citizen-promises-drawn', data: { type: 'Feature', geometry: sel.drawn, properties: {} } as never,
       filled: true, stroked: true, lineWidthUnits: 'pixels', getFillColor: [...SELECTION_COLOR, 60], getLineColor: [...SELECTION_COLOR, 255], getLineWidth: 3,
       updateTriggers: { getFillColor: key },

@@ -51,7 +51,6 @@ export function mountSiteChecks(ctx: SiteCheckContext): void {
   const refreshVisibility = () => { button.hidden = !SITE_CHECK_ROLES.has(currentViewer().role); };
   refreshVisibility();
   document.addEventListener('lagesbild:viewer', refreshVisibility);
-  setInterval(refreshVisibility, 1000);
 
   // Static texts carry their message key, so opening the panel after a language switch relabels them in place
   // (the inputs keep what the planner typed).
@@ -88,6 +87,8 @@ export function mountSiteChecks(ctx: SiteCheckContext): void {
   const q = <T extends HTMLElement>(sel: string) => panel.querySelector<T>(sel)!;
   const bufferInput = q<HTMLInputElement>('input[name="buffer"]');
   relabel();
+  // The role can change with a sign-in and the language with the filters; neither sends an event here.
+  setInterval(() => { refreshVisibility(); relabel(); }, 1000);
 
   const setError = (msg: string | null) => { q('[data-role="error"]').hidden = !msg; q('[data-role="error"]').textContent = msg ?? ''; };
   const enable = () => {

@@ -167,6 +167,12 @@ describe('map layer', () => {
     expect(layers.map((l) => [l.id, l.props.pickable])).toEqual([['citizen-promises-pick', true]]);
   });
 
+  it('covers the districts while drawing, so the drawing clicks do not select a district', () => {
+    const layers = selectionLayers(withMode(EMPTY_SELECTION, 'draw'), { cells: [], districts: districts.features }, () => undefined);
+    expect(layers.map((l) => l.id)).toEqual(['citizen-promises-draw-cover']);
+    expect((layers[0].props.onClick as (info: unknown) => boolean)({ object: districts.features[0] })).toBe(true);
+  });
+
   it('passes the clicked cell to the picker', () => {
     const cells = [{ type: 'Feature' as const, geometry: { type: 'Polygon', coordinates: [] }, properties: { i: 1, j: 2 } }];
     const picked: unknown[] = [];
