@@ -29,6 +29,19 @@ describe('medborgarlöfte in Chromium: draft from hotspots, edit, agree, publish
     expect(await list.locator('[data-status="published"]').count()).toBeGreaterThanOrEqual(1);
     expect(await list.locator('[data-status="draft"]').count()).toBeGreaterThanOrEqual(1);
 
+    // The demo's published promise: its follow-up shows each indicator before and after, as the server computed it.
+    await page.locator('.pr-list [data-open]', { hasText: 'Tryggare Centrum kvällstid' }).click();
+    await page.waitForSelector('body[data-promise="shown"]', { timeout: 60_000 });
+    const followUp = page.locator('.pr-panel [data-role="follow-up"]');
+    const skadegorelse = followUp.locator('tr[data-follow-up="skadegorelse"] td.num');
+    expect(await skadegorelse.nth(0).textContent()).toMatch(/^\d+$/);
+    expect(await skadegorelse.nth(1).textContent()).toMatch(/^\d+$/);
+    expect(await followUp.locator('tr[data-follow-up="skadegorelse"]').textContent()).toMatch(/Mål nått|Mål ej nått/);
+    expect(await page.locator('.pr-panel [data-role="follow-up-periods"]').textContent()).toMatch(/Före: .+ · Efter: .+/);
+    await page.screenshot({ path: `${ARTIFACTS_DIR}/promise-follow-up.png` });
+    await page.click('.pr-panel [data-action="list"]');
+    await page.waitForSelector('body[data-promise="list"]', { timeout: 60_000 });
+
     // Pick hotspot cells: the hotspot layer comes on; click the two hottest cells that lie in the open map.
     await page.click('.pr-panel [data-action="new"]');
     await page.click('.pr-panel [data-pick="hotspots"]');
@@ -107,6 +120,12 @@ describe('medborgarlöfte in Chromium: draft from hotspots, edit, agree, publish
     expect(await promise.locator('.pr-history').textContent()).toContain('police');
     expect(await promise.locator('[data-role="follow-up"] tr[data-follow-up]').count()).toBeGreaterThanOrEqual(1);
     await page.screenshot({ path: `${ARTIFACTS_DIR}/promise-published.png` });
+    // Followed up: the last step, after which no status button is left.
+    await page.click('.pr-panel [data-status-to="followed_up"]');
+    await page.waitForSelector('body[data-promise="status-followed_up"]', { timeout: 60_000 });
+    expect(await promise.getAttribute('data-status')).toBe('followed_up');
+    expect(await page.locator('.pr-panel [data-status-to]').count()).toBe(0);
+    expect(await promise.locator('.pr-history li').count()).toBe(3);
     expect(errors.filter((e) => !/GPU stall|ReadPixels/.test(e))).toEqual([]);
     await page.close();
 
