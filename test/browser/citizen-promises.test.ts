@@ -1,15 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ACCOUNTS, ensureDemoAccounts } from '../../server/features/auth/demo-accounts.ts';
 import { ARTIFACTS_DIR, startHarness, type Harness } from './harness.ts';
+import { testBackends } from '../helpers/test-db.ts';
 
 const TITLE = 'Webbtest: tryggare kring torget';
 const COMMITMENT = 'Polisen patrullerar torget fredag och lördag kväll under hela perioden.';
 
-describe('medborgarlöfte in Chromium: draft from hotspots, edit, agree, publish, find it on the public page', () => {
+describe.each(testBackends())('medborgarlöfte in Chromium on %s: draft from hotspots, edit, agree, publish, find it on the public page', (backend) => {
   let h: Harness;
+  // Screenshots of the second backend get its name, so both sets can be looked at.
+  const shot = (name: string) => `${ARTIFACTS_DIR}/${backend === 'pglite' ? name : name.replace(/\.png$/, `-${backend}.png`)}`;
 
   beforeAll(async () => {
-    h = await startHarness({ incidentCount: 4000 });
+    h = await startHarness({ incidentCount: 4000, backend });
     await ensureDemoAccounts(h.database.db);
   }, 300_000);
   afterAll(async () => h?.close());
@@ -38,7 +41,7 @@ describe('medborgarlöfte in Chromium: draft from hotspots, edit, agree, publish
     expect(await skadegorelse.nth(1).textContent()).toMatch(/^\d+$/);
     expect(await followUp.locator('tr[data-follow-up="skadegorelse"]').textContent()).toMatch(/Mål nått|Mål ej nått/);
     expect(await page.locator('.pr-panel [data-role="follow-up-periods"]').textContent()).toMatch(/Före: .+ · Efter: .+/);
-    await page.screenshot({ path: `${ARTIFACTS_DIR}/promise-follow-up.png` });
+    await page.screenshot({ path: shot('promise-follow-up.png') });
     await page.click('.pr-panel [data-action="list"]');
     await page.waitForSelector('body[data-promise="list"]', { timeout: 60_000 });
 
@@ -73,7 +76,7 @@ describe('medborgarlöfte in Chromium: draft from hotspots, edit, agree, publish
       await page.waitForTimeout(200);
     }
     await page.waitForSelector('[data-role="picked"][data-count="2"]', { timeout: 10_000 });
-    await page.screenshot({ path: `${ARTIFACTS_DIR}/promise-picked-cells.png` });
+    await page.screenshot({ path: shot('promise-picked-cells.png') });
     // A third click on a picked cell deselects it, and a fourth picks it again.
     await page.mouse.click(targets[1].x, targets[1].y);
     await page.waitForSelector('[data-role="picked"][data-count="1"]', { timeout: 10_000 });
@@ -89,7 +92,7 @@ describe('medborgarlöfte in Chromium: draft from hotspots, edit, agree, publish
     const indicatorRows = editor.locator('tr[data-indicator]');
     expect(await indicatorRows.count()).toBeGreaterThanOrEqual(1);
     expect(await indicatorRows.first().locator('td.num').textContent()).toMatch(/\d/);
-    await page.screenshot({ path: `${ARTIFACTS_DIR}/promise-drafted.png` });
+    await page.screenshot({ path: shot('promise-drafted.png') });
 
     // Edit: title, the police's commitment and its office, the municipality's commitment, a target.
     await editor.locator('input[name="title"]').fill(TITLE);
@@ -119,7 +122,7 @@ describe('medborgarlöfte in Chromium: draft from hotspots, edit, agree, publish
     expect(await promise.locator('.pr-history li').count()).toBe(2);
     expect(await promise.locator('.pr-history').textContent()).toContain('police');
     expect(await promise.locator('[data-role="follow-up"] tr[data-follow-up]').count()).toBeGreaterThanOrEqual(1);
-    await page.screenshot({ path: `${ARTIFACTS_DIR}/promise-published.png` });
+    await page.screenshot({ path: shot('promise-published.png') });
     // Followed up: the last step, after which no status button is left.
     await page.click('.pr-panel [data-status-to="followed_up"]');
     await page.waitForSelector('body[data-promise="status-followed_up"]', { timeout: 60_000 });
@@ -138,7 +141,7 @@ describe('medborgarlöfte in Chromium: draft from hotspots, edit, agree, publish
     const article = pub.locator('article.promise', { hasText: TITLE });
     expect(await article.count()).toBe(1);
     expect(await article.textContent()).toContain(COMMITMENT);
-    await pub.screenshot({ path: `${ARTIFACTS_DIR}/promise-public-page.png`, fullPage: true });
+    await pub.screenshot({ path: shot('promise-public-page.png'), fullPage: true });
     await pub.goto(`${h.url}/?layers=districts,citizen-promises`);
     await pub.waitForSelector('body[data-ready="true"]', { timeout: 120_000 });
     await pub.waitForSelector('body[data-pending="0"]', { timeout: 60_000 });
@@ -146,7 +149,7 @@ describe('medborgarlöfte in Chromium: draft from hotspots, edit, agree, publish
     await expect.poll(async () => layerList.textContent(), { timeout: 30_000 }).toContain('Publicerat');
     expect(await layerList.textContent()).not.toContain('Utkast');
     await pub.waitForTimeout(500);
-    await pub.screenshot({ path: `${ARTIFACTS_DIR}/promise-public-map.png` });
+    await pub.screenshot({ path: shot('promise-public-map.png') });
     expect(pubErrors).toEqual([]);
     await visitor.close();
   }, 600_000);
@@ -215,7 +218,7 @@ describe('medborgarlöfte in Chromium: draft from hotspots, edit, agree, publish
     await page.waitForSelector('[data-role="picked"][data-count="1"]', { timeout: 10_000 });
     // The drawing clicks did not select the district beneath them.
     expect(await page.locator('#panel').isHidden()).toBe(true);
-    await page.screenshot({ path: `${ARTIFACTS_DIR}/promise-drawn-area.png` });
+    await page.screenshot({ path: shot('promise-drawn-area.png') });
     await page.click('.pr-panel [data-action="propose"]');
     await page.waitForSelector('body[data-promise="drafted"]', { timeout: 120_000 });
     expect(await page.locator('.pr-panel [data-role="editor"] tr[data-indicator]').count()).toBeGreaterThanOrEqual(1);
@@ -225,7 +228,7 @@ describe('medborgarlöfte in Chromium: draft from hotspots, edit, agree, publish
     await expect.poll(async () => page.locator('.pr-panel h2').textContent(), { timeout: 10_000 }).toBe('Citizen promises');
     expect(await page.locator('.pr-panel [data-action="save"]').textContent()).toBe('Save draft');
     expect(await page.locator('.pr-panel [data-role="editor"] tr[data-indicator]').count()).toBeGreaterThanOrEqual(1);
-    await page.screenshot({ path: `${ARTIFACTS_DIR}/promise-draft-english.png` });
+    await page.screenshot({ path: shot('promise-draft-english.png') });
     expect(errors.filter((e) => !/GPU stall|ReadPixels/.test(e))).toEqual([]);
     await page.close();
   }, 600_000);
