@@ -198,7 +198,6 @@ export function mountCitizenPromises(ctx: PromisesPanelContext): { update(): voi
     ctx.redraw();
     if (screen.name === 'pick' && !panel.hidden) {
       render();
-      panel.dataset.picked = String(panel.querySelector('[data-role="picked"]')?.getAttribute('data-count') ?? 0);
     }
   });
 
@@ -209,6 +208,8 @@ export function mountCitizenPromises(ctx: PromisesPanelContext): { update(): voi
     shift(false);
     panel.hidden = true;
     stopPicking();
+    // A closed panel leaves no promise highlighted on the map.
+    if (promiseStore.openId !== null) promiseStore.update({ openId: null });
   };
   button.addEventListener('click', () => {
     if (!panel.hidden) { close(); return; }

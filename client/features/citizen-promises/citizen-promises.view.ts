@@ -134,7 +134,7 @@ export function renderEditor(form: PromiseForm, lang: Lang, indicatorOptions: { 
       <h4>${t(lang, 'pr_indicators')}</h4>
       <table class="pr-table"><thead><tr><th>${t(lang, 'pr_indicator')}</th><th class="num">${t(lang, 'pr_baseline')}</th><th>${t(lang, 'pr_target')}</th><th></th></tr></thead>
         <tbody>${indicators}</tbody></table>
-      <p class="muted small">${t(lang, 'pr_baseline')}: ${t(lang, 'pr_baselineFrom')} ${t(lang, 'pr_area').toLowerCase()} · ${t(lang, 'pr_period').toLowerCase()}</p>
+      <p class="muted small">${t(lang, 'pr_baselineNote')}</p>
       ${unused.length ? `<label class="small">${t(lang, 'pr_addIndicator')} <select name="add_indicator"><option value=""></option>${unused.map((o) => `<option value="${e(o.key)}">${e(o.label)}</option>`).join('')}</select></label>` : ''}
       <p class="pr-actions"><button type="submit" class="pr-primary" data-action="save">${t(lang, form.id === null ? 'pr_saveDraft' : 'pr_save')}</button>
         <button type="button" data-action="${form.id === null ? 'list' : `open-${form.id}`}">${t(lang, 'pr_cancel')}</button></p>
