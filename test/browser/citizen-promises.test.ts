@@ -108,6 +108,15 @@ describe.each(testBackends())('medborgarlöfte in Chromium on %s: draft from hot
     expect(await promise.locator('[data-role="commitments"]').textContent()).toContain('Lokalpolisområde Demokommun');
     expect(await promise.locator('h3').textContent()).toContain(TITLE);
 
+    // Edit the saved draft: the municipality's commitment gets another responsible committee.
+    await page.click('.pr-panel [data-action="edit"]');
+    await page.waitForSelector('body[data-promise="editing"]', { timeout: 10_000 });
+    await page.locator('.pr-panel input[name="commitments.1.responsible"]').fill('Tekniska nämnden');
+    await page.click('.pr-panel [data-action="save"]');
+    await page.waitForSelector('body[data-promise="saved"]', { timeout: 120_000 });
+    expect(await promise.locator('[data-role="commitments"]').textContent()).toContain('(Tekniska nämnden)');
+    expect(await promise.locator('[data-role="commitments"]').textContent()).not.toContain('Kommunstyrelsen');
+
     // Agree, then publish; afterwards there is no way back to draft and no editing.
     await page.click('.pr-panel [data-status-to="agreed"]');
     await page.waitForSelector('body[data-promise="status-agreed"]', { timeout: 60_000 });

@@ -232,7 +232,7 @@ export function mountCitizenPromises(ctx: PromisesPanelContext): { update(): voi
     else if (action === 'new') { screen = { name: 'pick' }; error = null; render(); }
     else if (action === 'clear') promiseStore.update({ selection: withMode(EMPTY_SELECTION, promiseStore.selection.mode) });
     else if (action === 'propose') void propose();
-    else if (action === 'edit' && current) { form = formFromPromise(current); evidence = null; screen = { name: 'edit' }; render(); }
+    else if (action === 'edit' && current) { form = formFromPromise(current); evidence = null; screen = { name: 'edit' }; busy('editing'); render(); }
     else if (action === 'refresh') void refresh();
     else if (open) void go({ name: 'show', id: Number(open) });
     else if (pickMode) pick(pickMode);
