@@ -100,6 +100,8 @@ describe.each(testBackends())('medborgarlöfte in Chromium on %s: draft from hot
     await editor.locator('input[name="commitments.0.responsible"]').fill('Lokalpolisområde Demokommun');
     await editor.locator('textarea[name="commitments.1.text"]').fill('Kommunen förbättrar belysningen i gångtunneln.');
     await editor.locator('input[name="indicators.0.target"]').fill('3');
+    await editor.locator('table.pr-table').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: shot('promise-editing.png') });
     await page.click('.pr-panel [data-action="save"]');
     await page.waitForSelector('body[data-promise="saved"]', { timeout: 120_000 });
     const promise = page.locator('[data-role="promise"]');
