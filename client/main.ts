@@ -9,9 +9,11 @@ import { fetchDistricts, type DistrictCollection, type DistrictStats } from './f
 import { collectionBounds } from './features/districts/districts.layers.ts';
 import { composeMapPng, districtStatsCsvPackage, districtStatsGeoJson, download, exportMeta, fetchExportStats, recordExport } from './features/exports/exports.ts';
 import { mountImports } from './features/imports/imports.panel.ts';
+import { mountCitizenPromises } from './features/citizen-promises/citizen-promises.panel.ts';
+import { indicatorOptionsOf } from './features/citizen-promises/citizen-promises.view.ts';
 import { mountMeetings } from './features/meetings/meetings.page.ts';
 import { FEATURES } from './features/registry.ts';
-import { t } from './i18n.ts';
+import { t, type Lang } from './i18n.ts';
 import { mountSiteChecks } from './features/site-checks/site-checks.panel.ts';
 import { createMapView, type MapView } from './map/map.ts';
 import {
@@ -67,6 +69,9 @@ let filterForm: FilterForm;
 let layerControl: LayerControl;
 let timeline: Timeline;
 let panel: DistrictPanel;
+let promisesPanel: { update(): void } | null = null;
+// Categories the viewer's statistics named (null: not known, e.g. the statistics were refused).
+let permittedCategories: Set<string> | null = null;
 
 function setStatus(text: string, kind: 'info' | 'error' = 'info') {
   els.status.textContent = text;
@@ -197,6 +202,7 @@ function render() {
     else if (els.status.dataset.kind !== 'error') setStatus('');
   }
   panel.update();
+  promisesPanel?.update();
   document.body.dataset.ready = districtsEntry.status === 'loading' ? 'false' : 'true';
   document.body.dataset.pending = String(pendingCount(data) + extraPending);
 }
@@ -268,7 +274,14 @@ async function start() {
       fetchDistricts(municipality.code),
     ]);
     map = view0;
-    mountSiteChecks({ topbar: document.querySelector<HTMLElement>('.topbar')!, map: map.map, municipality: () => municipality.code, period: () => effectivePeriod(filters) });
+    mountSiteChecks({ topbar: document.querySelector<HTMLElement>('.topbar')!, map: map.map, municipality: () => municipality.code, period: () => effectivePeriod(filters), lang: () => filters.lang });
+    promisesPanel = mountCitizenPromises({
+      topbar: document.querySelector<HTMLElement>('.topbar')!, view: map, municipality: () => municipality.code, period: () => effectivePeriod(filters),
+      lang: () => filters.lang, categoryName,
+      indicatorOptions: (lang: Lang) => indicatorOptionsOf(municipality.categories, permittedCategories, lang),
+      showLayers: (ids) => setView({ layers: LAYER_IDS.filter((l) => view.layers.includes(l) || ids.includes(l)) }),
+      redraw: () => render(),
+    });
     performance.mark('lagesbild:data-loaded');
     const first = stats();
     const kinds = [...DISTRICT_KINDS].reverse().filter((k) => allDistricts.features.some((f) => f.properties.kind === k));
@@ -292,6 +305,7 @@ async function start() {
     });
     // Without a category filter the statistics name every category this viewer may see: others are disabled.
     const permitted = first && filters.categories.length === 0 && first.categories ? new Set(first.categories) : null;
+    permittedCategories = permitted;
     filterForm = new FilterForm(els.form, {
       categories: municipality.categories, focusAreas: municipality.focus_areas ?? [], permitted,
       districts: districts.features.map((f) => ({ id: f.properties.id, name: f.properties.name })).sort((a, b) => a.name.localeCompare(b.name, 'sv')),

@@ -1,3 +1,4 @@
+import { citizenPromisesFeature } from './citizen-promises/citizen-promises.feature.ts';
 import { feature, type MapFeature } from './contract.ts';
 import { discrepancyFeature } from './discrepancy/discrepancy.feature.ts';
 import { districtsFeature } from './districts/districts.feature.ts';
@@ -21,4 +22,5 @@ export const FEATURES: MapFeature[] = [
   feature(marksFeature),
   feature(discrepancyFeature),
   feature(plansFeature),
+  feature(citizenPromisesFeature),
 ];

@@ -4,7 +4,7 @@ import { MARK_REASONS, MARK_TIMES } from '../../shared/constants.ts';
  * The built-in map layers a person can switch on and off, in drawing order. The composition root passes the
  * ids of the features it actually lists (client/features/registry.ts), which may be more.
  */
-export const LAYER_IDS = ['districts', 'hotspots', 'heatmap', 'points', 'survey', 'marks', 'discrepancy', 'plans'] as const;
+export const LAYER_IDS = ['districts', 'hotspots', 'heatmap', 'points', 'survey', 'marks', 'discrepancy', 'plans', 'citizen-promises'] as const;
 /** A layer id: one of LAYER_IDS or the id of another registered feature. */
 export type LayerId = string;
 export type Metric = 'rate' | 'count' | 'change';

@@ -7,6 +7,7 @@ import { buildApp, type AppInstance } from '../../server/app.ts';
 import { loadConfig, PROJECT_ROOT } from '../../server/config.ts';
 import { seedDemo } from '../../server/features/demo/demo.seed.ts';
 import { ensureClientBuild } from '../helpers/client-build.ts';
+import type { DbKind } from '../../server/infra/db.ts';
 import { createTestDatabase, TEST_TMP, type TestDatabase } from '../helpers/test-db.ts';
 
 /** Where browser tests build the client (apart from dist/client, which `npm start` owns). */
@@ -37,13 +38,14 @@ export interface Harness {
 }
 
 /**
- * A real server on a free port over a fresh PGlite seeded with the demo municipality (fewer
- * incidents than the full demo, same structure), serving the client built by global setup.
+ * A real server on a free port over a fresh PGlite (or, with `backend: 'postgres'`, a fresh schema on the
+ * TEST_DATABASE_URL server) seeded with the demo municipality (fewer incidents than the full demo, same
+ * structure), serving the client built by global setup.
  */
-export async function startHarness(options: { incidentCount?: number; endDate?: Date; env?: Record<string, string>; client?: { dir: string; plugins: PluginOption[] } } = {}): Promise<Harness> {
+export async function startHarness(options: { incidentCount?: number; endDate?: Date; env?: Record<string, string>; client?: { dir: string; plugins: PluginOption[] }; backend?: DbKind } = {}): Promise<Harness> {
   const clientDir = options.client?.dir ?? TEST_CLIENT_DIR;
   await ensureClientBuild(clientDir, options.client?.plugins);
-  const database = await createTestDatabase('pglite');
+  const database = await createTestDatabase(options.backend ?? 'pglite');
   await seedDemo(database.db, { endDate: options.endDate ?? new Date(), incidentCount: options.incidentCount ?? 8000 });
   const config = loadConfig({ DEMO: '0', CLIENT_DIR: clientDir, PORT: '0', HOST: '127.0.0.1', ...options.env });
   const app = await buildApp({ config, database });

@@ -5,6 +5,7 @@ import turfKinks from '@turf/kinks';
 import type * as maplibregl from 'maplibre-gl';
 import { TerraDraw, TerraDrawPointMode, TerraDrawPolygonMode, TerraDrawSelectMode } from 'terra-draw';
 import { TerraDrawMapLibreGLAdapter } from 'terra-draw-maplibre-gl-adapter';
+import { t, type Lang, type MessageKey } from '../../i18n.ts';
 import { currentViewer } from '../auth/auth.api.ts';
 import { fetchSiteCheck, listSiteChecks, runSiteCheck, type SiteReport } from './site-checks.api.ts';
 import { areaText, renderSavedList, renderSiteReport } from './site-checks.view.ts';
@@ -20,6 +21,8 @@ export interface SiteCheckContext {
   map: maplibregl.Map;
   municipality: () => string;
   period: () => { from: string; to: string };
+  /** The interface language (the filters'); the panel follows it when opened. */
+  lang?: () => Lang;
 }
 
 /**
@@ -31,11 +34,13 @@ export function mountSiteChecks(ctx: SiteCheckContext): void {
   const button = document.createElement('button');
   button.type = 'button';
   button.className = 'sc-open';
-  button.textContent = 'Platskontroll';
+  const lang = (): Lang => ctx.lang?.() ?? 'sv';
+  const tr = (key: MessageKey) => t(lang(), key);
+  button.textContent = tr('sc_title');
   const panel = document.createElement('aside');
   panel.className = 'sc-panel';
   panel.hidden = true;
-  panel.setAttribute('aria-label', 'Platskontroll');
+  panel.setAttribute('aria-label', tr('sc_title'));
   ctx.topbar.append(button);
   (document.querySelector('.map')?.parentElement ?? document.body).append(panel);
 
@@ -46,29 +51,44 @@ export function mountSiteChecks(ctx: SiteCheckContext): void {
   const refreshVisibility = () => { button.hidden = !SITE_CHECK_ROLES.has(currentViewer().role); };
   refreshVisibility();
   document.addEventListener('lagesbild:viewer', refreshVisibility);
-  setInterval(refreshVisibility, 1000);
 
+  // Static texts carry their message key, so opening the panel after a language switch relabels them in place
+  // (the inputs keep what the planner typed).
   panel.innerHTML = `
-    <header><h2>Platskontroll</h2><button type="button" data-action="close" aria-label="Stäng">×</button></header>
-    <div class="sc-tools" role="group" aria-label="Rita">
-      <button type="button" data-mode="polygon">Rita område</button>
-      <button type="button" data-mode="point">Punkt + radie</button>
-      <label>Radie/buffert (m) <input type="number" name="buffer" min="0" max="2000" step="10" value="0"></label>
+    <header><h2 data-i18n="sc_title"></h2><button type="button" data-action="close" data-i18n-label="close">×</button></header>
+    <div class="sc-tools" role="group" data-i18n-label="sc_draw">
+      <button type="button" data-mode="polygon" data-i18n="sc_polygon"></button>
+      <button type="button" data-mode="point" data-i18n="sc_point"></button>
+      <label><span data-i18n="sc_buffer"></span> <input type="number" name="buffer" min="0" max="2000" step="10" value="0"></label>
     </div>
-    <p class="sc-live" data-role="live" aria-live="polite">Välj ett verktyg och rita på kartan.</p>
+    <p class="sc-live" data-role="live" aria-live="polite" data-i18n="sc_pickTool"></p>
     <p class="sc-warning" data-role="warning" hidden></p>
     <div class="sc-actions">
-      <button type="button" data-action="run" disabled>Kör kontroll</button>
-      <input type="text" name="name" placeholder="Namn för att spara" maxlength="200">
-      <button type="button" data-action="save" disabled>Spara</button>
-      <button type="button" data-action="print" disabled>Skriv ut</button>
+      <button type="button" data-action="run" disabled data-i18n="sc_run"></button>
+      <input type="text" name="name" data-i18n-placeholder="sc_namePlaceholder" maxlength="200">
+      <button type="button" data-action="save" disabled data-i18n="sc_save"></button>
+      <button type="button" data-action="print" disabled data-i18n="sc_print"></button>
     </div>
     <p class="sc-error" data-role="error" role="alert" hidden></p>
     <div data-role="report"></div>
-    <h3>Sparade platskontroller</h3>
+    <h3 data-i18n="sc_saved"></h3>
     <div data-role="saved"></div>`;
+  let labelled: Lang | null = null;
+  const relabel = () => {
+    if (labelled === lang()) return;
+    labelled = lang();
+    button.textContent = tr('sc_title');
+    panel.setAttribute('aria-label', tr('sc_title'));
+    for (const el of panel.querySelectorAll<HTMLElement>('[data-i18n]')) el.textContent = tr(el.dataset.i18n as MessageKey);
+    for (const el of panel.querySelectorAll<HTMLElement>('[data-i18n-label]')) el.setAttribute('aria-label', tr(el.dataset.i18nLabel as MessageKey));
+    for (const el of panel.querySelectorAll<HTMLInputElement>('[data-i18n-placeholder]')) el.placeholder = tr(el.dataset.i18nPlaceholder as MessageKey);
+    if (report) q('[data-role="report"]').innerHTML = renderSiteReport(report, lang());
+  };
   const q = <T extends HTMLElement>(sel: string) => panel.querySelector<T>(sel)!;
   const bufferInput = q<HTMLInputElement>('input[name="buffer"]');
+  relabel();
+  // The role can change with a sign-in and the language with the filters; neither sends an event here.
+  setInterval(() => { refreshVisibility(); relabel(); }, 1000);
 
   const setError = (msg: string | null) => { q('[data-role="error"]').hidden = !msg; q('[data-role="error"]').textContent = msg ?? ''; };
   const enable = () => {
@@ -97,18 +117,18 @@ export function mountSiteChecks(ctx: SiteCheckContext): void {
     if (!drawn) { preview(null); return; }
     const buffer = Number(bufferInput.value) || 0;
     if (drawn.type === 'Point') {
-      if (buffer <= 0) { live.textContent = 'Ange en radie större än 0 m.'; preview(null); return; }
+      if (buffer <= 0) { live.textContent = tr('sc_needRadius'); preview(null); return; }
       const circle = turfCircle(drawn.coordinates, buffer / 1000, { steps: 64, units: 'kilometers' });
       preview(circle.geometry);
-      live.textContent = `Punkt med radie ${buffer} m · yta ${areaText(turfArea(circle))}`;
+      live.textContent = `${tr('sc_pointRadius')} ${buffer} m · ${tr('sc_area').toLowerCase()} ${areaText(turfArea(circle), lang())}`;
       return;
     }
     const feature: GeoJSON.Feature<GeoJSON.Polygon> = { type: 'Feature', properties: {}, geometry: drawn };
     preview(buffer > 0 ? drawn : null);
-    live.textContent = `Yta ${areaText(turfArea(feature))}${buffer > 0 ? ` + buffert ${buffer} m` : ''}`;
+    live.textContent = `${tr('sc_area')} ${areaText(turfArea(feature), lang())}${buffer > 0 ? ` + ${tr('sc_plusBuffer')} ${buffer} m` : ''}`;
     if (turfKinks(feature).features.length) {
       warning.hidden = false;
-      warning.textContent = 'Området korsar sig självt — rita om det (servern godtar det inte).';
+      warning.textContent = tr('sc_selfIntersects');
     }
   };
 
@@ -145,14 +165,14 @@ export function mountSiteChecks(ctx: SiteCheckContext): void {
 
   const showReport = (r: SiteReport) => {
     report = r;
-    q('[data-role="report"]').innerHTML = renderSiteReport(r);
+    q('[data-role="report"]').innerHTML = renderSiteReport(r, lang());
     preview(r.site as GeoJSON.Geometry);
     enable();
   };
 
   const refreshSaved = async () => {
     try {
-      q('[data-role="saved"]').innerHTML = renderSavedList(await listSiteChecks(ctx.municipality()));
+      q('[data-role="saved"]').innerHTML = renderSavedList(await listSiteChecks(ctx.municipality()), lang());
     } catch (error) {
       q('[data-role="saved"]').textContent = (error as Error).message;
     }
@@ -162,7 +182,7 @@ export function mountSiteChecks(ctx: SiteCheckContext): void {
     if (!drawn) return;
     setError(null);
     const name = q<HTMLInputElement>('input[name="name"]').value.trim();
-    if (save && !name) { setError('Ange ett namn för att spara.'); return; }
+    if (save && !name) { setError(tr('sc_needName')); return; }
     document.body.dataset.siteCheck = 'running';
     try {
       showReport(await runSiteCheck({ municipality: ctx.municipality(), geometry: drawn, buffer_m: Number(bufferInput.value) || 0, ...ctx.period(), ...(save ? { name } : {}) }));
@@ -176,7 +196,7 @@ export function mountSiteChecks(ctx: SiteCheckContext): void {
 
   button.addEventListener('click', () => {
     panel.hidden = !panel.hidden;
-    if (!panel.hidden) { ensureDraw(); void refreshSaved(); }
+    if (!panel.hidden) { relabel(); ensureDraw(); void refreshSaved(); }
   });
   panel.addEventListener('click', (event) => {
     const target = event.target as HTMLElement;
@@ -189,7 +209,7 @@ export function mountSiteChecks(ctx: SiteCheckContext): void {
       if (mode === 'point' && Number(bufferInput.value) <= 0) bufferInput.value = '100';
       d.setMode(mode);
       for (const b of panel.querySelectorAll<HTMLElement>('[data-mode]')) b.setAttribute('aria-pressed', String(b.dataset.mode === mode));
-      q('[data-role="live"]').textContent = mode === 'polygon' ? 'Klicka ut hörnen, klicka på första punkten för att stänga.' : 'Klicka där platsen ligger.';
+      q('[data-role="live"]').textContent = tr(mode === 'polygon' ? 'sc_hintPolygon' : 'sc_hintPoint');
       describe();
       enable();
     }

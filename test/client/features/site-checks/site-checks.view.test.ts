@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SiteReport } from '../../../../client/features/site-checks/site-checks.api.ts';
-import { areaText, countText, renderSiteReport } from '../../../../client/features/site-checks/site-checks.view.ts';
+import { areaText, countText, renderSavedList, renderSiteReport } from '../../../../client/features/site-checks/site-checks.view.ts';
 
 const zone = (z: string, d: number, count: number | null, extra: Partial<SiteReport['incidents']['categories'][number]['zones'][number]> = {}) =>
   ({ zone: z, distance_m: d, count, suppression: count === null ? 'small' : null, expected: 1.5, direction: count === null ? null : 'higher', p_value: 0.01, significant: true, ...extra });
@@ -45,5 +45,20 @@ describe('site report view', () => {
     expect(html).toContain('⚠ Belysning');
     expect(html).toContain('2 markeringar anger dålig belysning');
     expect(html).toContain('✓ Skötsel och underhåll');
+  });
+
+  it('renders the report in English: headings, zones, comparison words and category names', () => {
+    const html = renderSiteReport(report, 'en');
+    expect(html).toContain('Graffiti');
+    expect(html).toContain('higher *');
+    expect(html).toContain('The site');
+    expect(html).toContain('Checklist (CPTED / BoTryggt 2030)');
+    expect(html).toContain('⚠ Lighting');
+    expect(html).not.toContain('Checklista');
+  });
+
+  it('names the saved checks, or says there are none, in the language', () => {
+    expect(renderSavedList([], 'en')).toContain('No saved site checks.');
+    expect(renderSavedList([], 'sv')).toContain('Inga sparade platskontroller.');
   });
 });
