@@ -216,6 +216,24 @@ const MATRIX: Record<string, Entry> = {
     expect: only(['planner', 'analyst', 'police']),
     check: (_, res) => expect(Number(res.headers['x-lagesbild-points'])).toBeGreaterThan(0),
   },
+  'GET /api/tiles/hotspots/:z/:x/:y.mvt': {
+    request: get(`/api/tiles/hotspots/${TILE}.mvt?${PERIOD}&cell=500`),
+    expect: only(['council', 'planner', 'analyst', 'police']),
+    check: (role, res) => {
+      expect(res.headers['content-type']).toBe('application/vnd.mapbox-vector-tile');
+      expect(res.headers['cache-control']).toBe('private, no-cache');
+    },
+  },
+  'GET /api/tiles/survey-marks/:z/:x/:y.mvt': {
+    request: get(`/api/tiles/survey-marks/${TILE}.mvt?municipality=0999`),
+    expect: only(['council', 'planner', 'analyst', 'police']),
+    // Tiles carry reasons and time of day, never comments, not even approved ones.
+    check: (_, res) => {
+      expect(Number(res.headers['x-lagesbild-points'])).toBeGreaterThan(0);
+      expect(res.rawPayload.includes(APPROVED_COMMENT)).toBe(false);
+      expect(res.rawPayload.includes(PENDING_COMMENT)).toBe(false);
+    },
+  },
   'POST /api/site-checks': {
     request: () => ({
       method: 'POST', url: '/api/site-checks',
