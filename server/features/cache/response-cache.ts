@@ -24,6 +24,22 @@ export const CACHED_ROUTES = new Set([
 ]);
 
 /**
+ * Routes whose answers are cached only for some requests, and what else those answers depend on.
+ * OGC items: survey marks are point-level (every read audited) and gpkg/fgb files are exports (every
+ * download audited), so neither is cached; the answer's links name the host and scheme the client used.
+ */
+export const PARTLY_CACHED_ROUTES = new Map<string, { cacheable: (request: FastifyRequest) => boolean; vary: (request: FastifyRequest) => string }>([
+  ['/ogc/collections/:collectionId/items', {
+    cacheable: (request) => {
+      const params = request.params as { collectionId?: string };
+      const query = request.query as { f?: string };
+      return params.collectionId !== 'survey-marks' && query.f !== 'gpkg' && query.f !== 'fgb';
+    },
+    vary: (request) => `${request.protocol}://${request.headers.host ?? ''}`,
+  }],
+]);
+
+/**
  * Point-level tiles depend on the same things, but each request must run its handler (role gate and audit
  * row): they get the same ETag and `private, no-cache`, a 304 when the client already holds the answer,
  * and their bodies are never kept.
@@ -205,7 +221,9 @@ export async function responseCache(app: FastifyInstance, options: ResponseCache
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
     const route = request.routeOptions.url;
     if (request.method !== 'GET' || !route) return;
-    const store = CACHED_ROUTES.has(route);
+    const partly = PARTLY_CACHED_ROUTES.get(route);
+    if (partly && !partly.cacheable(request)) return;
+    const store = CACHED_ROUTES.has(route) || partly !== undefined;
     if (!store && !REVALIDATED_ROUTES.has(route)) return;
     const viewer = viewerOf(request);
     const query = (request.query ?? {}) as Record<string, unknown>;
@@ -214,7 +232,7 @@ export async function responseCache(app: FastifyInstance, options: ResponseCache
     const municipality = await resolveMunicipality(app.database.db, typeof query.municipality === 'string' ? query.municipality : undefined, viewer);
     const version = await versions.get(municipality);
     const params = normaliseQuery((request.params ?? {}) as Record<string, unknown>);
-    const key = [route, params, normaliseQuery({ ...query, municipality }), disclosureTier(viewer), stockholmDay.format(new Date()), version].join('\n');
+    const key = [route, params, normaliseQuery({ ...query, municipality }), disclosureTier(viewer), stockholmDay.format(new Date()), version, partly?.vary(request) ?? ''].join('\n');
     const etag = `W/"${createHash('sha256').update(boot).update(key).digest('base64url').slice(0, 27)}"`;
     reply.header('etag', etag);
     reply.header('cache-control', 'private, no-cache');
