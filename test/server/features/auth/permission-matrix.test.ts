@@ -324,6 +324,14 @@ const MATRIX: Record<string, Entry> = {
       for (const d of content.kartlaggning.districts) if (d.count !== null && d.count > 0 && d.count < 5) expect(role).toBe('police');
     },
   },
+  'GET /api/reports': { request: get('/api/reports?municipality=0999'), expect: only(['council', 'planner', 'analyst', 'police']) },
+  'GET /api/reports/preview': {
+    request: get('/api/reports/preview?municipality=0999&year=2025'), expect: only(['council', 'planner', 'analyst', 'police']),
+    check: (role, res) => {
+      const categories = res.json().content.filters.categories as string[];
+      expect(categories.some((c) => sensitivityOf(c) === 'protected')).toBe(role === 'analyst' || role === 'police');
+    },
+  },
   'GET /api/reports/:id': { request: get('/api/reports/999999'), expect: only(['council', 'planner', 'analyst', 'police'], 'denied', 'passes') },
   'GET /api/reports/:id/pdf': { request: get('/api/reports/999999/pdf'), expect: only(['council', 'planner', 'analyst', 'police'], 'denied', 'passes') },
   'GET /ogc': { request: get('/ogc?municipality=0999'), expect: all('ok') },
