@@ -52,6 +52,17 @@ const sv = {
   mt_openActions: 'Pågående insatser', mt_promises: 'Medborgarlöften', mt_none: 'Inga', mt_noAccess: 'Din roll får inte se rådsmöten.', mt_signIn: 'Logga in för att se rådsmöten.',
   mt_pickCouncil: 'Välj råd', mt_cells: 'rutor', mt_print: 'Skriv ut / spara som PDF', mt_filters: 'Filter', mt_period: 'Period', mt_members: 'ledamöter',
   mt_pstatus_proposed: 'föreslagen', mt_pstatus_decided: 'beslutad', mt_pstatus_done: 'genomförd', mt_pstatus_dropped: 'struken', mt_overview: 'Översikt', mt_end: 'Slut på dagordningen',
+  rp_open: 'Årsrapport', rp_title: 'Årlig lägesbild', rp_year: 'År', rp_preview: 'Förhandsvisning', rp_loading: 'Sammanställer rapporten…',
+  rp_introduction: 'Inledning', rp_conclusion: 'Slutsatser', rp_textHint: 'Fritext; en tom rad börjar nytt stycke. Sparas med den version du publicerar.',
+  rp_publish: 'Publicera version och ladda ner PDF', rp_publishing: 'Publicerar och skapar PDF…', rp_published: 'Version {v} publicerad',
+  rp_versions: 'Publicerade versioner', rp_noVersions: 'Inga publicerade versioner för året ännu.', rp_version: 'Version', rp_pdf: 'PDF', rp_print: 'Utskriftsversion',
+  rp_by: 'av', rp_cutoff: 'Dataläge', rp_period: 'Period', rp_comparedWith: 'jämfört med', rp_role: 'Innehållet följer din roll', rp_mapping: 'Kartläggning',
+  rp_districts: 'Områden', rp_unlocated: 'Utan plats', rp_seasons: 'Årshjul (händelser per månad)', rp_timeOfDay: 'Tid på dygnet', rp_peakHours: 'Flest händelser',
+  rp_analysis: 'Analys', rp_hotspots: 'Hotspots (Getis–Ord Gi*)', rp_hotspotLine: '{hot} heta och {cold} kalla celler av {cells} ({cell} m hexagoner)',
+  rp_noHotspots: 'Hotspotceller ingår inte för din roll.', rp_survey: 'Trygghetsmätning — andel otrygga en sen kväll', rp_noSurvey: 'Ingen trygghetsmätning finns.',
+  rp_gender: 'Kön', rp_ageGroup: 'Åldersgrupp', rp_unsafe: 'Otrygga', rp_fewer10: 'färre än 10', rp_sources: 'Källor', rp_used: 'Använda', rp_leftOut: 'Utelämnade (inga uppgifter)',
+  rp_plan: 'Åtgärdsplan', rp_priorities: 'Beslutade prioriteringar', rp_noPriorities: 'Inga beslutade prioriteringar.', rp_actions: 'Insatser', rp_noActions: 'Inga insatser för året.',
+  rp_signIn: 'Logga in för att ta fram årsrapporten.', rp_noAccess: 'Din roll får inte ta fram årsrapporten.', rp_none: 'inga', rp_due: 'senast',
 };
 const en: typeof sv = {
   period: 'Period', category: 'Category', categories: 'Categories', allCategories: 'All categories', compare: 'Compare with',
@@ -104,6 +115,17 @@ const en: typeof sv = {
   mt_openActions: 'Ongoing actions', mt_promises: 'Citizen promises', mt_none: 'None', mt_noAccess: 'Your role may not see council meetings.', mt_signIn: 'Sign in to see council meetings.',
   mt_pickCouncil: 'Choose a council', mt_cells: 'cells', mt_print: 'Print / save as PDF', mt_filters: 'Filters', mt_period: 'Period', mt_members: 'members',
   mt_pstatus_proposed: 'proposed', mt_pstatus_decided: 'decided', mt_pstatus_done: 'done', mt_pstatus_dropped: 'dropped', mt_overview: 'Overview', mt_end: 'End of the agenda',
+  rp_open: 'Annual report', rp_title: 'Annual situation picture', rp_year: 'Year', rp_preview: 'Preview', rp_loading: 'Compiling the report…',
+  rp_introduction: 'Introduction', rp_conclusion: 'Conclusions', rp_textHint: 'Free text; a blank line starts a new paragraph. Saved with the version you publish.',
+  rp_publish: 'Publish a version and download the PDF', rp_publishing: 'Publishing and making the PDF…', rp_published: 'Version {v} published',
+  rp_versions: 'Published versions', rp_noVersions: 'No published versions for the year yet.', rp_version: 'Version', rp_pdf: 'PDF', rp_print: 'Printable version',
+  rp_by: 'by', rp_cutoff: 'Data as of', rp_period: 'Period', rp_comparedWith: 'compared with', rp_role: 'The content follows your role', rp_mapping: 'Mapping',
+  rp_districts: 'Districts', rp_unlocated: 'Without location', rp_seasons: 'Year wheel (incidents per month)', rp_timeOfDay: 'Time of day', rp_peakHours: 'Most incidents',
+  rp_analysis: 'Analysis', rp_hotspots: 'Hotspots (Getis–Ord Gi*)', rp_hotspotLine: '{hot} hot and {cold} cold cells of {cells} ({cell} m hexagons)',
+  rp_noHotspots: 'Hotspot cells are not included for your role.', rp_survey: 'Safety survey — share unsafe late in the evening', rp_noSurvey: 'No safety survey.',
+  rp_gender: 'Gender', rp_ageGroup: 'Age group', rp_unsafe: 'Unsafe', rp_fewer10: 'fewer than 10', rp_sources: 'Sources', rp_used: 'Used', rp_leftOut: 'Left out (no data)',
+  rp_plan: 'Action plan', rp_priorities: 'Decided priorities', rp_noPriorities: 'No decided priorities.', rp_actions: 'Actions', rp_noActions: 'No actions for the year.',
+  rp_signIn: 'Sign in to produce the annual report.', rp_noAccess: 'Your role may not produce the annual report.', rp_none: 'none', rp_due: 'due',
 };
 
 export type MessageKey = keyof typeof sv;

@@ -11,6 +11,7 @@ import { composeMapPng, districtStatsCsvPackage, districtStatsGeoJson, download,
 import { mountImports } from './features/imports/imports.panel.ts';
 import { mountMeetings } from './features/meetings/meetings.page.ts';
 import { FEATURES } from './features/registry.ts';
+import { reportsPage } from './features/reports/reports.page.ts';
 import { t } from './i18n.ts';
 import { mountSiteChecks } from './features/site-checks/site-checks.panel.ts';
 import { createMapView, type MapView } from './map/map.ts';
@@ -325,6 +326,7 @@ const topbar = document.querySelector<HTMLElement>('.topbar');
 if (topbar) {
   mountImports(topbar);
   mountMeetings(topbar);
+  reportsPage.mount({ topbar, municipality: () => municipality?.code ?? null, lang: () => filters.lang });
 }
 mountExports();
 document.addEventListener('keydown', (event) => {
