@@ -33,7 +33,10 @@ const countText = (n: number | null, lang: Lang) => (n === null ? '&lt;5' : form
 function surveyRows(groups: ReportSurveyGroup[], key: string, lang: Lang): string {
   return groups.map((g) => {
     const share = g.indicators?.otrygg?.share;
-    return `<tr><td>${esc(String(g.key[key] ?? t(lang, 'all')))}</td><td class="n">${g.suppressed ? t(lang, 'rp_fewer10') : formatNumber(g.n, lang)}</td>
+    const value = g.key[key];
+    // Genders have names in the interface; age groups are shown as their codes (16-19, 80+ …).
+    const label = value === null || value === undefined ? t(lang, 'group_all') : key === 'gender' ? tx(lang, `group_${value}`) : value;
+    return `<tr><td>${esc(label)}</td><td class="n">${g.suppressed ? t(lang, 'rp_fewer10') : formatNumber(g.n, lang)}</td>
       <td class="n">${share === undefined || share === null ? '–' : `${formatNumber(share * 100, lang)} %`}</td></tr>`;
   }).join('');
 }

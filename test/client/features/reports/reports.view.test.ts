@@ -43,7 +43,7 @@ describe('annual report view', () => {
     expect(peakHours(content().kartlaggning.weekday_hour)).toEqual([22, 23]);
   });
 
-  it('shows suppressed counts as <5 and escapes district names', () => {
+  it('names genders and shows suppressed counts as <5, escaping district names', () => {
     const html = previewSectionsHtml(content(), 'sv');
     expect(html).toContain('Åby &lt;centrum&gt;');
     expect(html).not.toContain('<centrum>');
