@@ -89,6 +89,17 @@ const sv = {
   sc_total: 'Totalt', sc_sigNote: '* statistiskt säkerställt (exakt test, p < 0,05).', sc_suppressedNote: 'Antal 1–4 visas som <5, övriga avrundade till 5.',
   sc_when: 'När (inom {d} m)', sc_unsafePlaces: 'Otrygga platser', sc_hotspots: 'Hot spots', sc_checklist: 'Checklista (CPTED / BoTryggt 2030)',
   sc_noSaved: 'Inga sparade platskontroller.', sc_okand: 'okänd tid',
+  rp_open: 'Årsrapport', rp_title: 'Årlig lägesbild', rp_year: 'År', rp_preview: 'Förhandsvisning', rp_loading: 'Sammanställer rapporten…',
+  rp_introduction: 'Inledning', rp_conclusion: 'Slutsatser', rp_textHint: 'Fritext; en tom rad börjar nytt stycke. Sparas med den version du publicerar.',
+  rp_publish: 'Publicera version och ladda ner PDF', rp_publishing: 'Publicerar och skapar PDF…', rp_published: 'Version {v} publicerad',
+  rp_versions: 'Publicerade versioner', rp_noVersions: 'Inga publicerade versioner för året ännu.', rp_version: 'Version', rp_pdf: 'PDF', rp_print: 'Utskriftsversion',
+  rp_by: 'av', rp_cutoff: 'Dataläge', rp_period: 'Period', rp_comparedWith: 'jämfört med', rp_role: 'Innehållet följer din roll', rp_mapping: 'Kartläggning',
+  rp_districts: 'Områden', rp_unlocated: 'Utan plats', rp_seasons: 'Årshjul (händelser per månad)', rp_timeOfDay: 'Tid på dygnet', rp_peakHours: 'Flest händelser',
+  rp_analysis: 'Analys', rp_hotspots: 'Hotspots (Getis–Ord Gi*)', rp_hotspotLine: '{hot} heta och {cold} kalla celler av {cells} ({cell} m hexagoner)',
+  rp_noHotspots: 'Hotspotceller ingår inte för din roll.', rp_survey: 'Trygghetsmätning — andel otrygga en sen kväll', rp_noSurvey: 'Ingen trygghetsmätning finns.',
+  rp_gender: 'Kön', rp_ageGroup: 'Åldersgrupp', rp_unsafe: 'Otrygga', rp_fewer10: 'färre än 10', rp_sources: 'Källor', rp_used: 'Använda', rp_leftOut: 'Utelämnade (inga uppgifter)',
+  rp_plan: 'Åtgärdsplan', rp_priorities: 'Beslutade prioriteringar', rp_noPriorities: 'Inga beslutade prioriteringar.', rp_actions: 'Insatser', rp_noActions: 'Inga insatser för året.',
+  rp_signIn: 'Logga in för att ta fram årsrapporten.', rp_noAccess: 'Din roll får inte ta fram årsrapporten.', rp_none: 'inga', rp_due: 'senast',
 };
 const en: typeof sv = {
   period: 'Period', category: 'Category', categories: 'Categories', allCategories: 'All categories', compare: 'Compare with',
@@ -178,6 +189,17 @@ const en: typeof sv = {
   sc_total: 'Total', sc_sigNote: '* statistically significant (exact test, p < 0.05).', sc_suppressedNote: 'Counts 1–4 shown as <5, others rounded to 5.',
   sc_when: 'When (within {d} m)', sc_unsafePlaces: 'Unsafe places', sc_hotspots: 'Hotspots', sc_checklist: 'Checklist (CPTED / BoTryggt 2030)',
   sc_noSaved: 'No saved site checks.', sc_okand: 'unknown time',
+  rp_open: 'Annual report', rp_title: 'Annual situation picture', rp_year: 'Year', rp_preview: 'Preview', rp_loading: 'Compiling the report…',
+  rp_introduction: 'Introduction', rp_conclusion: 'Conclusions', rp_textHint: 'Free text; a blank line starts a new paragraph. Saved with the version you publish.',
+  rp_publish: 'Publish a version and download the PDF', rp_publishing: 'Publishing and making the PDF…', rp_published: 'Version {v} published',
+  rp_versions: 'Published versions', rp_noVersions: 'No published versions for the year yet.', rp_version: 'Version', rp_pdf: 'PDF', rp_print: 'Printable version',
+  rp_by: 'by', rp_cutoff: 'Data as of', rp_period: 'Period', rp_comparedWith: 'compared with', rp_role: 'The content follows your role', rp_mapping: 'Mapping',
+  rp_districts: 'Districts', rp_unlocated: 'Without location', rp_seasons: 'Year wheel (incidents per month)', rp_timeOfDay: 'Time of day', rp_peakHours: 'Most incidents',
+  rp_analysis: 'Analysis', rp_hotspots: 'Hotspots (Getis–Ord Gi*)', rp_hotspotLine: '{hot} hot and {cold} cold cells of {cells} ({cell} m hexagons)',
+  rp_noHotspots: 'Hotspot cells are not included for your role.', rp_survey: 'Safety survey — share unsafe late in the evening', rp_noSurvey: 'No safety survey.',
+  rp_gender: 'Gender', rp_ageGroup: 'Age group', rp_unsafe: 'Unsafe', rp_fewer10: 'fewer than 10', rp_sources: 'Sources', rp_used: 'Used', rp_leftOut: 'Left out (no data)',
+  rp_plan: 'Action plan', rp_priorities: 'Decided priorities', rp_noPriorities: 'No decided priorities.', rp_actions: 'Actions', rp_noActions: 'No actions for the year.',
+  rp_signIn: 'Sign in to produce the annual report.', rp_noAccess: 'Your role may not produce the annual report.', rp_none: 'none', rp_due: 'due',
 };
 
 export type MessageKey = keyof typeof sv;

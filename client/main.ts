@@ -13,6 +13,7 @@ import { mountCitizenPromises } from './features/citizen-promises/citizen-promis
 import { indicatorOptionsOf } from './features/citizen-promises/citizen-promises.view.ts';
 import { mountMeetings } from './features/meetings/meetings.page.ts';
 import { FEATURES } from './features/registry.ts';
+import { reportsPage } from './features/reports/reports.page.ts';
 import { t, type Lang } from './i18n.ts';
 import { mountSiteChecks } from './features/site-checks/site-checks.panel.ts';
 import { createMapView, type MapView } from './map/map.ts';
@@ -339,6 +340,7 @@ const topbar = document.querySelector<HTMLElement>('.topbar');
 if (topbar) {
   mountImports(topbar);
   mountMeetings(topbar);
+  reportsPage.mount({ topbar, municipality: () => municipality?.code ?? null, lang: () => filters.lang });
 }
 mountExports();
 document.addEventListener('keydown', (event) => {

@@ -105,3 +105,21 @@ export function queryOf(params: { municipality: string; from: string; to: string
 export function keyOf(query: QueryParams, ...extra: unknown[]): string {
   return JSON.stringify([query.municipality, query.from, query.to, query.category ?? '', query.source ?? '', ...extra]);
 }
+
+/** What a page or panel over the map may read from the composition root (never another feature). */
+export interface PanelContext {
+  /** The top bar, where the page puts the button or link that opens it. */
+  topbar: HTMLElement;
+  /** The municipality the map shows; null until the municipalities have loaded. */
+  municipality(): string | null;
+  lang(): Lang;
+}
+
+/**
+ * A page or panel over the map (e.g. the annual report), in one module under client/features/<id>/: the
+ * composition root (client/main.ts) mounts each once with a {@link PanelContext}.
+ */
+export interface PanelModule {
+  id: string;
+  mount(ctx: PanelContext): void;
+}

@@ -8,7 +8,7 @@ import { resolveMunicipality } from '../municipalities/municipalities.service.ts
 /**
  * GET routes whose answer depends only on the route, its parameters, the viewer's disclosure tier,
  * the day (default periods end today) and the municipality's data (bumped through `data_version`,
- * migrations/0011). Point-level routes (incidents, tiles, survey marks) are left out on purpose:
+ * migrations/0011). Point-level routes (incidents, point tiles, survey marks) are left out on purpose:
  * every request for them must reach the audit log.
  */
 export const CACHED_ROUTES = new Set([
@@ -20,6 +20,33 @@ export const CACHED_ROUTES = new Set([
   '/api/stats/discrepancy',
   '/api/stats/near-repeat',
   '/api/surveys/:id/indicators',
+  '/api/tiles/hotspots/:z/:x/:y.mvt',
+]);
+
+/**
+ * Routes whose answers are cached only for some requests, and what else those answers depend on.
+ * OGC items: survey marks are point-level (every read audited) and gpkg/fgb files are exports (every
+ * download audited), so neither is cached; the answer's links name the host and scheme the client used.
+ */
+export const PARTLY_CACHED_ROUTES = new Map<string, { cacheable: (request: FastifyRequest) => boolean; vary: (request: FastifyRequest) => string }>([
+  ['/ogc/collections/:collectionId/items', {
+    cacheable: (request) => {
+      const params = request.params as { collectionId?: string };
+      const query = request.query as { f?: string };
+      return params.collectionId !== 'survey-marks' && query.f !== 'gpkg' && query.f !== 'fgb';
+    },
+    vary: (request) => `${request.protocol}://${request.headers.host ?? ''}`,
+  }],
+]);
+
+/**
+ * Point-level tiles depend on the same things, but each request must run its handler (role gate and audit
+ * row): they get the same ETag and `private, no-cache`, a 304 when the client already holds the answer,
+ * and their bodies are never kept.
+ */
+export const REVALIDATED_ROUTES = new Set([
+  '/api/tiles/incidents/:z/:x/:y.mvt',
+  '/api/tiles/survey-marks/:z/:x/:y.mvt',
 ]);
 
 const NOTIFY_CHANNEL = 'lagesbild_data_version';
@@ -159,7 +186,7 @@ declare module 'fastify' {
     responseCache: { stats(): ResponseCacheStats; clear(): void };
   }
   interface FastifyRequest {
-    responseCacheSlot: { key: string; etag: string; hit: boolean; done?: () => void } | null;
+    responseCacheSlot: { key: string; etag: string; hit: boolean; store: boolean; done?: () => void } | null;
   }
 }
 
@@ -193,7 +220,11 @@ export async function responseCache(app: FastifyInstance, options: ResponseCache
 
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
     const route = request.routeOptions.url;
-    if (request.method !== 'GET' || !route || !CACHED_ROUTES.has(route)) return;
+    if (request.method !== 'GET' || !route) return;
+    const partly = PARTLY_CACHED_ROUTES.get(route);
+    if (partly && !partly.cacheable(request)) return;
+    const store = CACHED_ROUTES.has(route) || partly !== undefined;
+    if (!store && !REVALIDATED_ROUTES.has(route)) return;
     const viewer = viewerOf(request);
     const query = (request.query ?? {}) as Record<string, unknown>;
     // Without a municipality the default depends on which ones the viewer sees; the resolution also
@@ -201,18 +232,22 @@ export async function responseCache(app: FastifyInstance, options: ResponseCache
     const municipality = await resolveMunicipality(app.database.db, typeof query.municipality === 'string' ? query.municipality : undefined, viewer);
     const version = await versions.get(municipality);
     const params = normaliseQuery((request.params ?? {}) as Record<string, unknown>);
-    const key = [route, params, normaliseQuery({ ...query, municipality }), disclosureTier(viewer), stockholmDay.format(new Date()), version].join('\n');
+    const key = [route, params, normaliseQuery({ ...query, municipality }), disclosureTier(viewer), stockholmDay.format(new Date()), version, partly?.vary(request) ?? ''].join('\n');
     const etag = `W/"${createHash('sha256').update(boot).update(key).digest('base64url').slice(0, 27)}"`;
     reply.header('etag', etag);
     reply.header('cache-control', 'private, no-cache');
     reply.header('vary', 'Authorization, Cookie');
+    if (!store) {
+      request.responseCacheSlot = { key, etag, hit: false, store };
+      return;
+    }
     let entry = lru.get(key);
     const running = entry ? undefined : inflight.get(key);
     if (running) {
       await running;
       entry = lru.get(key);
     }
-    request.responseCacheSlot = { key, etag, hit: entry !== undefined };
+    request.responseCacheSlot = { key, etag, hit: entry !== undefined, store };
     if (!entry) {
       counters.misses++;
       if (!inflight.has(key)) {
@@ -254,6 +289,15 @@ export async function responseCache(app: FastifyInstance, options: ResponseCache
       return payload;
     }
     if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return payload;
+    if (!slot.store) {
+      // The handler ran (and audited); the client already holds this very answer.
+      if (matchesEtag(request.headers['if-none-match'], slot.etag)) {
+        counters.notModified++;
+        reply.code(304);
+        return '';
+      }
+      return payload;
+    }
     const contentType = String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8');
     lru.set(slot.key, { body: payload, contentType, bytes: Buffer.byteLength(payload) + slot.key.length });
     reply.header('x-cache', 'miss');

@@ -45,3 +45,33 @@ export async function listPromiseGeometries(db: Db, municipality: string, ids: n
      WHERE p.municipality_code = ${municipality} AND p.id = ANY (${sql`ARRAY[${sql.join(ids)}]::bigint[]`})`.execute(db);
   return new Map(rows.map((r) => [Number(r.id), r.geometry]));
 }
+
+/** A district's attributes and geometry as GeoJSON text in the asked CRS. */
+export interface DistrictGeometryRow {
+  id: number;
+  name: string;
+  kind: string;
+  parent_id: number | null;
+  population: number | null;
+  geometry: string;
+}
+
+/**
+ * Every district of a municipality, ordered by kind and name, with its geometry as GeoJSON text: WGS84
+ * (6 decimals, as the API's GeoJSON) or, for `srid` 3006, the stored SWEREF 99 TM coordinates in the
+ * CRS's axis order (northing, easting; centimetres) with no transform at all.
+ */
+export async function listDistrictGeometries(db: Db, municipality: string, srid: 4326 | 3006): Promise<DistrictGeometryRow[]> {
+  const geometry = srid === 3006 ? sql`ST_AsGeoJSON(ST_FlipCoordinates(geom), 2)` : sql`ST_AsGeoJSON(ST_Transform(geom, 4326), 6)`;
+  const { rows } = await sql<DistrictGeometryRow>`
+    SELECT id::float8 AS id, name, kind, parent_id::float8 AS parent_id, population, ${geometry} AS geometry
+      FROM district WHERE municipality_code = ${municipality}
+     ORDER BY kind, name`.execute(db);
+  return rows.map((r) => ({ ...r, id: Number(r.id), parent_id: r.parent_id === null ? null : Number(r.parent_id) }));
+}
+
+/** The data version of a municipality (migrations/0011): any write to its districts moves it on. */
+export async function readDataVersion(db: Db, municipality: string): Promise<string> {
+  const { rows } = await sql<{ v: string }>`SELECT version::text AS v FROM data_version WHERE municipality_code = ${municipality}`.execute(db);
+  return rows[0]?.v ?? '0';
+}

@@ -6,13 +6,15 @@ import { recordAudit } from '../audit/audit.service.ts';
 import { requireAccess } from '../auth/guards.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { getDistrictStats } from '../districts/district-stats.service.ts';
-import { listDistrictFeatures } from '../districts/districts.queries.ts';
 import { getHotspots } from '../hotspots/hotspots.service.ts';
 import { resolveIncidentFilters } from '../incidents/incident-filters.ts';
 import { resolveMunicipality } from '../municipalities/municipalities.service.ts';
 import { getPublicPromises } from '../public/public.service.ts';
 import { findSurveyMarks } from '../survey-marks/survey-marks.service.ts';
-import { envelopeToWgs84, listPromiseGeometries, measureDistrictExtent, transformGeometries } from './ogc.queries.ts';
+import {
+  envelopeToWgs84, listDistrictGeometries, listPromiseGeometries, measureDistrictExtent, readDataVersion, transformGeometries,
+  type DistrictGeometryRow,
+} from './ogc.queries.ts';
 
 /** CRS URIs the items can be served in (OGC API – Features Part 2). CRS84 is lon/lat WGS84, the default. */
 export const CRS84 = 'http://www.opengis.net/def/crs/OGC/1.3/CRS84';
@@ -32,11 +34,76 @@ export const MAX_LIMIT = 10_000;
 export const DEFAULT_LIMIT = 100;
 
 type Scalar = string | number | boolean | null;
-/** A feature before paging: WGS84 geometry as GeoJSON text and flat attributes (GIS tables want scalars). */
+/** A GeoJSON geometry object. */
+export interface GeoJsonGeometry {
+  type: string;
+  coordinates: unknown[];
+}
+/** A feature before paging: WGS84 geometry (GeoJSON text or object) and flat attributes (GIS tables want scalars). */
 export interface OgcFeature {
   id: string | number;
-  geometry: string | null;
+  geometry: string | GeoJsonGeometry | null;
   properties: Record<string, Scalar>;
+}
+
+const geometryObject = (g: string | GeoJsonGeometry): GeoJsonGeometry => (typeof g === 'string' ? JSON.parse(g) : g);
+
+// The GeoJSON text each memoised geometry was parsed from, so writing a page does not stringify a
+// thousand boundaries again (Node 20 has no JSON.rawJSON).
+const geometryText = new WeakMap<object, string>();
+
+/**
+ * An items document (or any JSON value holding memoised geometries) as JSON text: JSON.stringify,
+ * except that a geometry with known text is copied as that text.
+ */
+export function stringifyItems(document: { features: { geometry: GeoJsonGeometry | null }[] } & Record<string, unknown>): string {
+  const feature = (f: { geometry: GeoJsonGeometry | null }) => {
+    const text = f.geometry ? geometryText.get(f.geometry) : undefined;
+    if (text === undefined) return JSON.stringify(f);
+    return members(f, (k, v) => (k === 'geometry' ? text : JSON.stringify(v)));
+  };
+  return members(document, (k, v) => (k === 'features' ? `[${document.features.map(feature).join(',')}]` : JSON.stringify(v)));
+}
+
+// An object's members in its own order, undefined ones left out as JSON.stringify does.
+function members(object: object, write: (key: string, value: unknown) => string): string {
+  return `{${Object.entries(object).filter(([, v]) => v !== undefined).map(([k, v]) => `${JSON.stringify(k)}:${write(k, v)}`).join(',')}}`;
+}
+
+interface DistrictGeometries {
+  rows: (Omit<DistrictGeometryRow, 'geometry'> & { geometry: GeoJsonGeometry })[];
+  byId: Map<number, GeoJsonGeometry>;
+}
+
+// District boundaries change far less often than anything else, yet turning a thousand of them into
+// GeoJSON (and parsing it again) was most of an items page. They are kept per municipality and CRS,
+// keyed by the data version (migrations/0011: a district write moves it on), for ten minutes at most.
+const GEOMETRY_TTL_MS = 10 * 60_000;
+const GEOMETRY_ENTRIES = 16;
+const districtGeometryMemo = new Map<string, { at: number; value: Promise<DistrictGeometries> }>();
+const dbIds = new WeakMap<object, number>();
+let nextDbId = 0;
+
+/** A municipality's districts with parsed geometry in WGS84 or (3006) SWEREF 99 TM northing, easting. */
+async function districtGeometries(db: Db, municipality: string, srid: 4326 | 3006): Promise<DistrictGeometries> {
+  if (!dbIds.has(db)) dbIds.set(db, ++nextDbId);
+  const key = `${dbIds.get(db)}|${municipality}|${srid}|${await readDataVersion(db, municipality)}`;
+  const now = Date.now();
+  for (const [k, e] of districtGeometryMemo) if (now - e.at > GEOMETRY_TTL_MS) districtGeometryMemo.delete(k);
+  const hit = districtGeometryMemo.get(key);
+  if (hit) return hit.value;
+  const value = listDistrictGeometries(db, municipality, srid).then((list) => {
+    const rows = list.map((r) => {
+      const geometry = JSON.parse(r.geometry) as GeoJsonGeometry;
+      geometryText.set(geometry, r.geometry);
+      return { ...r, geometry };
+    });
+    return { rows, byId: new Map(rows.map((r) => [r.id, r.geometry])) };
+  });
+  districtGeometryMemo.set(key, { at: now, value });
+  while (districtGeometryMemo.size > GEOMETRY_ENTRIES) districtGeometryMemo.delete(districtGeometryMemo.keys().next().value!);
+  value.catch(() => districtGeometryMemo.delete(key));
+  return value;
 }
 
 /** The query parameters a collection's features may depend on (besides paging, bbox and crs). */
@@ -61,7 +128,11 @@ interface CollectionDef {
   /** Whether this role may read the collection at all (SPEC §6); what it then holds follows the role too. */
   mayRead: (role: Role) => boolean;
   load: (db: Db, viewer: Viewer, q: OgcQuery, municipality: string, ip: string) => Promise<{ features: OgcFeature[]; period?: { from: string; to: string } }>;
+  /** Geometries by feature id straight in SWEREF 99 TM, where the collection has them stored so (no transform). */
+  geometries3006?: (db: Db, municipality: string) => Promise<Map<string | number, GeoJsonGeometry>>;
 }
+
+const districtGeometries3006 = async (db: Db, municipality: string) => (await districtGeometries(db, municipality, 3006)).byId as Map<string | number, GeoJsonGeometry>;
 
 /** `datetime` (RFC 3339 instant or interval, `..` open) as a half-open period of Stockholm dates. */
 export function periodOfDatetime(datetime: string | undefined): { from?: string; to?: string } {
@@ -105,8 +176,9 @@ const COLLECTIONS: CollectionDef[] = [
     description: 'Kommundelar, stadsdelar and områden with population (SPEC §4.1).',
     temporal: false,
     mayRead: () => true,
+    geometries3006: districtGeometries3006,
     load: async (db, _viewer, q, municipality) => {
-      const rows = await listDistrictFeatures(db, municipality, q.level);
+      const rows = (await districtGeometries(db, municipality, 4326)).rows.filter((r) => !q.level || r.kind === q.level);
       return {
         features: rows.map((r) => ({
           id: r.id, geometry: r.geometry,
@@ -122,10 +194,11 @@ const COLLECTIONS: CollectionDef[] = [
       + 'for the period in datetime (or from/to; default the last twelve months). Small counts are suppressed for the role as in /api/stats/districts.',
     temporal: true,
     mayRead: () => true,
+    geometries3006: districtGeometries3006,
     load: async (db, viewer, q, municipality) => {
       const filters = await resolveIncidentFilters(db, { municipality, ...periodQuery(q), category: q.category, source: q.source }, viewer);
       const stats = await getDistrictStats(db, filters, { compare: q.compare ?? 'previous', level: q.level });
-      const geometries = new Map((await listDistrictFeatures(db, municipality, stats.level ?? undefined)).map((r) => [r.id, r.geometry]));
+      const geometries = (await districtGeometries(db, municipality, 4326)).byId;
       return {
         period: stats.period,
         features: stats.districts.map((d) => ({
@@ -159,7 +232,7 @@ const COLLECTIONS: CollectionDef[] = [
           const suppressed = f.properties.count === '<5';
           return {
             id: `${f.properties.i}_${f.properties.j}`,
-            geometry: JSON.stringify(f.geometry),
+            geometry: f.geometry,
             properties: {
               i: f.properties.i, j: f.properties.j,
               // A GIS attribute has one type: the suppressed "<5" becomes null with a flag.
@@ -188,7 +261,7 @@ const COLLECTIONS: CollectionDef[] = [
         return {
           features: rows.map((r) => ({
             id: r.id,
-            geometry: JSON.stringify({ type: 'Point', coordinates: [r.lon, r.lat] }),
+            geometry: { type: 'Point', coordinates: [r.lon, r.lat] },
             properties: { id: r.id, survey_id: r.survey_id, district_id: r.district_id, reasons: r.reasons.join('|'), time_of_day: r.time_of_day, comment: r.comment },
           })),
         };
@@ -352,13 +425,13 @@ export async function getItems(db: Db, viewer: Viewer, def: CollectionDef, q: It
   const boxes: Box[] = !box ? [] : box[0] <= box[2] ? [box] : [[box[0], box[1], 180, box[3]], [-180, box[1], box[2], box[3]]];
   const matched = !box ? features : features.filter((f) => {
     if (!f.geometry) return false;
-    const g = JSON.parse(f.geometry) as { type: string; coordinates: unknown };
+    const g = geometryObject(f.geometry);
     return boxes.some((b) => geometryIntersectsBox(g, b));
   });
   const offset = q.offset ?? 0;
   const limit = Math.min(q.limit ?? DEFAULT_LIMIT, MAX_LIMIT);
   const page = matched.slice(offset, offset + limit);
-  return { municipality, period, crs, offset, limit, numberMatched: matched.length, features: await presentFeatures(db, page, crs) };
+  return { municipality, period, crs, offset, limit, numberMatched: matched.length, features: await presentFeatures(db, def, municipality, page, crs) };
 }
 
 /** One feature by id (404 when the collection, as this viewer sees it, has none with that id). */
@@ -368,17 +441,22 @@ export async function getItem(db: Db, viewer: Viewer, def: CollectionDef, q: Ogc
   const { features } = await def.load(db, viewer, q, municipality, ip);
   const found = features.find((f) => String(f.id) === featureId);
   if (!found) throw new AppError(404, 'NOT_FOUND', `No feature ${featureId.slice(0, 60)} in ${def.id}`);
-  return { crs, feature: (await presentFeatures(db, [found], crs))[0] };
+  return { crs, feature: (await presentFeatures(db, def, municipality, [found], crs))[0] };
 }
 
-async function presentFeatures(db: Db, page: OgcFeature[], crs: string) {
-  const geometries = crs === EPSG3006 ? await transformAll(db, page.map((f) => f.geometry)) : page.map((f) => f.geometry);
-  return page.map((f, k) => ({ type: 'Feature' as const, id: f.id, geometry: geometries[k] === null ? null : JSON.parse(geometries[k]!), properties: f.properties }));
+async function presentFeatures(db: Db, def: CollectionDef, municipality: string, page: OgcFeature[], crs: string) {
+  let geometries: (GeoJsonGeometry | null)[];
+  if (crs !== EPSG3006) geometries = page.map((f) => (f.geometry === null ? null : geometryObject(f.geometry)));
+  else if (def.geometries3006) {
+    const native = await def.geometries3006(db, municipality);
+    geometries = page.map((f) => (f.geometry === null ? null : native.get(f.id) ?? null));
+  } else geometries = await transformAll(db, page.map((f) => f.geometry));
+  return page.map((f, k) => ({ type: 'Feature' as const, id: f.id, geometry: geometries[k], properties: f.properties }));
 }
 
-async function transformAll(db: Db, geometries: (string | null)[]): Promise<(string | null)[]> {
-  const present = geometries.filter((g): g is string => g !== null);
+async function transformAll(db: Db, geometries: (string | GeoJsonGeometry | null)[]): Promise<(GeoJsonGeometry | null)[]> {
+  const present = geometries.filter((g) => g !== null).map((g) => (typeof g === 'string' ? g : JSON.stringify(g)));
   const transformed = await transformGeometries(db, present, 3006, true);
   let k = 0;
-  return geometries.map((g) => (g === null ? null : transformed[k++]));
+  return geometries.map((g) => (g === null ? null : (JSON.parse(transformed[k++]) as GeoJsonGeometry)));
 }

@@ -58,6 +58,11 @@ export function statementLine(content: AnnualReportContent, version: number): st
   return `Lägesbild ${content.municipality} ${content.year}, version ${version} · Dataläge: ${cutoff} UTC · Filter: period ${content.period.from}–${content.period.to} (t.o.m. dagen före), kategorier: alla som rollen ${content.filters.role} får se (${content.filters.categories.length}), källor: alla`;
 }
 
+/** Plain text as escaped paragraphs: a blank line starts a new one, a single line break stays a break. */
+export function paragraphsHtml(text: string | undefined): string {
+  return (text ?? '').split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean).map((p) => `<p class="prose">${esc(p).replace(/\n/g, '<br>')}</p>`).join('');
+}
+
 /** The report as a printable HTML document (A4, print CSS); also used for the browser's print dialog. */
 export function renderReportHtml(content: AnnualReportContent, meta: { version: number; created_at: string }): string {
   const { svg, legend } = renderMapSvg(content);
@@ -85,10 +90,11 @@ export function renderReportHtml(content: AnnualReportContent, meta: { version: 
   .swatch { display: inline-block; width: 14px; height: 14px; border: 1px solid #555; }
   .legend caption { text-align: left; font-weight: bold; } .mapbox { display: flex; gap: 6mm; align-items: flex-start; break-inside: avoid; }
   .hours { display: flex; align-items: flex-end; gap: 2px; height: 62px; } .bar { width: 14px; background: #2e6b9e; }
-  section { break-inside: auto; } .page-break { break-before: page; }
+  section { break-inside: auto; } .page-break { break-before: page; } .prose { max-width: 165mm; line-height: 1.4; }
 </style></head><body>
   <h1>Lägesbild ${esc(content.year)} — ${esc(content.municipality)}</h1>
   <p class="statement">${esc(statementLine(content, meta.version))}. Publicerad ${esc(meta.created_at.slice(0, 10))}. Innehållet följer rollen ${esc(content.filters.role)}: antal 1–4 visas som &lt;5.</p>
+  ${content.texts?.introduction ? `<h2>Inledning</h2>${paragraphsHtml(content.texts.introduction)}` : ''}
   <h2>Kartläggning</h2>
   <div class="mapbox">${svg}${legend}</div>
   <table><thead><tr><th>Område</th><th class="n">Antal ${esc(content.year)}</th><th class="n">Per 1 000</th><th class="n">Året före</th><th class="n">Förändring</th></tr></thead><tbody>${districtRows}</tbody></table>
@@ -107,6 +113,7 @@ export function renderReportHtml(content: AnnualReportContent, meta: { version: 
   <h2>Åtgärdsplan</h2>
   <h3>Beslutade prioriteringar</h3>${priorities ? `<ul>${priorities}</ul>` : '<p>Inga beslutade prioriteringar.</p>'}
   <h3>Insatser</h3>${actions ? `<ul>${actions}</ul>` : '<p>Inga insatser registrerade för året.</p>'}
+  ${content.texts?.conclusion ? `<h2>Slutsatser</h2>${paragraphsHtml(content.texts.conclusion)}` : ''}
 </body></html>`;
 }
 

@@ -86,3 +86,25 @@ export async function listDistrictOutlines(db: Db, municipality: string, kind: s
       FROM district WHERE municipality_code = ${municipality} ${kind ? sql`AND kind = ${kind}` : sql``}`.execute(db);
   return rows;
 }
+
+/** A published version in a list: who made it when, never its content. */
+export interface ReportVersionRow {
+  id: number;
+  year: number;
+  version: number;
+  data_cutoff_at: string;
+  created_by_name: string | null;
+  created_at: string;
+}
+
+/** The published versions of a municipality's reports built for one role, newest year and version first. */
+export async function listReportVersions(db: Db, municipality: string, role: string, year: number | null): Promise<ReportVersionRow[]> {
+  const { rows } = await sql<ReportVersionRow>`
+    SELECT id::int AS id, year, version, data_cutoff_at::text AS data_cutoff_at, created_by_name, created_at::text AS created_at
+      FROM situation_report
+     WHERE municipality_code = ${municipality} AND viewer_role = ${role}
+       ${year !== null ? sql`AND year = ${year}::int` : sql``}
+     ORDER BY year DESC, version DESC
+     LIMIT 200`.execute(db);
+  return rows;
+}

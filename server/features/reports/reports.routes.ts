@@ -4,7 +4,7 @@ import { ProblemSchema } from '../../infra/problem.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { IncidentFilterQuery } from '../incidents/incident-filters.ts';
 import { renderReportHtml, renderReportPdf } from './reports.pdf.ts';
-import { getAnnualReport, publishAnnualReport } from './reports.service.ts';
+import { getAnnualReport, listAnnualReports, MAX_TEXT_CHARS, previewAnnualReport, publishAnnualReport } from './reports.service.ts';
 
 const Report = Type.Object({
   id: Type.Integer(),
@@ -16,15 +16,44 @@ const Report = Type.Object({
   content: Type.Record(Type.String(), Type.Unknown()),
 });
 const Errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 503: ProblemSchema };
+const Year = Type.Integer({ minimum: 2000, maximum: 2200 });
+const Text = (what: string) => Type.Optional(Type.String({ maxLength: MAX_TEXT_CHARS, description: `${what}: plain text, a blank line starts a new paragraph` }));
+const ReportVersion = Type.Object({
+  id: Type.Integer(), year: Type.Integer(), version: Type.Integer(), data_cutoff_at: Type.String(),
+  created_by: Type.Union([Type.String(), Type.Null()]), created_at: Type.String(),
+});
 const Id = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 }) });
 
 /** POST /api/reports, GET /api/reports/:id (JSON, or HTML for printing) and GET /api/reports/:id/pdf (SPEC §7). */
 export async function reportRoutes(app: AppInstance) {
-  app.post('/api/reports', {
-    bodyLimit: 4096,
+  app.get('/api/reports', {
     schema: {
-      tags: ['reports'], summary: 'Publish a new version of the annual situation picture for a municipality and year (built for your role)',
-      body: Type.Object({ municipality: IncidentFilterQuery.municipality, year: Type.Integer({ minimum: 2000, maximum: 2200 }) }, { additionalProperties: false }),
+      tags: ['reports'], summary: 'The published versions you may open again (those built for your role), newest first',
+      querystring: Type.Object({ municipality: IncidentFilterQuery.municipality, year: Type.Optional(Year) }, { additionalProperties: false }),
+      response: { 200: Type.Object({ municipality: Type.String(), reports: Type.Array(ReportVersion) }), ...Errors },
+    },
+  }, async (request) => listAnnualReports(app.database.db, request.viewer, request.query));
+
+  app.get('/api/reports/preview', {
+    schema: {
+      tags: ['reports'], summary: 'The annual situation picture as it would be published now for your role, not stored (the preview)',
+      querystring: Type.Object({ municipality: IncidentFilterQuery.municipality, year: Year }, { additionalProperties: false }),
+      response: { 200: Type.Object({ municipality: Type.String(), year: Type.Integer(), content: Type.Record(Type.String(), Type.Unknown()) }), ...Errors },
+    },
+  }, async (request) => {
+    const content = await previewAnnualReport(app.database.db, request.viewer, request.query);
+    return { municipality: content.municipality, year: content.year, content };
+  });
+
+  app.post('/api/reports', {
+    // Two free-text sections of up to 5,000 characters (up to 4 bytes each in UTF-8) and the rest.
+    bodyLimit: 48 * 1024,
+    schema: {
+      tags: ['reports'], summary: 'Publish a new version of the annual situation picture for a municipality and year (built for your role), with its introduction and conclusion',
+      body: Type.Object({
+        municipality: IncidentFilterQuery.municipality, year: Year,
+        introduction: Text('Inledning, printed before the numbers'), conclusion: Text('Slutsatser, printed after the åtgärdsplan'),
+      }, { additionalProperties: false }),
       response: { 201: Report, ...Errors },
     },
   }, async (request, reply) => {

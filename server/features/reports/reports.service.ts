@@ -11,7 +11,8 @@ import { resolveMunicipality } from '../municipalities/municipalities.service.ts
 import { getSurveyIndicators, listSurveysFor } from '../surveys/surveys.service.ts';
 import { getTimePatterns } from '../time-patterns/time-patterns.service.ts';
 import {
-  findLatestIncidentTime, findReport, insertReportVersion, listActionsOfYear, listDecidedPriorities, listDistrictOutlines, listSourcesWithIncidents,
+  findLatestIncidentTime, findReport, insertReportVersion, listActionsOfYear, listDecidedPriorities, listDistrictOutlines, listReportVersions,
+  listSourcesWithIncidents,
 } from './reports.queries.ts';
 
 /** Roles that produce the annual situation picture (those who work with the data; admin has no data access). */
@@ -78,13 +79,62 @@ export async function buildAnnualReport(db: Db, viewer: Viewer, input: { municip
   };
 }
 
-export type AnnualReportContent = Awaited<ReturnType<typeof buildAnnualReport>>;
+/** The free-text sections people write around the numbers (Swedish prose, plain text, blank line = new paragraph). */
+export interface ReportTexts {
+  introduction: string;
+  conclusion: string;
+}
 
-/** Publishes a new version of the report (earlier versions stay unchanged); returns its id and version. */
-export async function publishAnnualReport(db: Db, viewer: Viewer, input: { municipality?: string; year: number }, createdByName: string | null) {
+/** Longest free-text section, in characters. */
+export const MAX_TEXT_CHARS = 5000;
+
+export type AnnualReportContent = Awaited<ReturnType<typeof buildAnnualReport>> & { texts?: ReportTexts };
+
+function checkYear(year: number): void {
   const now = new Date().getUTCFullYear();
-  if (!Number.isInteger(input.year) || input.year < 2000 || input.year > now) throw badRequest('year', `a calendar year 2000–${now}`);
-  const content = await buildAnnualReport(db, viewer, input);
+  if (!Number.isInteger(year) || year < 2000 || year > now) throw badRequest('year', `a calendar year 2000–${now}`);
+}
+
+// Plain text only: control characters other than line breaks and tabs have no place in a printed report.
+function cleanText(field: keyof ReportTexts, value: string | undefined): string {
+  const text = (value ?? '').replace(/\r\n?/g, '\n').trim();
+  if (text.length > MAX_TEXT_CHARS) throw badRequest(field, `at most ${MAX_TEXT_CHARS} characters`);
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text)) throw badRequest(field, 'control characters are not allowed');
+  return text;
+}
+
+/** The report as it would be published now, for the viewer's role, without storing anything (the preview). */
+export async function previewAnnualReport(db: Db, viewer: Viewer, input: { municipality?: string; year: number }) {
+  checkYear(input.year);
+  return buildAnnualReport(db, viewer, input);
+}
+
+/** The published versions this viewer may open again (those built for the viewer's role), newest first. */
+export async function listAnnualReports(db: Db, viewer: Viewer, input: { municipality?: string; year?: number }) {
+  requireAccess(viewer, mayProduceReport(viewer.role), 'read annual situation pictures');
+  const municipality = await resolveMunicipality(db, input.municipality, viewer);
+  if (input.year !== undefined) checkYear(input.year);
+  const rows = await listReportVersions(db, municipality, viewer.role, input.year ?? null);
+  return {
+    municipality,
+    reports: rows.map((r) => ({
+      id: r.id, year: r.year, version: r.version, data_cutoff_at: new Date(r.data_cutoff_at).toISOString(),
+      created_by: r.created_by_name, created_at: new Date(r.created_at).toISOString(),
+    })),
+  };
+}
+
+/**
+ * Publishes a new version of the report (earlier versions stay unchanged) with the introduction and conclusion
+ * its authors wrote; returns its id and version.
+ */
+export async function publishAnnualReport(
+  db: Db, viewer: Viewer, input: { municipality?: string; year: number; introduction?: string; conclusion?: string }, createdByName: string | null,
+) {
+  checkYear(input.year);
+  const texts: ReportTexts = { introduction: cleanText('introduction', input.introduction), conclusion: cleanText('conclusion', input.conclusion) };
+  const content: AnnualReportContent = { ...(await buildAnnualReport(db, viewer, { municipality: input.municipality, year: input.year })), texts };
   const stored = await insertReportVersion(db, {
     municipality: content.municipality, year: input.year, cutoff: content.data_cutoff_at, filters: content.filters, content,
     role: viewer.role, createdBy: viewer.userId, createdByName,

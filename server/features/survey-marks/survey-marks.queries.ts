@@ -48,3 +48,52 @@ export async function listSurveyMarks(
     ...r, id: Number(r.id), survey_id: Number(r.survey_id), district_id: r.district_id === null ? null : Number(r.district_id),
   }));
 }
+
+/** An unsafe-place mark in integer tile coordinates (web mercator, y down). */
+export interface MarkTileRow {
+  tx: number;
+  ty: number;
+  survey_id: number;
+  reasons: string[];
+  time_of_day: string | null;
+}
+
+/**
+ * Marks of a municipality inside web-mercator tile z/x/y and its buffer, in tile coordinates of `extent`
+ * units, ordered by id; the same plain-SQL transform the incident tiles use, so both backends agree.
+ */
+export async function selectMarkTilePoints(
+  db: Db,
+  q: {
+    municipality: string; z: number; x: number; y: number; extent: number; buffer: number;
+    surveyId: number | null; reasons: string[] | null; times: string[] | null; limit: number;
+  },
+): Promise<MarkTileRow[]> {
+  const rows = await sql<MarkTileRow>`
+    WITH bounds AS (
+      SELECT ST_XMin(e) AS x0, ST_XMax(e) AS x1, ST_YMin(e) AS y0, ST_YMax(e) AS y1,
+             ST_Transform(ST_Expand(e, (ST_XMax(e) - ST_XMin(e)) * ${q.buffer + 1}::float8 / ${q.extent}::float8), 3006) AS filter
+        FROM (SELECT ST_TileEnvelope(${q.z}::int, ${q.x}::int, ${q.y}::int) AS e) t
+    ),
+    in_tile AS (
+      SELECT m.id, m.survey_id, m.reasons, m.time_of_day, ST_Transform(m.geom, 3857) AS g
+        FROM survey_mark m, bounds b
+       WHERE m.municipality_code = ${q.municipality}
+         AND m.geom && b.filter
+         ${q.surveyId !== null ? sql`AND m.survey_id = ${q.surveyId}::bigint` : sql``}
+         ${q.reasons ? sql`AND m.reasons && ${q.reasons}::text[]` : sql``}
+         ${q.times ? sql`AND m.time_of_day = ANY(${q.times}::text[])` : sql``}
+    ),
+    projected AS (
+      SELECT p.id, p.survey_id::float8 AS survey_id, p.reasons, p.time_of_day,
+             round((ST_X(p.g) - b.x0) * ${q.extent}::float8 / (b.x1 - b.x0))::int AS tx,
+             round((b.y1 - ST_Y(p.g)) * ${q.extent}::float8 / (b.y1 - b.y0))::int AS ty
+        FROM in_tile p, bounds b
+    )
+    SELECT tx, ty, survey_id, reasons, time_of_day FROM projected
+     WHERE tx BETWEEN ${-q.buffer}::int AND ${q.extent + q.buffer}::int
+       AND ty BETWEEN ${-q.buffer}::int AND ${q.extent + q.buffer}::int
+     ORDER BY id
+     LIMIT ${q.limit}::int`.execute(db);
+  return rows.rows.map((r) => ({ ...r, survey_id: Number(r.survey_id) }));
+}

@@ -3,7 +3,7 @@ import { markAccess } from '../../../shared/roles.ts';
 import type { Db } from '../../infra/db.ts';
 import { AppError, badRequest } from '../../infra/errors.ts';
 import type { Viewer } from '../auth/viewer.ts';
-import { listSurveyMarks } from './survey-marks.queries.ts';
+import { listSurveyMarks, selectMarkTilePoints } from './survey-marks.queries.ts';
 
 // Reasons and times of day a mark can carry are shared with the client (SPEC §4.3).
 export { MARK_REASONS, MARK_TIMES };
@@ -34,4 +34,18 @@ export async function findSurveyMarks(
   });
   const truncated = rows.length > MAX_MARKS;
   return { rows: truncated ? rows.slice(0, MAX_MARKS) : rows, truncated, showsPending: access.comments === 'all' };
+}
+
+/** Marks in one vector tile for a viewer: the filters of GET /api/survey-marks, positions only, never comments. */
+export async function findSurveyMarkTilePoints(
+  db: Db, viewer: Viewer, municipality: string,
+  input: { survey?: number; reason?: string; time_of_day?: string },
+  tile: { z: number; x: number; y: number; extent: number; buffer: number },
+) {
+  if (!markAccess(viewer.role)) throw new AppError(403, 'FORBIDDEN_MARKS', 'Your role may not see survey marks');
+  const reasons = listParam('reason', input.reason, MARK_REASONS);
+  const times = listParam('time_of_day', input.time_of_day, MARK_TIMES);
+  const rows = await selectMarkTilePoints(db, { municipality, ...tile, surveyId: input.survey ?? null, reasons, times, limit: MAX_MARKS + 1 });
+  const truncated = rows.length > MAX_MARKS;
+  return { rows: truncated ? rows.slice(0, MAX_MARKS) : rows, truncated };
 }

@@ -72,8 +72,8 @@ describe('OpenAPI document', () => {
     expect(errors).toBeGreaterThan(50);
   });
 
-  it('describes the vector tile as binary under its own media type', () => {
-    const tile = doc.paths['/api/tiles/incidents/{z}/{x}/{y}.mvt'].get.responses['200'].content;
+  it.each(['incidents', 'hotspots', 'survey-marks'])('describes the %s vector tile as binary under its own media type', (layer) => {
+    const tile = doc.paths[`/api/tiles/${layer}/{z}/{x}/{y}.mvt`].get.responses['200'].content;
     expect(tile).toEqual({ 'application/vnd.mapbox-vector-tile': { schema: { type: 'string', format: 'binary' } } });
   });
 

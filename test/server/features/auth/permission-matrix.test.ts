@@ -216,6 +216,24 @@ const MATRIX: Record<string, Entry> = {
     expect: only(['planner', 'analyst', 'police']),
     check: (_, res) => expect(Number(res.headers['x-lagesbild-points'])).toBeGreaterThan(0),
   },
+  'GET /api/tiles/hotspots/:z/:x/:y.mvt': {
+    request: get(`/api/tiles/hotspots/${TILE}.mvt?${PERIOD}&cell=500`),
+    expect: only(['council', 'planner', 'analyst', 'police']),
+    check: (role, res) => {
+      expect(res.headers['content-type']).toBe('application/vnd.mapbox-vector-tile');
+      expect(res.headers['cache-control']).toBe('private, no-cache');
+    },
+  },
+  'GET /api/tiles/survey-marks/:z/:x/:y.mvt': {
+    request: get(`/api/tiles/survey-marks/${TILE}.mvt?municipality=0999`),
+    expect: only(['council', 'planner', 'analyst', 'police']),
+    // Tiles carry reasons and time of day, never comments, not even approved ones.
+    check: (_, res) => {
+      expect(Number(res.headers['x-lagesbild-points'])).toBeGreaterThan(0);
+      expect(res.rawPayload.includes(APPROVED_COMMENT)).toBe(false);
+      expect(res.rawPayload.includes(PENDING_COMMENT)).toBe(false);
+    },
+  },
   'POST /api/site-checks': {
     request: () => ({
       method: 'POST', url: '/api/site-checks',
@@ -304,6 +322,14 @@ const MATRIX: Record<string, Entry> = {
       expect(content.filters.role).toBe(role);
       // A suppressing role never gets a published count of 1–4 (Örby has 3 incidents).
       for (const d of content.kartlaggning.districts) if (d.count !== null && d.count > 0 && d.count < 5) expect(role).toBe('police');
+    },
+  },
+  'GET /api/reports': { request: get('/api/reports?municipality=0999'), expect: only(['council', 'planner', 'analyst', 'police']) },
+  'GET /api/reports/preview': {
+    request: get('/api/reports/preview?municipality=0999&year=2025'), expect: only(['council', 'planner', 'analyst', 'police']),
+    check: (role, res) => {
+      const categories = res.json().content.filters.categories as string[];
+      expect(categories.some((c) => sensitivityOf(c) === 'protected')).toBe(role === 'analyst' || role === 'police');
     },
   },
   'GET /api/reports/:id': { request: get('/api/reports/999999'), expect: only(['council', 'planner', 'analyst', 'police'], 'denied', 'passes') },

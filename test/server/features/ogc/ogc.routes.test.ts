@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { geometryIntersectsBox, periodOfDatetime } from '../../../../server/features/ogc/ogc.service.ts';
+import { geometryIntersectsBox, periodOfDatetime, stringifyItems } from '../../../../server/features/ogc/ogc.service.ts';
 import { authHeaders } from '../../../helpers/auth.ts';
 import { createDistrict, createIncidents, createMunicipality, ORIGIN, times } from '../../../helpers/factories.ts';
 import { buildTestApp, type TestApp } from '../../../helpers/test-app.ts';
@@ -18,6 +18,17 @@ describe('OGC datetime and bbox helpers', () => {
       expect(() => periodOfDatetime(bad), bad).toThrow(/datetime/);
     }
   });
+  it('writes an items document exactly as JSON.stringify does', () => {
+    const doc = {
+      type: 'FeatureCollection', features: [
+        { type: 'Feature', id: 1, geometry: { type: 'Point', coordinates: [17.5, 59.5] }, properties: { name: 'Åby "centrum"', n: null } },
+        { type: 'Feature', id: 'x', geometry: null, properties: {} },
+      ],
+      links: [], numberMatched: 2, numberReturned: 2,
+    };
+    expect(stringifyItems(doc)).toBe(JSON.stringify(doc));
+  });
+
   it('tests polygon–box intersection exactly, not by envelope', () => {
     // A right triangle whose envelope covers the box but whose area does not.
     const triangle = { type: 'Polygon', coordinates: [[[0, 0], [10, 0], [0, 10], [0, 0]]] };
@@ -114,6 +125,66 @@ for (const backend of testBackends()) {
       const ogc = (await get('/ogc/collections/district-stats/items?from=2024-01-01&to=2025-01-01')).json();
       const d1 = ogc.features.find((f: { properties: { name: string } }) => f.properties.name === 'D1');
       expect([d1.properties.count, d1.properties.suppressed]).toEqual([null, true]);
+    });
+
+    it('serves SWEREF 99 TM geometry as stored, to the centimetre, not through a WGS84 round trip', async () => {
+      const res = await get('/ogc/collections/district-stats/items?crs=http://www.opengis.net/def/crs/EPSG/0/3006', police);
+      const d0 = res.json().features.find((f: { properties: { name: string } }) => f.properties.name === 'D0');
+      const ring = d0.geometry.coordinates[0][0] as [number, number][];
+      expect(Math.min(...ring.map((p) => p[0]))).toBe(ORIGIN.n);
+      expect(Math.max(...ring.map((p) => p[1]))).toBe(ORIGIN.e + 1000);
+    });
+
+    it('answers an items page again from the response cache, with an ETag and a 304 on If-None-Match', async () => {
+      const url = '/ogc/collections/district-stats/items?from=2025-02-01&to=2025-05-01';
+      const first = await get(url, police);
+      expect(first.headers['cache-control']).toBe('private, no-cache');
+      expect(first.headers['x-cache']).toBe('miss');
+      const again = await get(url, police);
+      expect(again.headers['x-cache']).toBe('hit');
+      expect(again.body).toBe(first.body);
+      const revalidated = await get(url, { ...police, 'if-none-match': String(first.headers.etag) });
+      expect(revalidated.statusCode).toBe(304);
+    });
+
+    it('writes the memoised WGS84 boundaries exactly as GET /api/districts gives them', async () => {
+      const ogc = (await get('/ogc/collections/districts/items')).json();
+      const api = (await get('/api/districts')).json();
+      for (const f of api.features) expect(ogc.features.find((x: { id: number }) => x.id === f.properties.id).geometry).toEqual(f.geometry);
+    });
+
+    it('keeps cached items pages apart by role: the public never gets the police answer', async () => {
+      const url = '/ogc/collections/district-stats/items?from=2024-01-01&to=2025-01-01';
+      const forPolice = (await get(url, police)).json();
+      expect(forPolice.features.find((f: { properties: { name: string } }) => f.properties.name === 'D1').properties.count).toBe(2);
+      const forPublic = await get(url);
+      expect(forPublic.headers.etag).not.toBe((await get(url, police)).headers.etag);
+      expect(forPublic.json().features.find((f: { properties: { name: string } }) => f.properties.name === 'D1').properties.count).toBe(null);
+    });
+
+    it('names the host the client asked in the links of a cached page', async () => {
+      const url = '/ogc/collections/districts/items?limit=2';
+      await get(url, { host: 'gis.example.se' });
+      const other = (await get(url, { host: 'lagesbild.kommun.se' })).json();
+      expect(other.links.find((l: { rel: string }) => l.rel === 'next').href).toMatch(/^http:\/\/lagesbild\.kommun\.se\/ogc\//);
+    });
+
+    it('never caches survey marks: every read reaches the audit log', async () => {
+      const count = async () => (await t.database.db.selectFrom('audit_log').select('id').where('route', '=', '/ogc/collections/survey-marks/items').execute()).length;
+      const before = await count();
+      const first = await get('/ogc/collections/survey-marks/items', police);
+      expect(first.statusCode).toBe(200);
+      expect(first.headers.etag).toBeUndefined();
+      await get('/ogc/collections/survey-marks/items', police);
+      expect(await count()).toBe(before + 2);
+    });
+
+    it('shows a new district at once (the boundary memo follows the data version)', async () => {
+      const before = (await get('/ogc/collections/districts/items')).json().numberMatched;
+      await createDistrict(t.database.db, { municipality: '0999', name: 'D5', population: 1000, x: 5000, y: 0, size: 1000 });
+      const after = (await get('/ogc/collections/districts/items')).json();
+      expect(after.numberMatched).toBe(before + 1);
+      expect(after.features.some((f: { properties: { name: string } }) => f.properties.name === 'D5')).toBe(true);
     });
 
     it('returns one feature by id and 404 for an unknown one or collection', async () => {

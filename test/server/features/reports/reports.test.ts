@@ -87,7 +87,60 @@ for (const backend of testBackends()) {
       });
     }
     it('refuses an oversized body with 413', async () => {
-      expect((await publish(analyst, { municipality: '0999', year: 2025, pad: 'x'.repeat(10_000) })).statusCode).toBe(413);
+      expect((await publish(analyst, { municipality: '0999', year: 2025, pad: 'x'.repeat(60_000) })).statusCode).toBe(413);
+    });
+
+    it('previews the report for the role without storing a version', async () => {
+      const count = async () => (await sql<{ n: number }>`SELECT count(*)::int AS n FROM situation_report`.execute(t.database.db)).rows[0].n;
+      const before = await count();
+      const res = await t.app.inject({ url: '/api/reports/preview?municipality=0999&year=2025', headers: council });
+      expect(res.statusCode, res.body).toBe(200);
+      const orby = res.json().content.kartlaggning.districts.find((d: { name: string }) => d.name === 'Örby');
+      expect([orby.count, orby.suppressed]).toEqual([null, true]);
+      expect(await count()).toBe(before);
+    });
+
+    it('refuses a preview to the public and a malformed year naming it', async () => {
+      expect((await t.app.inject({ url: '/api/reports/preview?municipality=0999&year=2025' })).statusCode).toBe(401);
+      const bad = await t.app.inject({ url: '/api/reports/preview?municipality=0999&year=20x5', headers: analyst });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().errors.map((e: { field: string }) => e.field)).toContain('year');
+    });
+
+    it('keeps the introduction and conclusion in the published version and prints them escaped', async () => {
+      const introduction = 'Rådet har gått igenom läget.\n\nInbrotten <script>alert(1)</script> ökade i Åby.';
+      const res = await publish(analyst, { municipality: '0999', year: 2025, introduction, conclusion: 'Belysningen prioriteras.' });
+      expect(res.statusCode, res.body).toBe(201);
+      const { id } = res.json();
+      const stored = (await t.app.inject({ url: `/api/reports/${id}`, headers: analyst })).json();
+      expect(stored.content.texts).toEqual({ introduction, conclusion: 'Belysningen prioriteras.' });
+      const html = (await t.app.inject({ url: `/api/reports/${id}?format=html`, headers: analyst })).body;
+      expect(html).toContain('<h2>Inledning</h2><p class="prose">Rådet har gått igenom läget.</p><p class="prose">Inbrotten &lt;script&gt;alert(1)&lt;/script&gt; ökade i Åby.</p>');
+      expect(html).not.toContain('<script>');
+      expect(html).toContain('<h2>Slutsatser</h2><p class="prose">Belysningen prioriteras.</p>');
+    });
+
+    it.each([
+      [{ introduction: 'x'.repeat(5001) }, 'introduction'],
+      [{ conclusion: 'slut\u0007' }, 'conclusion'],
+      [{ introduction: { text: 'inbäddat' } }, 'introduction'],
+    ])('refuses the texts %# with a 400 naming the field', async (texts, field) => {
+      const res = await publish(analyst, { municipality: '0999', year: 2025, ...texts });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().errors.map((e: { field: string }) => e.field)).toContain(field);
+    });
+
+    it('lists the versions built for the viewer\'s role only, newest first', async () => {
+      const planner = await authHeaders(t, 'planner');
+      const made = (await publish(planner, { municipality: '0999', year: 2025 })).json();
+      const mine = (await t.app.inject({ url: '/api/reports?municipality=0999&year=2025', headers: planner })).json();
+      expect(mine.reports.map((r: { id: number }) => r.id)).toEqual([made.id]);
+      const theirs = (await t.app.inject({ url: '/api/reports?municipality=0999', headers: analyst })).json();
+      const versions = theirs.reports.map((r: { version: number }) => r.version);
+      expect(versions.length).toBeGreaterThanOrEqual(2);
+      expect(versions).toEqual([...versions].sort((a: number, b: number) => b - a));
+      expect(theirs.reports.map((r: { id: number }) => r.id)).not.toContain(made.id);
+      expect((await t.app.inject({ url: '/api/reports?municipality=0999' })).statusCode).toBe(401);
     });
   });
 }
@@ -109,7 +162,8 @@ describe('annual situation picture as PDF (pglite, headless Chromium)', () => {
   });
 
   it('renders every page with the cut-off and filters, and the first with map and legend colours', async () => {
-    const { id } = (await t.app.inject({ method: 'POST', url: '/api/reports', headers: analyst, payload: { municipality: '0999', year: 2025 } })).json();
+    const payload = { municipality: '0999', year: 2025, introduction: 'Inledande text från rådet.', conclusion: 'Slutsatsen: belysning först.' };
+    const { id } = (await t.app.inject({ method: 'POST', url: '/api/reports', headers: analyst, payload })).json();
     const started = performance.now();
     const res = await t.app.inject({ url: `/api/reports/${id}/pdf`, headers: analyst });
     const ms = performance.now() - started;
@@ -138,5 +192,8 @@ describe('annual situation picture as PDF (pglite, headless Chromium)', () => {
     expect(MAP_COLOURS.filter(near).length).toBeGreaterThanOrEqual(3);
     const text = (await run('pdftotext', ['-f', '1', '-l', '1', pdf, '-'])).stdout;
     expect(text).toMatch(/Anmälda händelser per 1\s+000 invånare/);
+    expect(text).toContain('Inledande text från rådet.');
+    const all = (await run('pdftotext', [pdf, '-'])).stdout;
+    expect(all).toContain('Slutsatsen: belysning först.');
   });
 });
