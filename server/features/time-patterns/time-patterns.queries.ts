@@ -3,6 +3,7 @@ import type { Db } from '../../infra/db.ts';
 import { incidentInAreaSql } from '../disclosure/index.ts';
 import { incidentConditionsSql, type DrawnArea } from '../incidents/incident-filter-sql.ts';
 import type { IncidentFilters } from '../incidents/incident-filters.ts';
+import { stockholmMidnight } from '../../infra/postgis.ts';
 import { monthIndexOfDaySql, splitPeriodByMonth } from '../incidents/incident-rollups.ts';
 
 /** Counts by local hour of the week (0 = Monday 00:00–00:59 … 167) and by local month × category. */
@@ -80,4 +81,54 @@ export async function countUnlocatedMatching(db: Db, f: IncidentFilters): Promis
   }
   const row = await sql<{ n: number }>`SELECT coalesce(sum(n), 0)::int AS n FROM (${sql.join(parts, sql` UNION ALL `)}) x`.execute(db);
   return row.rows[0].n;
+}
+
+/**
+ * Time counts of each listed district (its subtree's located incidents, as countIncidentsByTime with
+ * `districtId`) under each of several filters of one municipality and sources (say, one per disclosure tier),
+ * from one pass over the incidents: each incident carries a bit per filter it matches and the counts are
+ * grouped by that mask. Answers one map per filters; every listed district of the municipality gets an
+ * entry, empty ones included.
+ */
+export async function countIncidentsByTimePerDistrict(
+  db: Db, filtersList: readonly IncidentFilters[], districtIds: readonly number[],
+): Promise<Map<number, TimeCounts>[]> {
+  const out = filtersList.map(() => new Map<number, TimeCounts>());
+  if (!districtIds.length || !filtersList.length) return out;
+  if (filtersList.length > 16) throw new Error('at most 16 filters per pass');
+  const first = filtersList[0];
+  for (const f of filtersList) {
+    if (f.municipality !== first.municipality || JSON.stringify(f.sources) !== JSON.stringify(first.sources)) throw new Error('filters of one pass must share municipality and sources');
+  }
+  const ids = [...new Set(districtIds)];
+  const from = filtersList.map((f) => f.from).sort()[0];
+  const to = filtersList.map((f) => f.to).sort().at(-1)!;
+  const categories = [...new Set(filtersList.flatMap((f) => f.categories))];
+  const mask = sql.join(filtersList.map((f, t) => sql`(CASE WHEN incident.occurred_at >= ${stockholmMidnight(f.from)} AND incident.occurred_at < ${stockholmMidnight(f.to)}
+      AND incident.category_code = ANY(${f.categories}::text[]) THEN ${2 ** t}::int ELSE 0 END)`), sql` + `);
+  const rows = await sql<{ district_id: number; mask: number; how: number | null; month: number | null; category_code: string | null; n: number }>`
+    WITH RECURSIVE subtree AS (
+      SELECT id AS top_id, id FROM district WHERE municipality_code = ${first.municipality} AND id = ANY(${ids}::bigint[])
+      UNION ALL
+      SELECT s.top_id, d.id FROM district d JOIN subtree s ON d.parent_id = s.id WHERE d.municipality_code = ${first.municipality}
+    ),
+    matched AS (
+      SELECT s.top_id, incident.local_how, incident.local_month, incident.category_code, ${mask} AS mask
+        FROM incident JOIN subtree s ON s.id = incident.district_id
+       WHERE ${incidentConditionsSql({ ...first, from, to, categories, districtId: null })}
+    )
+    SELECT top_id AS district_id, mask, local_how AS how, local_month AS month, category_code, count(*)::int AS n
+      FROM matched WHERE mask <> 0
+     GROUP BY GROUPING SETS ((top_id, mask, local_how), (top_id, mask, local_month, category_code))`.execute(db);
+  const present = await sql<{ id: number }>`SELECT id FROM district WHERE municipality_code = ${first.municipality} AND id = ANY(${ids}::bigint[])`.execute(db);
+  for (const map of out) for (const { id } of present.rows) map.set(id, { how: [], months: [] });
+  for (const r of rows.rows) {
+    filtersList.forEach((_, t) => {
+      if (!(r.mask & (2 ** t))) return;
+      const counts = out[t].get(r.district_id)!;
+      if (r.how !== null) counts.how.push({ how: r.how, n: r.n });
+      else if (r.month !== null) counts.months.push({ month: r.month, category_code: r.category_code!, n: r.n });
+    });
+  }
+  return out;
 }
