@@ -71,10 +71,10 @@ export function districtSlideHtml(d: DistrictSituation, situation: Situation, la
 }
 
 /** The priorities as a table (presentation, meeting page and minutes). */
-export function prioritiesHtml(priorities: Priority[], lang: Lang): string {
+export function prioritiesHtml(priorities: Priority[], lang: Lang, editable = false): string {
   if (!priorities.length) return `<p data-part="no-priorities">${t(lang, 'mt_noPriorities')}</p>`;
-  return `<table class="mt-priorities"><thead><tr><th>${t(lang, 'mt_problem')}</th><th>${t(lang, 'mt_focusArea')}</th><th>${t(lang, 'mt_place')}</th><th>${t(lang, 'mt_rationale')}</th><th>${t(lang, 'mt_owner')}</th><th>${t(lang, 'mt_due')}</th><th>${t(lang, 'mt_status')}</th></tr></thead>
-    <tbody>${priorities.map((p) => `<tr data-priority="${p.id}"><td>${escapeHtml(p.problem)}</td><td>${escapeHtml(p.focus_area ?? '–')}</td><td>${escapeHtml(p.place ?? '–')}</td><td>${escapeHtml(p.rationale ?? '')}</td><td>${escapeHtml(p.owner ?? '')}</td><td>${escapeHtml(p.due_date ?? '–')}</td><td>${escapeHtml(tx(lang, `mt_pstatus_${p.status}`))}</td></tr>`).join('')}</tbody></table>`;
+  return `<table class="mt-priorities"><thead><tr><th>${t(lang, 'mt_problem')}</th><th>${t(lang, 'mt_focusArea')}</th><th>${t(lang, 'mt_place')}</th><th>${t(lang, 'mt_rationale')}</th><th>${t(lang, 'mt_owner')}</th><th>${t(lang, 'mt_due')}</th><th>${t(lang, 'mt_status')}</th>${editable ? '<th></th>' : ''}</tr></thead>
+    <tbody>${priorities.map((p) => `<tr data-priority="${p.id}"><td>${escapeHtml(p.problem)}</td><td>${escapeHtml(p.focus_area ?? '–')}</td><td>${escapeHtml(p.place ?? '–')}</td><td>${escapeHtml(p.rationale ?? '')}</td><td>${escapeHtml(p.owner ?? '')}</td><td>${escapeHtml(p.due_date ?? '–')}</td><td>${escapeHtml(tx(lang, `mt_pstatus_${p.status}`))}</td>${editable ? `<td>${p.editable ? `<button type="button" data-action="edit-priority" data-id="${p.id}">${t(lang, 'mt_edit')}</button>` : ''}</td>` : ''}</tr>`).join('')}</tbody></table>`;
 }
 
 /** One slide of the presentation. */
@@ -99,24 +99,27 @@ export function meetingListHtml(councils: Council[], chosen: number | null, meet
       `<li><a href="#meeting/${m.id}" data-meeting="${m.id}">${escapeHtml(m.date)} — ${escapeHtml(m.title ?? m.council_name)}</a> <span class="mt-badge mt-${m.status}">${t(lang, m.status === 'open' ? 'mt_status_open' : 'mt_status_closed')}</span></li>`).join('')}</ul>`}</section>`;
 }
 
-/** The meeting page: header, actions, agenda, priorities and (while open, for editors) the priority form. */
-export function meetingPageHtml(m: Meeting, cutoff: string | null, lang: Lang): string {
+/**
+ * The meeting page: header, actions, agenda, priorities and (while open, for editors) the priority form; `parts`
+ * replaces the default priority form (editing one) and adds the actions (insatser) and their follow-up below.
+ */
+export function meetingPageHtml(m: Meeting, cutoff: string | null, lang: Lang, parts: { priorityForm?: string; actions?: string } = {}): string {
   const frozen = m.status === 'closed';
-  const form = m.can_edit ? `<form id="mt-priority-form" class="mt-form">
+  const form = !m.can_edit ? '' : parts.priorityForm ?? `<form id="mt-priority-form" class="mt-form">
       <h3>${t(lang, 'mt_record')}</h3>
       <label>${t(lang, 'mt_problem')} <input name="problem" required maxlength="500"></label>
       <label>${t(lang, 'mt_place')} <input name="place" maxlength="200"></label>
       <label>${t(lang, 'mt_rationale')} <textarea name="rationale" maxlength="4000"></textarea></label>
       <label>${t(lang, 'mt_owner')} <input name="owner" required maxlength="200"></label>
       <label>${t(lang, 'mt_due')} <input name="due_date" type="date"></label>
-      <button type="submit">${t(lang, 'mt_record')}</button><p class="mt-error" role="alert"></p></form>` : '';
+      <button type="submit">${t(lang, 'mt_record')}</button><p class="mt-error" role="alert"></p></form>`;
   return `<header class="mt-page-head"><h2>${escapeHtml(m.council_name)} · ${escapeHtml(m.date)}${m.title ? ` · ${escapeHtml(m.title)}` : ''}</h2>
       <p data-part="as-of">${escapeHtml(asOfText(cutoff, frozen, lang))}</p>
       <p>${t(lang, 'mt_period')}: ${escapeHtml(formatPeriod(m.filters, lang))}</p>
       <div class="mt-buttons"><button type="button" data-action="present">${t(lang, 'mt_present')}</button>
       <a href="#minutes/${m.id}">${t(lang, 'mt_minutes')}</a>
       ${m.can_edit ? `<button type="button" data-action="close-meeting">${t(lang, 'mt_close')}</button>` : ''}</div></header>
-    <h3>${t(lang, 'mt_priorities')}</h3>${prioritiesHtml(m.priorities, lang)}${form}`;
+    <h3>${t(lang, 'mt_priorities')}</h3>${prioritiesHtml(m.priorities, lang, m.can_edit)}${form}${parts.actions ?? ''}`;
 }
 
 /** The printable minutes: agenda with the numbers shown per district, and the decided priorities. */
