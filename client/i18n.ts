@@ -61,7 +61,7 @@ const sv = {
   mt_noIndicators: 'Inga indikatorer valda', mt_surveyShare: 'Trygghetsmätning', mt_ind_otrygg: 'andel otrygga kvällstid', mt_ind_oro_brott: 'andel oroliga för brott',
   mt_ind_avstar_aktivitet: 'andel som avstår aktiviteter', mt_ind_gar_aldrig_ut: 'andel som aldrig går ut', mt_astatus_planned: 'planerad', mt_astatus_ongoing: 'pågår',
   mt_astatus_done: 'genomförd', mt_astatus_cancelled: 'avbruten', mt_role_council: 'rådsledamot', mt_role_planner: 'planerare', mt_role_analyst: 'analytiker', mt_role_police: 'polis',
-  mt_mapOf: 'Karta över', mt_mapLegend: 'Anmälda händelser per 1 000 invånare i mötets områden (frysta siffror)', mt_mapHidden: 'dolt eller saknas',
+  mt_mapOf: 'Karta över', mt_mapLegend: 'Anmälda händelser per 1 000 invånare i mötets områden (frysta siffror)',
 };
 const en: typeof sv = {
   period: 'Period', category: 'Category', categories: 'Categories', allCategories: 'All categories', compare: 'Compare with',
@@ -123,7 +123,7 @@ const en: typeof sv = {
   mt_noIndicators: 'No indicators chosen', mt_surveyShare: 'Safety survey', mt_ind_otrygg: 'share unsafe in the evening', mt_ind_oro_brott: 'share worried about crime',
   mt_ind_avstar_aktivitet: 'share avoiding activities', mt_ind_gar_aldrig_ut: 'share never going out', mt_astatus_planned: 'planned', mt_astatus_ongoing: 'ongoing',
   mt_astatus_done: 'done', mt_astatus_cancelled: 'cancelled', mt_role_council: 'council member', mt_role_planner: 'planner', mt_role_analyst: 'analyst', mt_role_police: 'police',
-  mt_mapOf: 'Map of', mt_mapLegend: 'Reported incidents per 1,000 inhabitants in the meeting\'s districts (frozen numbers)', mt_mapHidden: 'hidden or missing',
+  mt_mapOf: 'Map of', mt_mapLegend: 'Reported incidents per 1,000 inhabitants in the meeting\'s districts (frozen numbers)',
 };
 
 export type MessageKey = keyof typeof sv;

@@ -81,6 +81,9 @@ describe('a council meeting run as a council member would, in Chromium', () => {
     await page.goto(`${h.url}/#minutes/${id}`);
     await ready(page);
     expect(await page.locator('.mt-minutes .mt-table tbody tr').count()).toBe(4);
+    // One map image per agenda district, drawn by the server from the frozen outlines and numbers.
+    expect(await page.locator('.mt-minutes figure.mt-map img').count()).toBe(4);
+    await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('.mt-minutes figure.mt-map img')].every((i) => i.complete && i.naturalWidth === 600));
     expect(await page.locator('.mt-minutes').textContent()).toContain('Inbrott i förråd på helgnätter');
     await page.emulateMedia({ media: 'print' });
     saveArtifact('meeting-minutes-print.png', await page.screenshot({ fullPage: true }));
@@ -209,6 +212,15 @@ describe('a council meeting run as a council member would, in Chromium', () => {
     await ready(page);
     expect(await page.locator('.mt-district [data-part="count"]').textContent()).toBe(frozen);
     saveArtifact('meeting-reopened.png', await page.screenshot());
+    await page.goto(`${h.url}/#minutes/${meetingId}`);
+    await ready(page);
+    const maps = page.locator('.mt-minutes figure.mt-map');
+    expect(await maps.count()).toBe(3);
+    expect(await maps.evaluateAll((f) => f.map((x) => Number((x as HTMLElement).dataset.district)))).toEqual(snapshot.districts.map((d: { id: number }) => d.id));
+    await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('.mt-minutes figure.mt-map img')].every((i) => i.complete && i.naturalWidth === 600));
+    await page.emulateMedia({ media: 'print' });
+    saveArtifact('meeting-minutes-maps-print.png', await page.screenshot({ fullPage: true }));
+    await page.emulateMedia({ media: 'screen' });
     expect(errors.filter((e) => !/GPU stall|WebGL|Failed to load resource/i.test(e))).toEqual([]);
     await page.close();
   }, 600_000);

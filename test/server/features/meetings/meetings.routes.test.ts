@@ -207,6 +207,38 @@ for (const backend of testBackends()) {
       expect(topCells).toBeGreaterThan(0);
     });
 
+    it('draws the minutes\' map per agenda district as SVG shaded by the reader\'s frozen rates, unchanged after a boundary change', async () => {
+      const m = await newMeeting({ district_ids: [f.north, f.south, f.east], filters: { categories: ['stold'] } });
+      const map = (district: number, role: 'council' | 'analyst' | 'public' = 'analyst') => inject('GET', `/api/meetings/${m.id}/map.svg?district=${district}`, f.headers[role]);
+      const open = await map(f.north);
+      expect(open.statusCode, open.body).toBe(200);
+      expect(open.body).not.toContain('#fee5d9');
+      await inject('POST', `/api/meetings/${m.id}/close`, f.headers.analyst);
+      const res = await map(f.north);
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toContain('image/svg+xml');
+      expect(res.body.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+      const paths = [...res.body.matchAll(/<path d="([^"]+)" fill="([^"]+)" stroke="#222" stroke-width="(\d)"[^>]*data-district="(\d+)"/g)].map((x) => ({ d: x[1], fill: x[2], width: Number(x[3]), id: Number(x[4]) }));
+      expect(paths.map((p) => p.id).sort()).toEqual([f.north, f.south, f.east].sort());
+      expect(paths.find((p) => p.id === f.north)!.width).toBe(4);
+      expect(paths.filter((p) => p.width === 4)).toHaveLength(1);
+      // Analyst: Norr (20 stold, 10 per 1,000) darkest, Öster (none) lightest; council: Söder's 3 are "<5", so grey.
+      const analystFill = new Map(paths.map((p) => [p.id, p.fill]));
+      expect(analystFill.get(f.north)).toBe('#a50f15');
+      expect(analystFill.get(f.east)).toBe('#fee5d9');
+      expect(analystFill.get(f.south)).not.toBe('#d9d9d9');
+      const council = (await map(f.north, 'council')).body;
+      expect(council).toMatch(new RegExp(`fill="#d9d9d9"[^>]*data-district="${f.south}"`));
+      const before = [(await map(f.south)).body, council];
+      await sql`UPDATE district SET geom = ST_Translate(geom, 300, 0) WHERE id = ${f.north}`.execute(f.t.database.db);
+      expect([(await map(f.south)).body, (await map(f.north, 'council')).body]).toEqual(before);
+      await sql`UPDATE district SET geom = ST_Translate(geom, -300, 0) WHERE id = ${f.north}`.execute(f.t.database.db);
+      const outside = await map(f.other);
+      expect(outside.statusCode).toBe(400);
+      expect(outside.json().errors[0].field).toBe('district');
+      expect((await map(f.north, 'public')).statusCode).toBe(401);
+    });
+
     it('returns byte-identical frozen numbers after a new import, a rollback and a boundary change', async () => {
       const m = await newMeeting({ district_ids: [f.north, f.south, f.east] });
       await inject('POST', `/api/meetings/${m.id}/close`, f.headers.analyst);
