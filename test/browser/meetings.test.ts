@@ -99,6 +99,8 @@ describe('a council meeting run as a council member would, in Chromium', () => {
   it('lets an analyst set up a council, hold its meeting with a priority and an action, follow it up, close and reopen it', async () => {
     const { page, errors } = await h.newPage();
     page.on('dialog', (d) => void d.accept());
+    // Under a shared machine a save with its re-render (follow-ups included) can take longer than Playwright's 30 s default.
+    page.setDefaultTimeout(120_000);
     const analyst = DEMO_ACCOUNTS.find((a) => a.role === 'analyst')!;
     expect((await page.context().request.post(`${h.url}/api/auth/sign-in`, { data: { email: analyst.email, password: analyst.password } })).status()).toBe(200);
     await page.setViewportSize({ width: 1280, height: 900 });

@@ -135,7 +135,7 @@ export function minutesHtml(m: Meeting, situation: Situation | null, cutoff: str
     <table class="mt-table"><thead><tr><th>${t(lang, 'district')}</th><th>${t(lang, 'count')}</th><th>${t(lang, 'rate')}</th><th>${t(lang, 'change')}</th><th>${t(lang, 'shareUnsafe')}</th><th>${t(lang, 'discrepancy')}</th></tr></thead><tbody>${rows}</tbody></table>
     <p><small>* ${t(lang, 'significant')} (p &lt; 0,05)</small></p>
     <section class="mt-maps">${(situation?.districts ?? []).map((d) => `<figure class="mt-map" data-district="${d.id}">
-      <img src="/api/meetings/${m.id}/map.svg?district=${d.id}&amp;lang=${lang}" width="600" height="450" alt="${escapeHtml(`${t(lang, 'mt_mapOf')} ${d.name}`)}">
+      <img src="/api/meetings/${m.id}/map.svg?district=${d.id}&amp;lang=${lang}" width="600" height="464" alt="${escapeHtml(`${t(lang, 'mt_mapOf')} ${d.name}`)}">
       <figcaption>${escapeHtml(d.name)}: ${t(lang, 'mt_mapLegend')}</figcaption></figure>`).join('')}</section>
     <h2>${t(lang, 'mt_priorities')}</h2>${prioritiesHtml(m.priorities, lang)}
     <p class="mt-no-print"><button type="button" data-action="print">${t(lang, 'mt_print')}</button></p></article>`;

@@ -7,7 +7,7 @@ export const MAP_HIDDEN_COLOUR = '#d9d9d9';
 
 const WIDTH = 600;
 const MAP_HEIGHT = 380;
-const LEGEND_HEIGHT = 70;
+const LEGEND_HEIGHT = 84;
 
 const TEXT = {
   sv: { title: 'Karta över', legend: 'Anmälda händelser per 1 000 invånare (frysta siffror)', live: 'Mötet är öppet: färger först när det avslutats', hidden: 'dolt eller saknas' },
@@ -60,15 +60,15 @@ export function meetingMapSvg(
   const y = MAP_HEIGHT + 18;
   let legend: string;
   if (!rates) {
-    legend = `<text x="10" y="${y}" font-size="14">${escapeXml(text.live)}</text>`;
+    legend = `<text x="10" y="${y}" font-size="17">${escapeXml(text.live)}</text>`;
   } else {
     const boxes = limits.map((lo, k) => {
       const colour = limits.length === 1 ? MAP_CLASS_COLOURS[2] : MAP_CLASS_COLOURS[k];
       const label = limits.length === 1 ? fmt(lo) : k + 1 < limits.length ? `${fmt(lo)}–${fmt(limits[k + 1])}` : `≥ ${fmt(lo)}`;
-      return `<rect x="${10 + k * 105}" y="${y + 8}" width="16" height="16" fill="${colour}" stroke="#222"/><text x="${30 + k * 105}" y="${y + 21}" font-size="12">${escapeXml(label)}</text>`;
+      return `<rect x="${10 + k * 118}" y="${y + 8}" width="20" height="20" fill="${colour}" stroke="#222"/><text x="${34 + k * 118}" y="${y + 24}" font-size="15">${escapeXml(label)}</text>`;
     }).join('');
-    legend = `<text x="10" y="${y}" font-size="14">${escapeXml(text.legend)}</text>${boxes}` +
-      `<rect x="10" y="${y + 30}" width="16" height="16" fill="${MAP_HIDDEN_COLOUR}" stroke="#222"/><text x="30" y="${y + 43}" font-size="12">${escapeXml(text.hidden)}</text>`;
+    legend = `<text x="10" y="${y}" font-size="17">${escapeXml(text.legend)}</text>${boxes}` +
+      `<rect x="10" y="${y + 36}" width="20" height="20" fill="${MAP_HIDDEN_COLOUR}" stroke="#222"/><text x="34" y="${y + 52}" font-size="15">${escapeXml(text.hidden)}</text>`;
   }
   const inner = map.view_box
     ? `<svg x="0" y="0" width="${WIDTH}" height="${MAP_HEIGHT}" viewBox="${map.view_box}" preserveAspectRatio="xMidYMid meet">${paths}</svg>`
