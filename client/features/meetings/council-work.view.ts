@@ -82,7 +82,8 @@ export function actionFormHtml(action: Action | null, districts: { id: number; n
     <label>${t(lang, 'mt_actionTitle')} <input name="title" required maxlength="300" value="${escapeHtml(a?.title ?? '')}"></label>
     <label>${t(lang, 'mt_responsible')} <input name="responsible" required maxlength="200" value="${escapeHtml(a?.responsible ?? '')}"></label>
     <fieldset><legend>${t(lang, 'district')}</legend>${districts.map((d) =>
-      `<label class="mt-check"><input type="checkbox" name="district_ids" value="${d.id}"${chosenDistricts.includes(d.id) ? ' checked' : ''}> ${escapeHtml(d.name)}</label>`).join('')}</fieldset>
+      `<label class="mt-check"><input type="checkbox" name="district_ids" value="${d.id}"${chosenDistricts.includes(d.id) ? ' checked' : ''}> ${escapeHtml(d.name)}</label>`).join('')}
+      ${chosenDistricts.filter((id) => !districts.some((d) => d.id === id)).map((id) => `<input type="hidden" name="district_ids" value="${id}">`).join('')}</fieldset>
     <label>${t(lang, 'mt_start')} <input name="start_date" type="date" required value="${escapeHtml(a?.start_date ?? today)}"></label>
     <label>${t(lang, 'mt_endDate')} <input name="end_date" type="date" value="${escapeHtml(a?.end_date ?? '')}"></label>
     <label>${t(lang, 'mt_status')} <select name="status">${ACTION_STATUSES.map((s) => option(s, tx(lang, `mt_astatus_${s}`), (a?.status ?? 'planned') === s)).join('')}</select></label>
@@ -92,12 +93,12 @@ export function actionFormHtml(action: Action | null, districts: { id: number; n
     <p class="mt-error" role="alert"></p></form>`;
 }
 
-/** The meeting's actions as a table with their status; editors get an edit button per row. */
+/** The meeting's actions as a table with their status; editors get an edit button per row (drawn areas are edited where they were drawn). */
 export function actionsHtml(actions: Action[], canEdit: boolean, lang: Lang): string {
   if (!actions.length) return `<p data-part="no-actions">${t(lang, 'mt_noActions')}</p>`;
   return `<table class="mt-priorities mt-actions"><thead><tr><th>${t(lang, 'mt_actionTitle')}</th><th>${t(lang, 'mt_responsible')}</th><th>${t(lang, 'mt_start')}</th><th>${t(lang, 'mt_endDate')}</th><th>${t(lang, 'mt_status')}</th>${canEdit ? '<th></th>' : ''}</tr></thead>
     <tbody>${actions.map((a) => `<tr data-action-id="${a.id}"><td>${escapeHtml(a.title)}</td><td>${escapeHtml(a.responsible)}</td><td>${escapeHtml(a.start_date)}</td><td>${escapeHtml(a.end_date ?? '–')}</td>
-      <td>${escapeHtml(tx(lang, `mt_astatus_${a.status}`))}</td>${canEdit ? `<td><button type="button" data-action="edit-action" data-id="${a.id}">${t(lang, 'mt_edit')}</button></td>` : ''}</tr>`).join('')}</tbody></table>`;
+      <td>${escapeHtml(tx(lang, `mt_astatus_${a.status}`))}</td>${canEdit ? `<td>${'district_ids' in a.area ? `<button type="button" data-action="edit-action" data-id="${a.id}">${t(lang, 'mt_edit')}</button>` : ''}</td>` : ''}</tr>`).join('')}</tbody></table>`;
 }
 
 /** An indicator key as a reader knows it: the category's name, or the survey share's. */

@@ -4,7 +4,7 @@ import { writeHeaders } from '../auth/auth.api.ts';
 export interface Council { id: number; municipality: string; name: string; level: 'local' | 'coordinating'; district_ids: number[]; member_ids: number[]; member?: boolean }
 export interface Priority {
   id: number; meeting: number | null; council: number | null; problem: string; focus_area: string | null; place: string | null; district_ids: number[];
-  rationale: string | null; owner: string | null; due_date: string | null; status: string; editable: boolean;
+  rationale: string | null; owner: string | null; due_date: string | null; status: string; editable: boolean; published?: boolean;
 }
 export interface Share { share: number | null; low: number | null; high: number | null; n: number | null }
 export interface SurveyGroup { n: number | null; suppressed: boolean; otrygg: Share | null; gender?: string | null; age_group?: string | null }
@@ -57,7 +57,7 @@ export interface DistrictChoice { id: number; name: string; kind: string }
 /** The editable fields of a council (SPEC §7). */
 export interface CouncilInput { name: string; level: 'local' | 'coordinating'; district_ids: number[]; member_ids: number[] }
 /** The editable fields of a priority (SPEC §7 names). */
-export interface PriorityInput { problem: string; focus_area?: string | null; place: string | null; district_ids?: number[]; rationale: string | null; owner: string; due_date: string | null; status?: string }
+export interface PriorityInput { problem: string; focus_area?: string | null; place: string | null; district_ids?: number[]; rationale: string | null; owner: string; due_date: string | null; status?: string; published?: boolean }
 /** One before/after comparison of an action's indicator. */
 export interface FollowUp { key: string; kind: string; before: number | null; after: number | null; change_pct: number | null; p_value: number | null; significant: boolean; note: string | null; difference?: { value: number; low: number; high: number } | null }
 /** An action (insats) as GET /api/actions lists it. */
@@ -69,8 +69,8 @@ export interface Action {
 export interface ActionWithFollowUp extends Action { follow_up: FollowUp[]; follow_up_periods: { before: { from: string; to: string }; after: { from: string; to: string }; days: number; min_after_days: number } }
 /** The editable fields of an action (SPEC §7 names). */
 export interface ActionInput {
-  title: string; area: { district_ids: number[] }; responsible: string; start_date: string; end_date: string | null; status: string;
-  priority_id: number | null; indicators: { key: string }[];
+  title: string; description?: string | null; area: { district_ids: number[] }; responsible: string; start_date: string; end_date: string | null; status: string;
+  priority_id: number | null; promise_id?: number | null; indicators: { key: string }[];
 }
 
 export const fetchMemberCandidates = () => getJson<{ users: MemberCandidate[] }>('/api/councils/member-candidates');

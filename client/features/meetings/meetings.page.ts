@@ -260,6 +260,9 @@ export function mountMeetings(topbar: HTMLElement): void {
         ...(data.has('focus_area') ? { focus_area: text('focus_area') } : {}), ...(data.has('status') ? { status: text('status') ?? 'decided' } : {}),
       };
       const editing = form.dataset.id ? Number(form.dataset.id) : null;
+      // A PUT replaces the priority: keep what the form does not show (its districts, whether it is published).
+      const current = meeting.priorities.find((p) => p.id === editing);
+      if (current) Object.assign(body, { district_ids: current.district_ids, published: current.published ?? false });
       void (editing === null ? recordPriority(id, body) : updatePriority(editing, body))
         .then(async () => {
           editingPriority = null;
@@ -271,7 +274,10 @@ export function mountMeetings(topbar: HTMLElement): void {
       event.preventDefault();
       const editing = form.dataset.id ? Number(form.dataset.id) : null;
       const priority = text('priority_id');
+      // A PUT replaces the action: keep what the form does not show (description, promise link).
+      const current = meetingActions.find((a) => a.id === editing);
       void saveAction(editing, {
+        ...(current ? { description: current.description, promise_id: current.promise_id } : {}),
         title: text('title') ?? '', responsible: text('responsible') ?? '', area: { district_ids: ids('district_ids') },
         start_date: text('start_date') ?? '', end_date: text('end_date'), status: text('status') ?? 'planned',
         priority_id: priority === null ? null : Number(priority), indicators: data.getAll('indicators').map((key) => ({ key: String(key) })),

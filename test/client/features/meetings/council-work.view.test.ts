@@ -37,6 +37,8 @@ describe('council work views', () => {
     expect(html).toContain('<option value="stold" selected>Stöld</option>');
     expect(html).toContain('<option value="7" selected>P</option>');
     expect(html).toMatch(/value="5" checked> Norr/);
+    // A district of the action outside the agenda is kept on save.
+    expect(actionFormHtml(action({ area: { district_ids: [5, 9] } }), [{ id: 5, name: 'Norr' }], [], '2026-12-02', 'sv')).toContain('<input type="hidden" name="district_ids" value="9">');
   });
 
   it('shows each indicator before and after with the change, or the note when too little is known', () => {
