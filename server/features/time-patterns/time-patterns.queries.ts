@@ -106,29 +106,35 @@ export async function countIncidentsByTimePerDistrict(
   const categories = [...new Set(filtersList.flatMap((f) => f.categories))];
   const mask = sql.join(filtersList.map((f, t) => sql`(CASE WHEN incident.occurred_at >= ${stockholmMidnight(f.from)} AND incident.occurred_at < ${stockholmMidnight(f.to)}
       AND incident.category_code = ANY(${f.categories}::text[]) THEN ${2 ** t}::int ELSE 0 END)`), sql` + `);
-  const rows = await sql<{ district_id: number; mask: number; how: number | null; month: number | null; category_code: string | null; n: number }>`
+  const subtree = await sql<{ top_id: number; id: number }>`
     WITH RECURSIVE subtree AS (
       SELECT id AS top_id, id FROM district WHERE municipality_code = ${first.municipality} AND id = ANY(${ids}::bigint[])
       UNION ALL
       SELECT s.top_id, d.id FROM district d JOIN subtree s ON d.parent_id = s.id WHERE d.municipality_code = ${first.municipality}
-    ),
-    matched AS (
-      SELECT s.top_id, incident.local_how, incident.local_month, incident.category_code, ${mask} AS mask
-        FROM incident JOIN subtree s ON s.id = incident.district_id
+    ) SELECT top_id, id FROM subtree`.execute(db);
+  const topsOf = new Map<number, number[]>();
+  for (const r of subtree.rows) topsOf.set(r.id, [...(topsOf.get(r.id) ?? []), r.top_id]);
+  for (const map of out) for (const r of subtree.rows) if (r.top_id === r.id) map.set(r.id, { how: [], months: [] });
+  if (!topsOf.size) return out;
+  // Grouped by the incident's own (finest) district, read through the district index, and added up to the
+  // listed districts here: cheaper than joining every incident to the subtree.
+  const rows = await sql<{ district_id: number; mask: number; how: number | null; month: number | null; category_code: string | null; n: number }>`
+    SELECT district_id, mask, how, month, category_code, count(*)::int AS n FROM (
+      SELECT incident.district_id, incident.local_how AS how, incident.local_month AS month, incident.category_code, ${mask} AS mask
+        FROM incident
        WHERE ${incidentConditionsSql({ ...first, from, to, categories, districtId: null })}
-    )
-    SELECT top_id AS district_id, mask, local_how AS how, local_month AS month, category_code, count(*)::int AS n
-      FROM matched WHERE mask <> 0
-     GROUP BY GROUPING SETS ((top_id, mask, local_how), (top_id, mask, local_month, category_code))`.execute(db);
-  const present = await sql<{ id: number }>`SELECT id FROM district WHERE municipality_code = ${first.municipality} AND id = ANY(${ids}::bigint[])`.execute(db);
-  for (const map of out) for (const { id } of present.rows) map.set(id, { how: [], months: [] });
+         AND incident.district_id = ANY(${[...topsOf.keys()]}::bigint[])
+    ) matched WHERE mask <> 0
+     GROUP BY GROUPING SETS ((district_id, mask, how), (district_id, mask, month, category_code))`.execute(db);
   for (const r of rows.rows) {
-    filtersList.forEach((_, t) => {
-      if (!(r.mask & (2 ** t))) return;
-      const counts = out[t].get(r.district_id)!;
-      if (r.how !== null) counts.how.push({ how: r.how, n: r.n });
-      else if (r.month !== null) counts.months.push({ month: r.month, category_code: r.category_code!, n: r.n });
-    });
+    for (const top of topsOf.get(r.district_id) ?? []) {
+      filtersList.forEach((_, t) => {
+        if (!(r.mask & (2 ** t))) return;
+        const counts = out[t].get(top)!;
+        if (r.how !== null) counts.how.push({ how: r.how, n: r.n });
+        else if (r.month !== null) counts.months.push({ month: r.month, category_code: r.category_code!, n: r.n });
+      });
+    }
   }
   return out;
 }
