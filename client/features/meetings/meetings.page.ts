@@ -102,10 +102,12 @@ export function mountMeetings(topbar: HTMLElement): void {
     return focusAreas;
   }
 
+  const focusNamesOf = (areas: FocusAreaChoice[], l: Lang) => new Map(areas.map((f) => [f.code, l === 'sv' ? f.name_sv : f.name_en]));
+
   /** The meeting page with its priority form, the actions in its districts and the follow-up of the open ones. */
   async function meetingPage(m: Meeting): Promise<string> {
     const l = lang();
-    const areas = m.can_edit ? await loadFocusAreas() : [];
+    const areas = await loadFocusAreas();
     const editing = editingPriority === null ? null : (m.priorities.find((p) => p.id === editingPriority) ?? null);
     meetingActions = actionsOfMeeting((await fetchActions()).actions, m.district_ids, m.priorities.map((p) => p.id));
     const open = meetingActions.filter(isOpenAction).slice(0, 20);
@@ -115,7 +117,7 @@ export function mountMeetings(topbar: HTMLElement): void {
     const actions = `<section class="mt-actions-part"><h3>${t(l, 'mt_actions')}</h3>${actionsHtml(meetingActions, editsActions(), l)}
       ${editsActions() ? actionFormHtml(actionEditing, agenda, m.priorities, today(), l) : ''}
       <h3>${t(l, 'mt_followUp')}</h3>${followUpHtml(followUps, l)}</section>`;
-    return meetingPageHtml(m, cutoff, l, { priorityForm: m.can_edit ? priorityFormHtml(editing, areas, l) : undefined, actions });
+    return meetingPageHtml(m, cutoff, l, { priorityForm: m.can_edit ? priorityFormHtml(editing, areas, l) : undefined, actions, focusNames: focusNamesOf(areas, l) });
   }
 
   async function show(): Promise<void> {
@@ -158,7 +160,11 @@ export function mountMeetings(topbar: HTMLElement): void {
           if (mine !== generation) return;
           frame(html);
         }
-        if (route.page === 'minutes') frame(minutesHtml(meeting, situation, cutoff, lang()), 'mt-print-page');
+        if (route.page === 'minutes') {
+          const names = focusNamesOf(await loadFocusAreas(), lang());
+          if (mine !== generation) return;
+          frame(minutesHtml(meeting, situation, cutoff, lang(), names), 'mt-print-page');
+        }
         if (route.page === 'present') {
           const slides = slidesOf(situation?.districts.length ?? 0);
           const index = Math.min(route.slide, slides.length - 1);
