@@ -4,12 +4,16 @@ import { loadConfig } from '../server/config.ts';
 import { createToken } from '../server/features/auth/auth.service.ts';
 import { seedDemo } from '../server/features/demo/demo.seed.ts';
 import type { DbKind } from '../server/infra/db.ts';
+import { DEMO_ACCOUNTS, ensureDemoAccounts } from '../server/features/auth/demo-accounts.ts';
+import { joinDemoCouncils } from '../server/features/meetings/meetings.demo.ts';
+import { startHarness } from '../test/browser/harness.ts';
 import { createTestDatabase } from '../test/helpers/test-db.ts';
 import { benchServerUrl, sample, type BenchResult } from './lib.ts';
 
 /**
  * Council meetings on the demo municipality: closing a meeting with all 12 stadsdelar on its agenda
- * (every number frozen for four disclosure tiers) and reopening the frozen snapshot. The incident count
+ * (every number frozen for four disclosure tiers), reopening the frozen snapshot, and in Chromium entering
+ * the presentation mode and stepping the agenda. The incident count
  * defaults to 10,000 so a run is quick; BENCH_MEETINGS_INCIDENTS=40000 measures the full demo.
  */
 export default async function run(): Promise<BenchResult[]> {
@@ -52,5 +56,46 @@ export default async function run(): Promise<BenchResult[]> {
     await app.close();
     await database.destroy();
   }
+  if (process.env.BENCH_MEETINGS_BROWSER !== '0') results.push(...(await presentation(incidentCount)));
   return results;
+}
+
+/**
+ * Presentation mode in Chromium (software WebGL) as a council member: entering it from the upcoming meeting's
+ * page and stepping to the next district, until the slide is drawn. BENCH_MEETINGS_BROWSER=0 skips it.
+ */
+async function presentation(incidentCount: number): Promise<BenchResult[]> {
+  const h = await startHarness({ incidentCount });
+  try {
+    await ensureDemoAccounts(h.database.db);
+    await joinDemoCouncils(h.database.db);
+    const { page } = await h.newPage();
+    const account = DEMO_ACCOUNTS.find((a) => a.role === 'council')!;
+    await page.context().request.post(`${h.url}/api/auth/sign-in`, { data: { email: account.email, password: account.password } });
+    const upcoming = (await sql<{ id: number }>`SELECT min(id)::int AS id FROM meeting WHERE status = 'open'`.execute(h.database.db)).rows[0].id;
+    const ready = () => page.waitForSelector('body[data-meetings-ready="true"]', { timeout: 120_000 });
+    const enter: number[] = [];
+    const step: number[] = [];
+    for (let round = 0; round < 6; round++) {
+      await page.goto(`${h.url}/#meeting/${upcoming}`);
+      await ready();
+      let t0 = performance.now();
+      await page.click('#meetings [data-action="present"]');
+      await page.waitForSelector('.mt-present .mt-agenda', { timeout: 60_000 });
+      if (round > 0) enter.push(performance.now() - t0);
+      for (let k = 2; k <= 4; k++) {
+        t0 = performance.now();
+        await page.keyboard.press('ArrowRight');
+        await page.waitForFunction((n) => document.querySelector('[data-part="step"]')?.textContent === String(n) && document.querySelector('.mt-district h2') !== null, k);
+        if (round > 0) step.push(performance.now() - t0);
+      }
+      await page.keyboard.press('Escape');
+    }
+    return [
+      { name: 'presentation mode: enter (council member, Chromium)', backend: 'pglite', samplesMs: enter, budgetMs: 1000 },
+      { name: 'presentation mode: next district', backend: 'pglite', samplesMs: step, budgetMs: 1000 },
+    ];
+  } finally {
+    await h.close();
+  }
 }

@@ -100,6 +100,16 @@ const sv = {
   rp_gender: 'Kön', rp_ageGroup: 'Åldersgrupp', rp_unsafe: 'Otrygga', rp_fewer10: 'färre än 10', rp_sources: 'Källor', rp_used: 'Använda', rp_leftOut: 'Utelämnade (inga uppgifter)',
   rp_plan: 'Åtgärdsplan', rp_priorities: 'Beslutade prioriteringar', rp_noPriorities: 'Inga beslutade prioriteringar.', rp_actions: 'Insatser', rp_noActions: 'Inga insatser för året.',
   rp_signIn: 'Logga in för att ta fram årsrapporten.', rp_noAccess: 'Din roll får inte ta fram årsrapporten.', rp_none: 'inga', rp_due: 'senast',
+  mt_newCouncil: 'Nytt råd', mt_editCouncil: 'Redigera rådet', mt_councilName: 'Namn', mt_level: 'Nivå', mt_level_local: 'Lokalt råd', mt_level_coordinating: 'Samordnande råd',
+  mt_councilMembers: 'Ledamöter', mt_saveCouncil: 'Spara rådet', mt_cancel: 'Avbryt', mt_newMeeting: 'Nytt möte', mt_title: 'Rubrik', mt_createMeeting: 'Skapa mötet',
+  mt_editPriority: 'Ändra prioritering', mt_savePriority: 'Spara ändringen', mt_edit: 'Ändra', mt_actions: 'Insatser', mt_newAction: 'Ny insats', mt_editAction: 'Ändra insats',
+  mt_actionTitle: 'Insats', mt_responsible: 'Ansvarig nämnd eller förvaltning', mt_start: 'Start', mt_endDate: 'Slut', mt_linkedPriority: 'Kopplad till prioritering',
+  mt_indicators: 'Indikatorer att följa upp', mt_saveAction: 'Spara insatsen', mt_noActions: 'Inga insatser i mötets områden ännu', mt_followUp: 'Uppföljning av pågående insatser',
+  mt_noOpenActions: 'Inga pågående eller planerade insatser', mt_indicator: 'Indikator', mt_before: 'Före', mt_after: 'Efter', mt_verdict: 'Bedömning', mt_points: 'procentenheter',
+  mt_noIndicators: 'Inga indikatorer valda', mt_surveyShare: 'Trygghetsmätning', mt_ind_otrygg: 'andel otrygga kvällstid', mt_ind_oro_brott: 'andel oroliga för brott',
+  mt_ind_avstar_aktivitet: 'andel som avstår aktiviteter', mt_ind_gar_aldrig_ut: 'andel som aldrig går ut', mt_astatus_planned: 'planerad', mt_astatus_ongoing: 'pågår',
+  mt_astatus_done: 'genomförd', mt_astatus_cancelled: 'avbruten', mt_role_council: 'rådsledamot', mt_role_planner: 'planerare', mt_role_analyst: 'analytiker', mt_role_police: 'polis',
+  mt_mapOf: 'Karta över', mt_mapLegend: 'Anmälda händelser per 1 000 invånare i mötets områden (frysta siffror)',
 };
 const en: typeof sv = {
   period: 'Period', category: 'Category', categories: 'Categories', allCategories: 'All categories', compare: 'Compare with',
@@ -200,6 +210,16 @@ const en: typeof sv = {
   rp_gender: 'Gender', rp_ageGroup: 'Age group', rp_unsafe: 'Unsafe', rp_fewer10: 'fewer than 10', rp_sources: 'Sources', rp_used: 'Used', rp_leftOut: 'Left out (no data)',
   rp_plan: 'Action plan', rp_priorities: 'Decided priorities', rp_noPriorities: 'No decided priorities.', rp_actions: 'Actions', rp_noActions: 'No actions for the year.',
   rp_signIn: 'Sign in to produce the annual report.', rp_noAccess: 'Your role may not produce the annual report.', rp_none: 'none', rp_due: 'due',
+  mt_newCouncil: 'New council', mt_editCouncil: 'Edit the council', mt_councilName: 'Name', mt_level: 'Level', mt_level_local: 'Local council', mt_level_coordinating: 'Coordinating council',
+  mt_councilMembers: 'Members', mt_saveCouncil: 'Save the council', mt_cancel: 'Cancel', mt_newMeeting: 'New meeting', mt_title: 'Title', mt_createMeeting: 'Create the meeting',
+  mt_editPriority: 'Edit priority', mt_savePriority: 'Save the change', mt_edit: 'Edit', mt_actions: 'Actions', mt_newAction: 'New action', mt_editAction: 'Edit action',
+  mt_actionTitle: 'Action', mt_responsible: 'Responsible committee or office', mt_start: 'Start', mt_endDate: 'End', mt_linkedPriority: 'Linked to priority',
+  mt_indicators: 'Indicators to follow up', mt_saveAction: 'Save the action', mt_noActions: 'No actions in the meeting\'s districts yet', mt_followUp: 'Follow-up of ongoing actions',
+  mt_noOpenActions: 'No ongoing or planned actions', mt_indicator: 'Indicator', mt_before: 'Before', mt_after: 'After', mt_verdict: 'Assessment', mt_points: 'percentage points',
+  mt_noIndicators: 'No indicators chosen', mt_surveyShare: 'Safety survey', mt_ind_otrygg: 'share unsafe in the evening', mt_ind_oro_brott: 'share worried about crime',
+  mt_ind_avstar_aktivitet: 'share avoiding activities', mt_ind_gar_aldrig_ut: 'share never going out', mt_astatus_planned: 'planned', mt_astatus_ongoing: 'ongoing',
+  mt_astatus_done: 'done', mt_astatus_cancelled: 'cancelled', mt_role_council: 'council member', mt_role_planner: 'planner', mt_role_analyst: 'analyst', mt_role_police: 'police',
+  mt_mapOf: 'Map of', mt_mapLegend: 'Reported incidents per 1,000 inhabitants in the meeting\'s districts (frozen numbers)',
 };
 
 export type MessageKey = keyof typeof sv;

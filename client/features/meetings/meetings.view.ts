@@ -71,10 +71,10 @@ export function districtSlideHtml(d: DistrictSituation, situation: Situation, la
 }
 
 /** The priorities as a table (presentation, meeting page and minutes). */
-export function prioritiesHtml(priorities: Priority[], lang: Lang): string {
+export function prioritiesHtml(priorities: Priority[], lang: Lang, editable = false, focusNames?: Map<string, string>): string {
   if (!priorities.length) return `<p data-part="no-priorities">${t(lang, 'mt_noPriorities')}</p>`;
-  return `<table class="mt-priorities"><thead><tr><th>${t(lang, 'mt_problem')}</th><th>${t(lang, 'mt_focusArea')}</th><th>${t(lang, 'mt_place')}</th><th>${t(lang, 'mt_rationale')}</th><th>${t(lang, 'mt_owner')}</th><th>${t(lang, 'mt_due')}</th><th>${t(lang, 'mt_status')}</th></tr></thead>
-    <tbody>${priorities.map((p) => `<tr data-priority="${p.id}"><td>${escapeHtml(p.problem)}</td><td>${escapeHtml(p.focus_area ?? '–')}</td><td>${escapeHtml(p.place ?? '–')}</td><td>${escapeHtml(p.rationale ?? '')}</td><td>${escapeHtml(p.owner ?? '')}</td><td>${escapeHtml(p.due_date ?? '–')}</td><td>${escapeHtml(tx(lang, `mt_pstatus_${p.status}`))}</td></tr>`).join('')}</tbody></table>`;
+  return `<table class="mt-priorities"><thead><tr><th>${t(lang, 'mt_problem')}</th><th>${t(lang, 'mt_focusArea')}</th><th>${t(lang, 'mt_place')}</th><th>${t(lang, 'mt_rationale')}</th><th>${t(lang, 'mt_owner')}</th><th>${t(lang, 'mt_due')}</th><th>${t(lang, 'mt_status')}</th>${editable ? '<th></th>' : ''}</tr></thead>
+    <tbody>${priorities.map((p) => `<tr data-priority="${p.id}"><td>${escapeHtml(p.problem)}</td><td>${escapeHtml(p.focus_area ? (focusNames?.get(p.focus_area) ?? p.focus_area) : '–')}</td><td>${escapeHtml(p.place ?? '–')}</td><td>${escapeHtml(p.rationale ?? '')}</td><td>${escapeHtml(p.owner ?? '')}</td><td>${escapeHtml(p.due_date ?? '–')}</td><td>${escapeHtml(tx(lang, `mt_pstatus_${p.status}`))}</td>${editable ? `<td>${p.editable ? `<button type="button" data-action="edit-priority" data-id="${p.id}">${t(lang, 'mt_edit')}</button>` : ''}</td>` : ''}</tr>`).join('')}</tbody></table>`;
 }
 
 /** One slide of the presentation. */
@@ -99,28 +99,31 @@ export function meetingListHtml(councils: Council[], chosen: number | null, meet
       `<li><a href="#meeting/${m.id}" data-meeting="${m.id}">${escapeHtml(m.date)} — ${escapeHtml(m.title ?? m.council_name)}</a> <span class="mt-badge mt-${m.status}">${t(lang, m.status === 'open' ? 'mt_status_open' : 'mt_status_closed')}</span></li>`).join('')}</ul>`}</section>`;
 }
 
-/** The meeting page: header, actions, agenda, priorities and (while open, for editors) the priority form. */
-export function meetingPageHtml(m: Meeting, cutoff: string | null, lang: Lang): string {
+/**
+ * The meeting page: header, actions, agenda, priorities and (while open, for editors) the priority form; `parts`
+ * replaces the default priority form (editing one) and adds the actions (insatser) and their follow-up below.
+ */
+export function meetingPageHtml(m: Meeting, cutoff: string | null, lang: Lang, parts: { priorityForm?: string; actions?: string; focusNames?: Map<string, string> } = {}): string {
   const frozen = m.status === 'closed';
-  const form = m.can_edit ? `<form id="mt-priority-form" class="mt-form">
+  const form = !m.can_edit ? '' : parts.priorityForm ?? `<form id="mt-priority-form" class="mt-form">
       <h3>${t(lang, 'mt_record')}</h3>
       <label>${t(lang, 'mt_problem')} <input name="problem" required maxlength="500"></label>
       <label>${t(lang, 'mt_place')} <input name="place" maxlength="200"></label>
       <label>${t(lang, 'mt_rationale')} <textarea name="rationale" maxlength="4000"></textarea></label>
       <label>${t(lang, 'mt_owner')} <input name="owner" required maxlength="200"></label>
       <label>${t(lang, 'mt_due')} <input name="due_date" type="date"></label>
-      <button type="submit">${t(lang, 'mt_record')}</button><p class="mt-error" role="alert"></p></form>` : '';
+      <button type="submit">${t(lang, 'mt_record')}</button><p class="mt-error" role="alert"></p></form>`;
   return `<header class="mt-page-head"><h2>${escapeHtml(m.council_name)} · ${escapeHtml(m.date)}${m.title ? ` · ${escapeHtml(m.title)}` : ''}</h2>
       <p data-part="as-of">${escapeHtml(asOfText(cutoff, frozen, lang))}</p>
       <p>${t(lang, 'mt_period')}: ${escapeHtml(formatPeriod(m.filters, lang))}</p>
       <div class="mt-buttons"><button type="button" data-action="present">${t(lang, 'mt_present')}</button>
       <a href="#minutes/${m.id}">${t(lang, 'mt_minutes')}</a>
       ${m.can_edit ? `<button type="button" data-action="close-meeting">${t(lang, 'mt_close')}</button>` : ''}</div></header>
-    <h3>${t(lang, 'mt_priorities')}</h3>${prioritiesHtml(m.priorities, lang)}${form}`;
+    <h3>${t(lang, 'mt_priorities')}</h3>${prioritiesHtml(m.priorities, lang, m.can_edit, parts.focusNames)}${form}${parts.actions ?? ''}`;
 }
 
 /** The printable minutes: agenda with the numbers shown per district, and the decided priorities. */
-export function minutesHtml(m: Meeting, situation: Situation | null, cutoff: string | null, lang: Lang): string {
+export function minutesHtml(m: Meeting, situation: Situation | null, cutoff: string | null, lang: Lang, focusNames?: Map<string, string>): string {
   const rows = (situation?.districts ?? []).map((d) => `<tr><th scope="row">${escapeHtml(d.name)}</th>
     <td>${d.stats?.count === null || !d.stats ? t(lang, 'suppressed') : formatNumber(d.stats.count, lang)}</td><td>${formatNumber(d.stats?.rate_per_1000 ?? null, lang, 1)}</td>
     <td>${formatChange(d.stats?.change_pct ?? null, lang)}${d.stats?.change_significant ? ' *' : ''}</td>
@@ -131,6 +134,9 @@ export function minutesHtml(m: Meeting, situation: Situation | null, cutoff: str
     <h2>${t(lang, 'mt_agenda')}</h2>
     <table class="mt-table"><thead><tr><th>${t(lang, 'district')}</th><th>${t(lang, 'count')}</th><th>${t(lang, 'rate')}</th><th>${t(lang, 'change')}</th><th>${t(lang, 'shareUnsafe')}</th><th>${t(lang, 'discrepancy')}</th></tr></thead><tbody>${rows}</tbody></table>
     <p><small>* ${t(lang, 'significant')} (p &lt; 0,05)</small></p>
-    <h2>${t(lang, 'mt_priorities')}</h2>${prioritiesHtml(m.priorities, lang)}
+    <section class="mt-maps">${(situation?.districts ?? []).map((d) => `<figure class="mt-map" data-district="${d.id}">
+      <img src="/api/meetings/${m.id}/map.svg?district=${d.id}&amp;lang=${lang}" width="600" height="464" alt="${escapeHtml(`${t(lang, 'mt_mapOf')} ${d.name}`)}">
+      <figcaption>${escapeHtml(d.name)}: ${t(lang, 'mt_mapLegend')}</figcaption></figure>`).join('')}</section>
+    <h2>${t(lang, 'mt_priorities')}</h2>${prioritiesHtml(m.priorities, lang, false, focusNames)}
     <p class="mt-no-print"><button type="button" data-action="print">${t(lang, 'mt_print')}</button></p></article>`;
 }

@@ -84,3 +84,12 @@ export async function isCouncilMember(db: Db, councilId: number, userId: number)
   const rows = await sql<{ one: number }>`SELECT 1 AS one FROM council_member WHERE council_id = ${councilId} AND user_id = ${userId}`.execute(db);
   return rows.rows.length > 0;
 }
+
+/** Active users who may sit on a council of the municipality (its own users and those of every municipality), admins left out. */
+export async function listMemberCandidates(db: Db, municipality: string): Promise<{ id: number; display_name: string | null; email: string; role: string }[]> {
+  const rows = await sql<{ id: number; display_name: string | null; email: string; role: string }>`
+    SELECT id, display_name, email, role FROM app_user
+     WHERE disabled_at IS NULL AND role <> 'admin' AND (municipality_code IS NULL OR municipality_code = ${municipality})
+     ORDER BY coalesce(display_name, email), id LIMIT 2000`.execute(db);
+  return rows.rows;
+}

@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import type { AppInstance } from '../../app.ts';
 import { ProblemSchema } from '../../infra/problem.ts';
 import { requireAccess } from '../auth/guards.ts';
-import { createCouncil, listCouncilsFor, loadCouncil, mayManageCouncils, mayReadCouncils, presentCouncil, replaceCouncil } from './councils.service.ts';
+import { createCouncil, listCouncilsFor, listMemberCandidatesFor, loadCouncil, mayManageCouncils, mayReadCouncils, presentCouncil, replaceCouncil } from './councils.service.ts';
 
 const Id = Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 });
 const IdParams = Type.Object({ id: Id }, { additionalProperties: false });
@@ -53,6 +53,15 @@ export async function councilRoutes(app: AppInstance) {
     reply.status(201);
     return createCouncil(db(), request.viewer, request.body, request.routeOptions.url ?? '/api/councils');
   });
+
+  app.get('/api/councils/member-candidates', {
+    ...writeGate,
+    schema: {
+      tags: ['councils'], summary: 'Users who may be seated on a council (for those who set councils up)',
+      querystring: Type.Object({ municipality: Type.Optional(Type.String({ pattern: '^[0-9]{4}$' })) }, { additionalProperties: false }),
+      response: { 200: Type.Object({ municipality: Type.String(), users: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String(), role: Type.String() })) }), ...Errors },
+    },
+  }, async (request) => listMemberCandidatesFor(db(), request.viewer, request.query.municipality));
 
   app.get('/api/councils/:id', {
     ...readGate,

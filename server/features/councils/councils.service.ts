@@ -6,7 +6,7 @@ import { requireAccess } from '../auth/guards.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { resolveMunicipality } from '../municipalities/municipalities.service.ts';
 import {
-  councilNameTaken, eligibleMemberIds, existingDistrictIds, findCouncil, insertCouncil, isCouncilMember, listCouncils,
+  councilNameTaken, eligibleMemberIds, existingDistrictIds, findCouncil, insertCouncil, isCouncilMember, listCouncils, listMemberCandidates,
   replaceCouncilMembers, updateCouncil, type CouncilRow,
 } from './councils.queries.ts';
 
@@ -123,4 +123,12 @@ export async function replaceCouncil(db: Db, viewer: Viewer, id: number, input: 
     await recordAudit(trx, viewer, { action: 'council.update', route, municipality, filters: { council: id, name, level: input.level, district_ids: input.district_ids, member_ids: members } });
   });
   return presentCouncil((await findCouncil(db, id))!);
+}
+
+/** The users a council manager may seat on a council of the municipality: id, name and role (no other account data). */
+export async function listMemberCandidatesFor(db: Db, viewer: Viewer, municipalityCode: string | undefined) {
+  const municipality = await resolveMunicipality(db, municipalityCode, viewer);
+  const users = await listMemberCandidates(db, municipality);
+  // The display name, or the email's local part when there is none: enough to recognise a colleague.
+  return { municipality, users: users.map((u) => ({ id: u.id, name: u.display_name ?? u.email.split('@')[0], role: u.role })) };
 }

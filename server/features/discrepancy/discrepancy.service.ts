@@ -5,7 +5,7 @@ import { publishCount } from '../disclosure/index.ts';
 import { getDistrictStats } from '../districts/district-stats.service.ts';
 import { getIncidentAndMarkCells, type GridOptions } from '../hotspots/hotspots.service.ts';
 import type { IncidentFilters } from '../incidents/incident-filters.ts';
-import { districtOtryggForClassification, getSurveyIndicators, listSurveysFor, resolveSurvey } from '../surveys/surveys.service.ts';
+import { districtOtryggForClassification, getSurveyIndicators, listSurveysFor, resolveSurvey, type SurveyReads } from '../surveys/surveys.service.ts';
 import { countMarksByDistrict } from './discrepancy.queries.ts';
 
 /** The four säkerhet–trygghet classes, plus districts the data cannot classify. */
@@ -43,13 +43,17 @@ export async function getDiscrepancy(
   viewer: Viewer,
   filters: IncidentFilters,
   options: { surveyId?: number; level?: string; cells: boolean } & GridOptions,
+  // A caller that already holds getDistrictStats(db, filters, {compare: 'previous', level}) for the same filters
+  // passes it, and survey reads it shares with other answers of the same request.
+  reuse: { districtStats?: Awaited<ReturnType<typeof getDistrictStats>>; surveyReads?: SurveyReads } = {},
 ) {
+  const reads = reuse.surveyReads;
   const survey = options.surveyId !== undefined
-    ? await resolveSurvey(db, viewer, options.surveyId, filters.municipality)
+    ? await resolveSurvey(db, viewer, options.surveyId, filters.municipality, reads)
     : ((await listSurveysFor(db, viewer, filters.municipality)).surveys[0] ?? null);
   // The same protected (rounded, primary and complementary suppressed) district counts as /api/stats/districts:
   // every number here, the threshold included, is computed from what that route publishes to this viewer.
-  const stats = await getDistrictStats(db, filters, { compare: 'previous', level: options.level });
+  const stats = reuse.districtStats ?? (await getDistrictStats(db, filters, { compare: 'previous', level: options.level }));
   const level = stats.level;
   if (level === null) throw badRequest('level', 'the municipality has no districts');
   // Only districts with a published count and a population: a threshold over hidden counts, times the
@@ -58,9 +62,9 @@ export async function getDiscrepancy(
   const population = withPopulation.reduce((s, d) => s + d.population!, 0);
   const rateThreshold = population > 0 ? (withPopulation.reduce((s, d) => s + d.count!, 0) / population) * 1000 : null;
 
-  const indicators = survey ? await getSurveyIndicators(db, viewer, survey.id, { by: [], level }) : null;
+  const indicators = survey ? await getSurveyIndicators(db, viewer, survey.id, { by: [], level, reads }) : null;
   const shareThreshold = indicators?.overall.indicators?.otrygg.share ?? null;
-  const shares = survey ? await districtOtryggForClassification(db, viewer, survey.id, level) : new Map();
+  const shares = survey ? await districtOtryggForClassification(db, viewer, survey.id, level, reads) : new Map();
   const marks = new Map((await countMarksByDistrict(db, filters.municipality, level, survey?.id ?? null)).map((m) => [m.id, m]));
   const allMarks = [...marks.values()].reduce((s, m) => s + m.marks, 0);
   const allArea = [...marks.values()].reduce((s, m) => s + m.area_km2, 0);

@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../infra/db.ts';
-import { asWgs84GeoJson } from '../../infra/postgis.ts';
+import { asWgs84GeoJson, stockholmMidnight } from '../../infra/postgis.ts';
 import { districtSubtreeSql, incidentConditionsSql } from '../incidents/incident-filter-sql.ts';
 import type { IncidentFilters } from '../incidents/incident-filters.ts';
 
@@ -66,7 +66,25 @@ export interface HexCountRow {
 export type HexPoints =
   | { kind: 'incidents'; filters: IncidentFilters }
   | { kind: 'incident_slices'; filters: IncidentFilters; bounds: RawBuilder<unknown> }
-  | { kind: 'marks'; municipality: string; surveyId: number | null };
+  | { kind: 'marks'; municipality: string; surveyId: number | null }
+  /** Incidents matching the union of several filters (one municipality, same sources); slice = the bit mask of the filters each matches. */
+  | { kind: 'incident_masks'; filtersList: readonly IncidentFilters[] };
+
+/** The union of several filters of one municipality and sources: what a mask pass reads. */
+function unionFilters(list: readonly IncidentFilters[]): IncidentFilters {
+  const first = list[0];
+  return {
+    ...first, districtId: null,
+    from: list.map((f) => f.from).sort()[0], to: list.map((f) => f.to).sort().at(-1)!,
+    categories: [...new Set(list.flatMap((f) => f.categories))],
+  };
+}
+
+/** SQL for the bit mask of the filters an incident (alias `incident`) matches: bit t for filtersList[t]. */
+function filterMaskSql(list: readonly IncidentFilters[]): RawBuilder<unknown> {
+  return sql`(${sql.join(list.map((f, t) => sql`(CASE WHEN incident.occurred_at >= ${stockholmMidnight(f.from)} AND incident.occurred_at < ${stockholmMidnight(f.to)}
+      AND incident.category_code = ANY(${f.categories}::text[]) THEN ${2 ** t}::int ELSE 0 END)`), sql` + `)})`;
+}
 
 function pointsSql(points: HexPoints): RawBuilder<unknown> {
   switch (points.kind) {
@@ -78,6 +96,9 @@ function pointsSql(points: HexPoints): RawBuilder<unknown> {
                         width_bucket(incident.occurred_at, ${points.bounds}) - 1 AS slice
                    FROM incident
                   WHERE ${incidentConditionsSql(points.filters)} AND incident.geom IS NOT NULL`;
+    case 'incident_masks':
+      return sql`SELECT ST_X(incident.geom) AS x, ST_Y(incident.geom) AS y, ${filterMaskSql(points.filtersList)} AS slice FROM incident
+                  WHERE ${incidentConditionsSql(unionFilters(points.filtersList))} AND incident.geom IS NOT NULL`;
     case 'marks':
       return sql`SELECT ST_X(geom) AS x, ST_Y(geom) AS y, 0 AS slice FROM survey_mark
                   WHERE municipality_code = ${points.municipality}
@@ -91,10 +112,12 @@ const STORED_HEX_SIZE = 200;
 /** SQL for (i, j, slice, n): points per hexagon and slice; incidents at 200 m use their stored cell. */
 function binnedSql(points: HexPoints, size: number): RawBuilder<unknown> {
   if (size === STORED_HEX_SIZE && points.kind !== 'marks') {
-    const slice = points.kind === 'incident_slices' ? sql`width_bucket(incident.occurred_at, ${points.bounds}) - 1` : sql`0`;
+    const slice = points.kind === 'incident_slices' ? sql`width_bucket(incident.occurred_at, ${points.bounds}) - 1`
+      : points.kind === 'incident_masks' ? filterMaskSql(points.filtersList) : sql`0`;
+    const filters = points.kind === 'incident_masks' ? unionFilters(points.filtersList) : points.filters;
     return sql`SELECT incident.hex200_i AS i, incident.hex200_j AS j, ${slice} AS slice, count(*)::int AS n
                  FROM incident
-                WHERE ${incidentConditionsSql(points.filters)} AND incident.geom IS NOT NULL
+                WHERE ${incidentConditionsSql(filters)} AND incident.geom IS NOT NULL
                 GROUP BY 1, 2, 3`;
   }
   const idx = hexIndexSql(sql`p.x`, sql`p.y`, size);

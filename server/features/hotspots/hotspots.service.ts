@@ -133,6 +133,55 @@ export async function getHotspots(db: Db, filters: IncidentFilters, role: Role, 
   };
 }
 
+/**
+ * Hotspots for several filters and roles over the same grid (one municipality, same sources, no district), each
+ * answer exactly what {@link getHotspots} gives for that request, from one grid and one pass over the incidents:
+ * each incident is counted once under the bit mask of the requests it matches. A council meeting freezes the
+ * hotspots of every disclosure tier this way.
+ */
+export async function getHotspotsForMany(db: Db, requests: readonly { filters: IncidentFilters; role: Role }[], options: GridOptions) {
+  if (!requests.length) return [];
+  if (requests.length > 4) throw new Error('at most 4 requests per grid pass');
+  const first = requests[0].filters;
+  const area: StudyArea = { municipality: first.municipality, districtId: null };
+  const prepared = [];
+  for (const { filters, role } of requests) {
+    if (filters.municipality !== first.municipality || filters.districtId !== null || JSON.stringify(filters.sources) !== JSON.stringify(first.sources)) {
+      throw new Error('requests of one grid pass must share municipality and sources and name no district');
+    }
+    prepared.push({ filters, access: requireHotspotDisclosure(role, filters.categories), band: await validateGrid(db, area, options, role) });
+  }
+  const slices = 2 ** requests.length;
+  const { cells, sliceCounts } = await countPointsPerHexagon(db, area, options.cell, { kind: 'incident_masks', filtersList: requests.map((r) => r.filters) }, { slices, withGeometry: true });
+  const geometries = cells.map((c) => c.geometry!);
+  return prepared.map(({ filters, access, band }, t) => {
+    const counts = cells.map((_, k) => {
+      let n = 0;
+      for (let mask = 1; mask < slices; mask++) if (mask & (2 ** t)) n += sliceCounts[mask][k];
+      return n;
+    });
+    const gi = giStarForCells(cells, giInputCounts(counts, access.suppressed), band);
+    const features: HotspotFeature[] = cells.map((c, k) => ({
+      type: 'Feature',
+      geometry: JSON.parse(geometries[k]),
+      properties: { i: c.i, j: c.j, count: shownCount(counts[k], access.suppressed), z: gi[k].z, p: gi[k].p, p_fdr: gi[k].p_fdr, class: gi[k].class },
+    }));
+    const total = counts.reduce((a, b) => a + b, 0);
+    return {
+      type: 'FeatureCollection' as const,
+      municipality: filters.municipality,
+      period: { from: filters.from, to: filters.to },
+      categories: filters.categories,
+      cell_m: options.cell,
+      band_m: band,
+      n_cells: cells.length,
+      total: shownCount(total, access.suppressed),
+      method: GI_STAR_METHOD,
+      features,
+    };
+  });
+}
+
 /** The Gi* definition as stated in every hotspot answer. */
 export const GI_STAR_METHOD =
   'Getis–Ord Gi* (Ord & Getis 1995): z_i = (Σ_j w_ij x_j − W_i x̄) / (s √((n W_i − W_i²)/(n − 1))), ' +

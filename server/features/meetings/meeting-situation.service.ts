@@ -1,15 +1,16 @@
 import { CATEGORY_BY_CODE } from '../../../shared/categories.ts';
-import { aggregateAccess, hotspotAccess, type Role } from '../../../shared/roles.ts';
+import { aggregateAccess, type Role } from '../../../shared/roles.ts';
 import type { Db } from '../../infra/db.ts';
 import { AppError } from '../../infra/errors.ts';
 import type { Viewer } from '../auth/viewer.ts';
+import { hotspotDisclosure } from '../disclosure/index.ts';
 import { getDiscrepancy } from '../discrepancy/discrepancy.service.ts';
 import { getDistrictStats } from '../districts/district-stats.service.ts';
-import { getHotspots } from '../hotspots/hotspots.service.ts';
+import { getHotspotsForMany } from '../hotspots/hotspots.service.ts';
 import { resolveIncidentFilters, type IncidentFilters } from '../incidents/incident-filters.ts';
 import type { ShareResult } from '../surveys/survey-indicators.ts';
-import { getSurveyIndicators, listSurveysFor } from '../surveys/surveys.service.ts';
-import { getTimePatterns } from '../time-patterns/time-patterns.service.ts';
+import { getSurveyIndicators, listSurveysFor, type SurveyReads } from '../surveys/surveys.service.ts';
+import { getDistrictTimePatterns } from '../time-patterns/time-patterns.service.ts';
 import { districtsContainingPoints, listActivePromisesIn, listDistrictsById, listOpenActionsIn, type MeetingFilters } from './meetings.queries.ts';
 
 /**
@@ -72,74 +73,102 @@ export async function computeSituation(db: Db, input: SituationInput, tiers: rea
   const [actions, promises] = await Promise.all([listOpenActionsIn(db, municipality, input.district_ids), listActivePromisesIn(db, municipality, input.district_ids)]);
 
   const statsMemo = memo<Awaited<ReturnType<typeof getDistrictStats>>>();
-  const timeMemo = memo<Awaited<ReturnType<typeof getTimePatterns>>>();
   const discrepancyMemo = memo<Awaited<ReturnType<typeof getDiscrepancy>>>();
-  const hotspotMemo = memo<Map<number, { counts: Record<string, number>; top: unknown[] }> | null>();
   const surveyMemo = memo<Awaited<ReturnType<typeof getSurveyIndicators>>>();
+  // Survey answers do not depend on the tier: the survey, labels and responses are read once for every table.
+  const surveyReads: SurveyReads = new Map();
 
   // Survey shares do not depend on the role (groups under 10 are hidden for everyone): one answer per table.
   const surveyTable = (kind: string, by: ('district' | 'gender' | 'age_group')[]) =>
-    surveyMemo({ kind, by }, () => getSurveyIndicators(db, tierViewer('analyst', municipality), surveyRow!.id, { by, level: kind }));
+    surveyMemo({ kind, by }, () => getSurveyIndicators(db, tierViewer('analyst', municipality), surveyRow!.id, { by, level: kind, reads: surveyReads }));
 
-  async function hotspotSummary(filters: IncidentFilters, role: Role) {
-    const access = hotspotAccess(role);
-    if (!access) return null;
-    // getHotspots reads the categories and period, not filters.suppress: tiers differing only there share one Gi* run.
-    const { suppress: _, ...asked } = filters;
-    return hotspotMemo({ asked, suppressed: access.suppressed }, async () => {
-      let answer;
-      try {
-        answer = await getHotspots(db, { ...filters, districtId: null }, role, { cell: MEETING_HOTSPOT_CELL_M });
-      } catch (error) {
-        if (error instanceof AppError && error.status < 500) return null;
-        throw error;
-      }
-      const hot = answer.features.filter((f) => f.properties.class !== 'ns');
-      const centroids = hot.map((f) => centroidOf(f.geometry));
-      const inDistrict = await districtsContainingPoints(db, municipality, input.district_ids, centroids);
-      const perDistrict = new Map<number, { counts: Record<string, number>; top: unknown[] }>();
-      for (const id of input.district_ids) {
-        const cells = (inDistrict.get(id) ?? []).map((k) => ({ f: hot[k], c: centroids[k] }));
-        const counts: Record<string, number> = { hot99: 0, hot95: 0, hot90: 0, cold90: 0, cold95: 0, cold99: 0 };
-        for (const { f } of cells) counts[f.properties.class] += 1;
-        const top = cells
-          .filter(({ f }) => f.properties.class.startsWith('hot'))
-          .sort((a, b) => (b.f.properties.z ?? 0) - (a.f.properties.z ?? 0))
-          .slice(0, TOP_CELLS)
-          .map(({ f, c }) => ({ lon: Number(c.lon.toFixed(5)), lat: Number(c.lat.toFixed(5)), count: f.properties.count, z: f.properties.z, class: f.properties.class }));
-        perDistrict.set(id, { counts, top });
-      }
-      return perDistrict;
-    });
+  /** Per agenda district: hot/cold cell counts and the strongest hot cells of one hotspot answer. */
+  async function summariseHotspots(answer: Awaited<ReturnType<typeof getHotspotsForMany>>[number]) {
+    const hot = answer.features.filter((f) => f.properties.class !== 'ns');
+    const centroids = hot.map((f) => centroidOf(f.geometry));
+    const inDistrict = await districtsContainingPoints(db, municipality, input.district_ids, centroids);
+    const perDistrict = new Map<number, { counts: Record<string, number>; top: unknown[] }>();
+    for (const id of input.district_ids) {
+      const cells = (inDistrict.get(id) ?? []).map((k) => ({ f: hot[k], c: centroids[k] }));
+      const counts: Record<string, number> = { hot99: 0, hot95: 0, hot90: 0, cold90: 0, cold95: 0, cold99: 0 };
+      for (const { f } of cells) counts[f.properties.class] += 1;
+      const top = cells
+        .filter(({ f }) => f.properties.class.startsWith('hot'))
+        .sort((a, b) => (b.f.properties.z ?? 0) - (a.f.properties.z ?? 0))
+        .slice(0, TOP_CELLS)
+        .map(({ f, c }) => ({ lon: Number(c.lon.toFixed(5)), lat: Number(c.lat.toFixed(5)), count: f.properties.count, z: f.properties.z, class: f.properties.class }));
+      perDistrict.set(id, { counts, top });
+    }
+    return perDistrict;
   }
 
-  async function tierSituation(role: Role) {
+  async function tierFilters(role: Role): Promise<IncidentFilters | null> {
     const viewer = tierViewer(role, municipality);
     const asked = input.filters.categories;
     const visible = asked?.filter((c) => CATEGORY_BY_CODE.has(c) && aggregateAccess(role, CATEGORY_BY_CODE.get(c)!.sensitivity) !== null);
-    let filters: IncidentFilters | null = null;
-    if (!asked || visible!.length) {
-      try {
-        filters = await resolveIncidentFilters(db, { municipality, from: input.filters.from, to: input.filters.to, category: visible?.join(',') }, viewer);
-      } catch (error) {
-        if (!(error instanceof AppError && error.status === 403)) throw error;
-      }
+    if (asked && !visible!.length) return null;
+    try {
+      return await resolveIncidentFilters(db, { municipality, from: input.filters.from, to: input.filters.to, category: visible?.join(',') }, viewer);
+    } catch (error) {
+      if (!(error instanceof AppError && error.status === 403)) throw error;
+      return null;
     }
+  }
+
+  // Each tier's filters first, so the per-district time patterns of every distinct filter set come from one pass.
+  const filtersByTier = new Map<Role, IncidentFilters | null>();
+  for (const role of tiers) filtersByTier.set(role, await tierFilters(role));
+  const distinctFilters = [...new Map([...filtersByTier.values()].filter((f): f is IncidentFilters => f !== null).map((f) => [JSON.stringify(f), f])).values()];
+  const timePatterns = await getDistrictTimePatterns(db, distinctFilters, ordered.map((d) => d.id));
+  const timesOf = new Map(distinctFilters.map((f, k) => [JSON.stringify(f), timePatterns[k]]));
+
+  // Hotspots: one grid and one pass over the incidents for every distinct (filters, suppression) of the tiers.
+  // getHotspots reads the categories, period and the role's suppression, not filters.suppress, so tiers that
+  // differ only there (council and planner both see rounded counts of open categories) share one Gi* run.
+  const hotspotKey = (f: IncidentFilters, suppressed: boolean) => {
+    const { suppress: _, ...asked } = f;
+    return JSON.stringify({ asked, suppressed });
+  };
+  const hotspotRequests = new Map<string, { filters: IncidentFilters; role: Role }>();
+  for (const role of tiers) {
+    const f = filtersByTier.get(role);
+    const access = f ? hotspotDisclosure(role, f.categories) : null;
+    if (f && access && !hotspotRequests.has(hotspotKey(f, access.suppressed))) hotspotRequests.set(hotspotKey(f, access.suppressed), { filters: { ...f, districtId: null }, role });
+  }
+  const hotspotsOf = new Map<string, Map<number, { counts: Record<string, number>; top: unknown[] }> | null>();
+  let answers: Awaited<ReturnType<typeof getHotspotsForMany>> | null = null;
+  try {
+    answers = await getHotspotsForMany(db, [...hotspotRequests.values()], { cell: MEETING_HOTSPOT_CELL_M });
+  } catch (error) {
+    if (!(error instanceof AppError && error.status < 500)) throw error;
+  }
+  for (const [k, key] of [...hotspotRequests.keys()].entries()) hotspotsOf.set(key, answers ? await summariseHotspots(answers[k]) : null);
+  const hotspotSummary = (f: IncidentFilters, role: Role) => {
+    const access = hotspotDisclosure(role, f.categories);
+    return access ? (hotspotsOf.get(hotspotKey(f, access.suppressed)) ?? null) : null;
+  };
+
+  async function tierSituation(role: Role) {
+    const viewer = tierViewer(role, municipality);
+    const filters = filtersByTier.get(role) ?? null;
     const statsByKind = new Map<string, Awaited<ReturnType<typeof getDistrictStats>>>();
     const discrepancyByKind = new Map<string, Awaited<ReturnType<typeof getDiscrepancy>>>();
     if (filters) {
       for (const kind of kinds) {
-        statsByKind.set(kind, await statsMemo({ filters, kind }, () => getDistrictStats(db, filters!, { compare: 'previous', level: kind })));
-        discrepancyByKind.set(kind, await discrepancyMemo({ filters, kind }, () => getDiscrepancy(db, viewer, filters!, { level: kind, cells: false, cell: MEETING_HOTSPOT_CELL_M })));
+        const stats = await statsMemo({ filters, kind }, () => getDistrictStats(db, filters!, { compare: 'previous', level: kind }));
+        statsByKind.set(kind, stats);
+        discrepancyByKind.set(kind, await discrepancyMemo({ filters, kind }, () =>
+          getDiscrepancy(db, viewer, filters!, { level: kind, cells: false, cell: MEETING_HOTSPOT_CELL_M }, { districtStats: stats, surveyReads })));
       }
     }
-    const hotspots = filters ? await hotspotSummary(filters, role) : null;
+    const hotspots = filters ? hotspotSummary(filters, role) : null;
+    const times = filters ? timesOf.get(JSON.stringify(filters))! : null;
     const anyStats = statsByKind.values().next().value;
 
     const out = [];
     for (const d of ordered) {
       const stat = statsByKind.get(d.kind)?.districts.find((s) => s.id === d.id) ?? null;
-      const time = filters ? await timeMemo({ filters, district: d.id }, () => getTimePatterns(db, { ...filters!, districtId: d.id }, null)) : null;
+      const time = times?.get(d.id) ?? null;
       const disc = discrepancyByKind.get(d.kind)?.districts.find((s) => s.id === d.id) ?? null;
       let survey = null;
       if (surveyRow) {

@@ -135,3 +135,33 @@ export async function listActivePromisesIn(db: Db, municipality: string, distric
        AND district_ids && ${[...districtIds]}::bigint[] ORDER BY period_start, id`.execute(db);
   return rows.rows;
 }
+
+/** A district outline for the minutes' maps: an SVG path in SWEREF 99 TM metres (y negated, as SVG runs down). */
+export interface DistrictOutline {
+  id: number;
+  name: string;
+  path: string;
+}
+
+/**
+ * Outlines of the listed districts, simplified to a few metres (invisible at print size) as SVG path data,
+ * and the view box around them all ("minX minY width height" in the same negated-y metres).
+ */
+export async function listDistrictOutlines(db: Db, municipality: string, ids: readonly number[]): Promise<{ view_box: string | null; districts: DistrictOutline[] }> {
+  const rows = await sql<DistrictOutline>`
+    SELECT id, name, ST_AsSVG(ST_SimplifyPreserveTopology(geom, 5), 0, 0) AS path
+      FROM district WHERE municipality_code = ${municipality} AND id = ANY(${[...ids]}::bigint[]) ORDER BY id`.execute(db);
+  const box = await sql<{ x: number | null; y: number | null; w: number | null; h: number | null }>`
+    SELECT floor(ST_XMin(e))::float8 AS x, (-ceil(ST_YMax(e)))::float8 AS y,
+           (ceil(ST_XMax(e)) - floor(ST_XMin(e)))::float8 AS w, (ceil(ST_YMax(e)) - floor(ST_YMin(e)))::float8 AS h
+      FROM (SELECT ST_Extent(geom)::geometry AS e FROM district WHERE municipality_code = ${municipality} AND id = ANY(${[...ids]}::bigint[])) x`.execute(db);
+  const b = box.rows[0];
+  return { view_box: b && b.x !== null ? `${b.x} ${b.y} ${b.w} ${b.h}` : null, districts: rows.rows };
+}
+
+/** The district outlines frozen with a meeting's snapshot (absent in snapshots taken before they were kept). */
+export async function readSnapshotMap(db: Db, municipality: string, meetingId: number): Promise<{ view_box: string | null; districts: DistrictOutline[] } | null> {
+  const rows = await sql<{ map: { view_box: string | null; districts: DistrictOutline[] } | null }>`
+    SELECT data -> 'map' AS map FROM meeting_snapshot WHERE municipality_code = ${municipality} AND meeting_id = ${meetingId}`.execute(db);
+  return rows.rows[0]?.map ?? null;
+}

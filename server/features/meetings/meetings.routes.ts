@@ -4,7 +4,7 @@ import { ProblemSchema } from '../../infra/problem.ts';
 import { requireAccess } from '../auth/guards.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { mayReadCouncilWork } from '../councils/councils.service.ts';
-import { changeMeeting, closeMeeting, createMeeting, getMeeting, getMeetingSituation, listMeetingsFor } from './meetings.service.ts';
+import { changeMeeting, closeMeeting, createMeeting, getMeeting, getMeetingMap, getMeetingSituation, listMeetingsFor } from './meetings.service.ts';
 import { createPriority, listPrioritiesFor, PRIORITY_STATUSES, removePriority, replacePriority } from './priorities.service.ts';
 
 const Id = Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 });
@@ -139,6 +139,20 @@ export async function meetingRoutes(app: AppInstance) {
       response: { 200: Type.Object({ meeting: Type.Integer(), frozen: Type.Boolean(), data_cutoff_at: Nullable(Type.String()), situation: Type.Unknown() }), ...Errors },
     },
   }, async (request) => getMeetingSituation(db(), request.viewer, request.params.id));
+
+  app.get('/api/meetings/:id/map.svg', {
+    preValidation: readGate,
+    schema: {
+      tags: ['meetings'], summary: 'The minutes\' map of one agenda district (SVG): outlines shaded by the reader\'s frozen rates', params: IdParams,
+      querystring: Type.Object({ district: Id, lang: Type.Optional(Type.Union([Type.Literal('sv'), Type.Literal('en')])) }, { additionalProperties: false }),
+      response: { 200: Type.String({ description: 'image/svg+xml' }), ...Errors },
+    },
+  }, async (request, reply) => {
+    const svg = await getMeetingMap(db(), request.viewer, request.params.id, request.query.district, request.query.lang ?? 'sv');
+    // Private: the shading follows the reader's role.
+    reply.type('image/svg+xml; charset=utf-8').header('cache-control', 'private, no-cache');
+    return svg;
+  });
 
   app.post('/api/meetings/:id/priorities', {
     preValidation: writeGate, bodyLimit: 32 * 1024,

@@ -9,8 +9,10 @@ import { assertDistricts, loadCouncil, mayEditCouncilWork, mayReadCouncilWork, r
 import { resolveMunicipality } from '../municipalities/municipalities.service.ts';
 import { computeSituation, SNAPSHOT_TIERS, type SnapshotTier } from './meeting-situation.service.ts';
 import {
-  findDataCutoff, findMeeting, insertMeeting, listMeetings, readSnapshotTier, storeSnapshot, updateMeeting, type MeetingFilters, type MeetingRow,
+  findDataCutoff, findMeeting, insertMeeting, listDistrictOutlines, listMeetings, readSnapshotMap, readSnapshotTier, storeSnapshot, updateMeeting,
+  type MeetingFilters, type MeetingRow,
 } from './meetings.queries.ts';
+import { meetingMapSvg } from './meeting-map.ts';
 import { listPriorities } from './priorities.queries.ts';
 import { presentPriority } from './priorities.service.ts';
 
@@ -180,9 +182,11 @@ export async function closeMeeting(db: Db, viewer: Viewer, id: number, route: st
     const times = [cut.latest_incident_at, cut.latest_import_at].filter((t): t is Date => t !== null).map((t) => new Date(t).getTime());
     const cutoff = new Date(times.length ? Math.max(...times) : Date.now());
     const tiers = await computeSituation(trx, { municipality, district_ids: locked.district_ids.map(Number), filters: locked.filters }, SNAPSHOT_TIERS);
+    // The outlines are frozen too, so the minutes' maps stay as shown when boundaries change later.
+    const map = await listDistrictOutlines(trx, municipality, locked.district_ids.map(Number));
     await storeSnapshot(trx, {
       municipality, meetingId: id, cutoff, filters: locked.filters, userId: viewer.userId,
-      data: { version: 1, latest_incident_at: cut.latest_incident_at, latest_import_at: cut.latest_import_at, tiers },
+      data: { version: 1, latest_incident_at: cut.latest_incident_at, latest_import_at: cut.latest_import_at, tiers, map },
     });
     await recordAudit(trx, viewer, { action: 'meeting.close', route, municipality, filters: { meeting: id, data_cutoff_at: cutoff.toISOString() } });
   });
@@ -201,4 +205,24 @@ export async function getMeetingSituation(db: Db, viewer: Viewer, id: number) {
   const times = [cut.latest_incident_at, cut.latest_import_at].filter((t): t is Date => t !== null).map((t) => new Date(t).getTime());
   const tiers = await computeSituation(db, { municipality: m.municipality_code, district_ids: m.district_ids.map(Number), filters: m.filters }, [tier]);
   return { meeting: m.id, frozen: false, data_cutoff_at: times.length ? new Date(Math.max(...times)).toISOString() : null, situation: tiers[tier] };
+}
+
+/**
+ * The minutes' map of one agenda item as SVG: the meeting's districts shaded by the reader's frozen rates per
+ * 1,000 inhabitants (their tier of the snapshot, so no more than they may see), the item outlined. An open
+ * meeting has no frozen numbers yet: its outlines are drawn uncoloured. 400 naming `district` when the
+ * district is not on the agenda.
+ */
+export async function getMeetingMap(db: Db, viewer: Viewer, id: number, districtId: number, lang: 'sv' | 'en'): Promise<string> {
+  const m = await loadMeeting(db, viewer, id);
+  const tier = tierOf(viewer);
+  const agenda = m.district_ids.map(Number);
+  if (!agenda.includes(districtId)) throw badRequest('district', `district ${districtId} is not on the agenda of meeting ${id}`);
+  if (m.status !== 'closed') return meetingMapSvg(await listDistrictOutlines(db, m.municipality_code, agenda), null, districtId, lang);
+  const [snapshot, frozenMap] = await Promise.all([readSnapshotTier(db, m.municipality_code, m.id, tier), readSnapshotMap(db, m.municipality_code, m.id)]);
+  // Snapshots taken before outlines were frozen fall back to today's outlines (their numbers stay frozen).
+  const map = frozenMap ?? (await listDistrictOutlines(db, m.municipality_code, agenda));
+  const situation = snapshot?.tier ? (JSON.parse(snapshot.tier) as { districts: { id: number; stats: { rate_per_1000: number | null } | null }[] }) : null;
+  const rates = new Map((situation?.districts ?? []).map((d) => [d.id, d.stats?.rate_per_1000 ?? null]));
+  return meetingMapSvg(map, rates, districtId, lang);
 }

@@ -57,10 +57,15 @@ export async function listResponses(db: Db, municipality: string, surveyId: numb
         JOIN district d ON d.municipality_code = ${municipality} AND d.id = l.ancestor_id
         JOIN district p ON p.municipality_code = ${municipality} AND p.id = d.parent_id
     )
-    SELECT ${level === null ? sql`r.district_id` : sql`(SELECT l.ancestor_id FROM lineage l WHERE l.leaf_id = r.district_id AND l.kind = ${level} LIMIT 1)`} AS district_id,
+    -- A join, not a subquery per response: the subquery rescanned the recursive CTE for every one of them.
+    SELECT ${level === null ? sql`r.district_id` : sql`a.ancestor_id`} AS district_id,
            r.gender, r.age_group, r.weight::float8 AS weight, r.otrygg_kvall, r.avstar_aktivitet, r.oro_brott, r.problems
       FROM survey_response r
-     WHERE r.municipality_code = ${municipality} AND r.survey_id = ${surveyId}`.execute(db);
+      ${level === null ? sql`` : sql`LEFT JOIN (SELECT DISTINCT ON (leaf_id) leaf_id, ancestor_id FROM lineage WHERE kind = ${level} ORDER BY leaf_id, ancestor_id) a
+        ON a.leaf_id = r.district_id`}
+     WHERE r.municipality_code = ${municipality} AND r.survey_id = ${surveyId}
+     -- A fixed order: weighted shares are float sums, and a frozen snapshot must equal the live answer to the bit.
+     ORDER BY r.id`.execute(db);
   return rows.rows;
 }
 

@@ -34,9 +34,26 @@ export function parseBreakdown(value: string | undefined): Breakdown[] {
   return items as Breakdown[];
 }
 
+/**
+ * Reads a caller may share between several indicator answers of one request (a meeting snapshot asks for a
+ * dozen tables of the same survey): the survey row, district labels and responses per level, each read once.
+ * Never shared between requests, so a change in the data is seen by the next one.
+ */
+export type SurveyReads = Map<string, Promise<unknown>>;
+
+function readOnce<T>(reads: SurveyReads | undefined, key: string, read: () => Promise<T>): Promise<T> {
+  if (!reads) return read();
+  let hit = reads.get(key) as Promise<T> | undefined;
+  if (!hit) {
+    hit = read();
+    reads.set(key, hit);
+  }
+  return hit;
+}
+
 /** The survey a viewer asked for, after the municipality access check; 404 when it does not exist. */
-export async function resolveSurvey(db: Db, viewer: Viewer, surveyId: number, municipalityCode?: string): Promise<SurveyRow> {
-  const survey = await findSurvey(db, surveyId);
+export async function resolveSurvey(db: Db, viewer: Viewer, surveyId: number, municipalityCode?: string, reads?: SurveyReads): Promise<SurveyRow> {
+  const survey = await readOnce(reads, `survey:${surveyId}`, () => findSurvey(db, surveyId));
   if (!survey || (municipalityCode !== undefined && survey.municipality_code !== municipalityCode)) throw notFound(`survey ${surveyId}`);
   await resolveMunicipality(db, survey.municipality_code, viewer);
   return survey;
@@ -184,8 +201,8 @@ function hiddenGroups(
  * MIN_GROUP_N responses), and whether that share may be published. A district hidden only as the
  * complement of a small one is still classified by its own answers, but its share and n stay unpublished.
  */
-export async function districtOtryggForClassification(db: Db, viewer: Viewer, surveyId: number, level: string) {
-  const result = await getSurveyIndicators(db, viewer, surveyId, { by: ['district'], level, revealComplements: true });
+export async function districtOtryggForClassification(db: Db, viewer: Viewer, surveyId: number, level: string, reads?: SurveyReads) {
+  const result = await getSurveyIndicators(db, viewer, surveyId, { by: ['district'], level, revealComplements: true, reads });
   return new Map(result.groups.map((g) => [g.key.district_id ?? null, { otrygg: g.indicators?.otrygg ?? null, n: g.n, publishable: !g.complement }]));
 }
 
@@ -197,14 +214,16 @@ export async function districtOtryggForClassification(db: Db, viewer: Viewer, su
 export async function getSurveyIndicators(
   db: Db, viewer: Viewer, surveyId: number,
   // revealComplements is for classification inside the server only: never send its groups as they are.
-  options: { by: Breakdown[]; level?: string; municipality?: string; revealComplements?: boolean },
+  options: { by: Breakdown[]; level?: string; municipality?: string; revealComplements?: boolean; reads?: SurveyReads },
 ) {
-  const survey = await resolveSurvey(db, viewer, surveyId, options.municipality);
-  const labels = await listDistrictLabels(db, survey.municipality_code);
+  const { reads } = options;
+  const survey = await resolveSurvey(db, viewer, surveyId, options.municipality, reads);
+  const labels = await readOnce(reads, `labels:${survey.municipality_code}`, () => listDistrictLabels(db, survey.municipality_code));
   if (options.level && !labels.some((d) => d.kind === options.level)) throw badRequest('level', `no districts of kind "${options.level}"`);
   const level = options.level ?? null;
   const rollUp = districtRollUp(labels);
-  const rawRows = await listResponses(db, survey.municipality_code, survey.id, null);
+  // Read once at the responses' own districts: every level is rolled up from them (and suppression needs them all).
+  const rawRows = await readOnce(reads, `responses:${survey.id}`, () => listResponses(db, survey.municipality_code, survey.id, null));
   const rows = level === null ? rawRows : rawRows.map((r) => ({ ...r, district_id: rollUp(r.district_id, level) }));
   const names = new Map(labels.map((d) => [d.id, d.name]));
   const groups = new Map<string, ResponseRow[]>();

@@ -3,6 +3,7 @@ import type { Db } from '../../infra/db.ts';
 import { incidentInAreaSql } from '../disclosure/index.ts';
 import { incidentConditionsSql, type DrawnArea } from '../incidents/incident-filter-sql.ts';
 import type { IncidentFilters } from '../incidents/incident-filters.ts';
+import { stockholmMidnight } from '../../infra/postgis.ts';
 import { monthIndexOfDaySql, splitPeriodByMonth } from '../incidents/incident-rollups.ts';
 
 /** Counts by local hour of the week (0 = Monday 00:00–00:59 … 167) and by local month × category. */
@@ -80,4 +81,60 @@ export async function countUnlocatedMatching(db: Db, f: IncidentFilters): Promis
   }
   const row = await sql<{ n: number }>`SELECT coalesce(sum(n), 0)::int AS n FROM (${sql.join(parts, sql` UNION ALL `)}) x`.execute(db);
   return row.rows[0].n;
+}
+
+/**
+ * Time counts of each listed district (its subtree's located incidents, as countIncidentsByTime with
+ * `districtId`) under each of several filters of one municipality and sources (say, one per disclosure tier),
+ * from one pass over the incidents: each incident carries a bit per filter it matches and the counts are
+ * grouped by that mask. Answers one map per filters; every listed district of the municipality gets an
+ * entry, empty ones included.
+ */
+export async function countIncidentsByTimePerDistrict(
+  db: Db, filtersList: readonly IncidentFilters[], districtIds: readonly number[],
+): Promise<Map<number, TimeCounts>[]> {
+  const out = filtersList.map(() => new Map<number, TimeCounts>());
+  if (!districtIds.length || !filtersList.length) return out;
+  if (filtersList.length > 16) throw new Error('at most 16 filters per pass');
+  const first = filtersList[0];
+  for (const f of filtersList) {
+    if (f.municipality !== first.municipality || JSON.stringify(f.sources) !== JSON.stringify(first.sources)) throw new Error('filters of one pass must share municipality and sources');
+  }
+  const ids = [...new Set(districtIds)];
+  const from = filtersList.map((f) => f.from).sort()[0];
+  const to = filtersList.map((f) => f.to).sort().at(-1)!;
+  const categories = [...new Set(filtersList.flatMap((f) => f.categories))];
+  const mask = sql.join(filtersList.map((f, t) => sql`(CASE WHEN incident.occurred_at >= ${stockholmMidnight(f.from)} AND incident.occurred_at < ${stockholmMidnight(f.to)}
+      AND incident.category_code = ANY(${f.categories}::text[]) THEN ${2 ** t}::int ELSE 0 END)`), sql` + `);
+  const subtree = await sql<{ top_id: number; id: number }>`
+    WITH RECURSIVE subtree AS (
+      SELECT id AS top_id, id FROM district WHERE municipality_code = ${first.municipality} AND id = ANY(${ids}::bigint[])
+      UNION ALL
+      SELECT s.top_id, d.id FROM district d JOIN subtree s ON d.parent_id = s.id WHERE d.municipality_code = ${first.municipality}
+    ) SELECT top_id, id FROM subtree`.execute(db);
+  const topsOf = new Map<number, number[]>();
+  for (const r of subtree.rows) topsOf.set(r.id, [...(topsOf.get(r.id) ?? []), r.top_id]);
+  for (const map of out) for (const r of subtree.rows) if (r.top_id === r.id) map.set(r.id, { how: [], months: [] });
+  if (!topsOf.size) return out;
+  // Grouped by the incident's own (finest) district, read through the district index, and added up to the
+  // listed districts here: cheaper than joining every incident to the subtree.
+  const rows = await sql<{ district_id: number; mask: number; how: number | null; month: number | null; category_code: string | null; n: number }>`
+    SELECT district_id, mask, how, month, category_code, count(*)::int AS n FROM (
+      SELECT incident.district_id, incident.local_how AS how, incident.local_month AS month, incident.category_code, ${mask} AS mask
+        FROM incident
+       WHERE ${incidentConditionsSql({ ...first, from, to, categories, districtId: null })}
+         AND incident.district_id = ANY(${[...topsOf.keys()]}::bigint[])
+    ) matched WHERE mask <> 0
+     GROUP BY GROUPING SETS ((district_id, mask, how), (district_id, mask, month, category_code))`.execute(db);
+  for (const r of rows.rows) {
+    for (const top of topsOf.get(r.district_id) ?? []) {
+      filtersList.forEach((_, t) => {
+        if (!(r.mask & (2 ** t))) return;
+        const counts = out[t].get(top)!;
+        if (r.how !== null) counts.how.push({ how: r.how, n: r.n });
+        else if (r.month !== null) counts.months.push({ month: r.month, category_code: r.category_code!, n: r.n });
+      });
+    }
+  }
+  return out;
 }

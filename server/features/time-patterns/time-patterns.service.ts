@@ -5,7 +5,7 @@ import { badRequest } from '../../infra/errors.ts';
 import { answerHidden, checkAreaSize, measureDrawnAreaKm2, publishCount, snapsAreas, WIDENED_PERIOD_NOTE, AREA_GRID_M } from '../disclosure/index.ts';
 import { assertDistrictInMunicipality, type DrawnArea } from '../incidents/incident-filter-sql.ts';
 import type { IncidentFilters } from '../incidents/incident-filters.ts';
-import { countIncidentsByTime, countUnlocatedMatching } from './time-patterns.queries.ts';
+import { countIncidentsByTime, countIncidentsByTimePerDistrict, countUnlocatedMatching, type TimeCounts } from './time-patterns.queries.ts';
 
 /** Row labels of the weekday × hour matrix: Monday first (ISO 8601, as Swedish calendars are). */
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -48,6 +48,29 @@ export async function getTimePatterns(db: Db, filters: IncidentFilters, area: Dr
   if (area) checkAreaSize(role, await measureDrawnAreaKm2(db, area));
   await assertDistrictInMunicipality(db, filters);
   const counts = await countIncidentsByTime(db, filters, area, { snapped: snapsAreas(role) });
+  const municipalityWide = !area && filters.districtId === null;
+  const unlocated = municipalityWide ? await countUnlocatedMatching(db, filters) : null;
+  return publishTimePatterns(filters, area !== null, role, counts, unlocated);
+}
+
+/**
+ * The time patterns of several districts under several filters (one municipality, same sources) at once:
+ * entry k of the answer maps each district to exactly what {@link getTimePatterns} answers for
+ * `{...filtersList[k], districtId}` without an area, all from one pass over the incidents instead of one
+ * query per district and filters (a council meeting shows a dozen districts for four disclosure tiers).
+ * Districts not in the municipality are left out.
+ */
+export async function getDistrictTimePatterns(db: Db, filtersList: readonly IncidentFilters[], districtIds: readonly number[]) {
+  const perFilters = await countIncidentsByTimePerDistrict(db, filtersList, districtIds);
+  return perFilters.map((perDistrict, k) => {
+    const out = new Map<number, ReturnType<typeof publishTimePatterns>>();
+    for (const [id, counts] of perDistrict) out.set(id, publishTimePatterns({ ...filtersList[k], districtId: id }, false, 'public', counts, null));
+    return out;
+  });
+}
+
+/** Builds the published answer from raw counts: every number through disclosure control (see getTimePatterns). */
+function publishTimePatterns(filters: IncidentFilters, hasArea: boolean, role: Role, counts: TimeCounts, unlocated: number | null) {
   const weekdayHour = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
   const monthly = new Map(monthsOfPeriod(filters.from, filters.to).map((m) => [m, 0]));
   const wheel = new Map(filters.categories.map((c) => [c, new Array<number>(12).fill(0)]));
@@ -61,8 +84,6 @@ export async function getTimePatterns(db: Db, filters: IncidentFilters, area: Dr
     monthly.set(key, (monthly.get(key) ?? 0) + r.n);
     wheel.get(r.category_code)![r.month % 12] += r.n;
   }
-  const municipalityWide = !area && filters.districtId === null;
-  const unlocated = municipalityWide ? await countUnlocatedMatching(db, filters) : null;
   // A total of 1–4 hides the whole answer: its cells would otherwise say when (and, with an area, where) they were.
   const hiddenWhole = answerHidden(total, filters.suppress);
   let suppressedCells = 0;
@@ -74,11 +95,11 @@ export async function getTimePatterns(db: Db, filters: IncidentFilters, area: Dr
   };
   const notes = filters.categories.some((c) => CATEGORY_BY_CODE.get(c)?.policeInitiated) ? [POLICE_INITIATED_NOTE] : [];
   if (filters.periodWidened) notes.push(WIDENED_PERIOD_NOTE);
-  if (area && snapsAreas(role)) notes.push(`The area is counted as the ${AREA_GRID_M} m grid cells whose centres it covers.`);
+  if (hasArea && snapsAreas(role)) notes.push(`The area is counted as the ${AREA_GRID_M} m grid cells whose centres it covers.`);
   return {
     municipality: filters.municipality,
     period: { from: filters.from, to: filters.to },
-    scope: area ? ('area' as const) : filters.districtId !== null ? ('district' as const) : ('municipality' as const),
+    scope: hasArea ? ('area' as const) : filters.districtId !== null ? ('district' as const) : ('municipality' as const),
     district: filters.districtId,
     categories: filters.categories,
     time_zone: 'Europe/Stockholm',

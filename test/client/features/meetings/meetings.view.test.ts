@@ -30,3 +30,15 @@ describe('meeting presentation', () => {
     expect(html).toContain('beslutad');
   });
 });
+
+describe('priorities table', () => {
+  it('names the focus area and offers an edit button only on editable rows of an editable meeting', () => {
+    const p: Priority = { id: 4, meeting: 1, council: 1, problem: 'P', focus_area: 'offentliga_miljoer', place: null, district_ids: [], rationale: null, owner: 'O', due_date: null, status: 'proposed', editable: true };
+    const names = new Map([['offentliga_miljoer', 'Offentliga miljöer']]);
+    const html = prioritiesHtml([p, { ...p, id: 5, editable: false }], 'sv', true, names);
+    expect(html).toContain('<td>Offentliga miljöer</td>');
+    expect(html.match(/data-action="edit-priority"/g)).toHaveLength(1);
+    expect(html).toContain('data-id="4"');
+    expect(prioritiesHtml([p], 'sv')).not.toContain('edit-priority');
+  });
+});

@@ -283,6 +283,7 @@ const MATRIX: Record<string, Entry> = {
   // routes are driven with incomplete bodies or unknown ids, so only the gate is under test here.
   'GET /api/councils': { request: get('/api/councils?municipality=0999'), expect: only(['council', 'planner', 'analyst', 'police', 'admin']) },
   'POST /api/councils': { request: () => ({ method: 'POST', url: '/api/councils', payload: { name: '' } }), expect: only(['analyst', 'police', 'admin'], 'denied', 'passes') },
+  'GET /api/councils/member-candidates': { request: get('/api/councils/member-candidates?municipality=0999'), expect: only(['analyst', 'police', 'admin']) },
   'GET /api/councils/:id': { request: (c) => get(`/api/councils/${c.councilId}`)(), expect: only(['council', 'planner', 'analyst', 'police', 'admin']) },
   'PUT /api/councils/:id': { request: (c) => ({ method: 'PUT', url: `/api/councils/${c.councilId}`, payload: {} }), expect: only(['analyst', 'police', 'admin'], 'denied', 'passes') },
   'GET /api/meetings': { request: get('/api/meetings?municipality=0999'), expect: only(['council', 'planner', 'analyst', 'police']) },
@@ -299,6 +300,10 @@ const MATRIX: Record<string, Entry> = {
       const sens = new Set(s.categories.map(sensitivityOf));
       expect(sens.has('protected')).toBe(role === 'analyst' || role === 'police');
     },
+  },
+  'GET /api/meetings/:id/map.svg': {
+    request: (c) => get(`/api/meetings/${c.meetingId}/map.svg?district=${c.districtA}`)(), expect: only(['council', 'planner', 'analyst', 'police']),
+    check: (_role, res) => expect(res.headers['content-type']).toContain('image/svg+xml'),
   },
   'POST /api/meetings/:id/priorities': { request: (c) => ({ method: 'POST', url: `/api/meetings/${c.meetingId}/priorities`, payload: {} }), expect: only(['council', 'analyst', 'police'], 'denied', 'passes') },
   'GET /api/priorities': { request: get('/api/priorities?municipality=0999'), expect: all('ok') },

@@ -32,6 +32,18 @@ for (const backend of testBackends()) {
     }, 300_000);
     afterAll(async () => t?.close());
 
+    it('lists the users a manager may seat, with name and role only, and only to managers', async () => {
+      const res = await inject('GET', '/api/councils/member-candidates?municipality=0999', 'analyst');
+      expect(res.statusCode, res.body).toBe(200);
+      const users = res.json().users as { id: number; name: string; role: string }[];
+      expect(users.map((u) => u.id)).toContain(memberId);
+      expect(users.every((u) => u.role !== 'admin')).toBe(true);
+      expect(Object.keys(users[0]).sort()).toEqual(['id', 'name', 'role']);
+      expect((await inject('GET', '/api/councils/member-candidates?municipality=0999', 'council')).statusCode).toBe(403);
+      expect((await inject('GET', '/api/councils/member-candidates?municipality=0999', 'public')).statusCode).toBe(401);
+      expect((await inject('GET', '/api/councils/member-candidates?municipality=12', 'analyst')).json().errors[0].field).toBe('municipality');
+    });
+
     it('creates, reads, lists and replaces a council, audited', async () => {
       const created = await inject('POST', '/api/councils', 'admin', { municipality: '0999', name: 'Lokala rådet A', level: 'local', district_ids: [a], member_ids: [memberId] });
       expect(created.statusCode, created.body).toBe(201);

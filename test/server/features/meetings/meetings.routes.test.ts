@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importIncidents } from '../../../../server/features/imports/incident-import.service.ts';
 import { rollbackImportBatch } from '../../../../server/features/imports/import-batches.service.ts';
 import { bytesOf } from '../../../../server/features/imports/text-decoding.ts';
-import { ORIGIN } from '../../../helpers/factories.ts';
+import { createIncidents, ORIGIN, times } from '../../../helpers/factories.ts';
 import { testBackends } from '../../../helpers/test-db.ts';
 import { buildMeetingFixture, type MeetingFixture } from './meeting-fixture.ts';
 
@@ -158,6 +158,85 @@ for (const backend of testBackends()) {
       expect(council.categories).not.toContain('vald_nara_relation');
       const police = (await inject('GET', `/api/meetings/${m.id}`, f.headers.police)).json().snapshot.situation;
       expect(police.districts.find((d: { id: number }) => d.id === f.south).stats.count).toBe(3);
+    });
+
+    it('freezes for every tier exactly what the live routes answered that role at close time', async () => {
+      // A dense cluster of klotter in Öster (before the fixture's latest incident, so the cut-off stays) makes hot cells to compare.
+      const cluster = [[2500, 500], [2800, 500], [2200, 500], [2650, 760], [2350, 760], [2650, 240], [2350, 240]];
+      await createIncidents(f.t.database.db, f.m, cluster.flatMap(([x, y]) => times(30, { at: '2025-05-10T21:00:00+02:00', x, y, category: 'klotter' })));
+      const m = await newMeeting({ district_ids: [f.north, f.south, f.east] });
+      const closed = await inject('POST', `/api/meetings/${m.id}/close`, f.headers.analyst);
+      expect(closed.statusCode, closed.body).toBe(200);
+      const { from, to } = m.filters;
+      const q = `municipality=${f.m}&from=${from}&to=${to}`;
+      const get = async (url: string, role: keyof typeof f.headers) => {
+        const res = await inject('GET', url, f.headers[role]);
+        expect(res.statusCode, `${role} ${url}: ${res.body}`).toBe(200);
+        return res.json();
+      };
+      let topCells = 0;
+      for (const role of ['council', 'planner', 'analyst', 'police'] as const) {
+        const snap = (await get(`/api/meetings/${m.id}`, role)).snapshot.situation;
+        expect(snap.tier).toBe(role);
+        const kind = snap.districts[0].kind;
+        const stats = await get(`/api/stats/districts?${q}&compare=previous&level=${kind}`, role);
+        const discrepancy = await get(`/api/stats/discrepancy?${q}&level=${kind}&cells=false`, role);
+        const hotspots = await get(`/api/stats/hotspots?${q}&cell=200`, role);
+        const survey = await get(`/api/surveys/${snap.survey.id}/indicators?municipality=${f.m}&by=district,gender&level=${kind}`, role);
+        expect(snap.categories).toEqual(stats.categories);
+        for (const d of snap.districts) {
+          const at = `${role} ${d.name}`;
+          const { id: _i, name: _n, kind: _k, parent_id: _p, population: _pop, ...live } = stats.districts.find((x: { id: number }) => x.id === d.id);
+          expect(d.stats, at).toEqual(live);
+          const time = await get(`/api/stats/time?${q}&district=${d.id}`, role);
+          expect(d.time, at).toEqual({ total: time.total, monthly: time.monthly, weekday_hour: time.weekday_hour, suppressed_cells: time.suppressed_cells });
+          const disc = discrepancy.districts.find((x: { id: number }) => x.id === d.id);
+          expect(d.discrepancy, at).toEqual({ class: disc.class, incident_level: disc.incident_level, perceived_level: disc.perceived_level, share_otrygg: disc.share_otrygg, perceived_measure: disc.perceived_measure });
+          for (const cell of d.hotspots.top) {
+            expect(hotspots.features.some((h: { properties: { z: number; count: number; class: string } }) =>
+              h.properties.z === cell.z && h.properties.count === cell.count && h.properties.class === cell.class), `${at} hot cell ${JSON.stringify(cell)}`).toBe(true);
+            topCells += 1;
+          }
+          for (const g of d.survey.by_gender) {
+            const live = survey.groups.find((x: { key: { district_id: number; gender: string } }) => x.key.district_id === d.id && x.key.gender === g.gender);
+            expect(g.otrygg?.share ?? null, `${at} ${g.gender}`).toBe(live.indicators?.otrygg.share ?? null);
+            expect(g.n).toBe(live.n);
+          }
+        }
+      }
+      expect(topCells).toBeGreaterThan(0);
+    });
+
+    it('draws the minutes\' map per agenda district as SVG shaded by the reader\'s frozen rates, unchanged after a boundary change', async () => {
+      const m = await newMeeting({ district_ids: [f.north, f.south, f.east], filters: { categories: ['stold'] } });
+      const map = (district: number, role: 'council' | 'analyst' | 'public' = 'analyst') => inject('GET', `/api/meetings/${m.id}/map.svg?district=${district}`, f.headers[role]);
+      const open = await map(f.north);
+      expect(open.statusCode, open.body).toBe(200);
+      expect(open.body).not.toContain('#fee5d9');
+      await inject('POST', `/api/meetings/${m.id}/close`, f.headers.analyst);
+      const res = await map(f.north);
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toContain('image/svg+xml');
+      expect(res.body.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+      const paths = [...res.body.matchAll(/<path d="([^"]+)" fill="([^"]+)" stroke="#222" stroke-width="(\d)"[^>]*data-district="(\d+)"/g)].map((x) => ({ d: x[1], fill: x[2], width: Number(x[3]), id: Number(x[4]) }));
+      expect(paths.map((p) => p.id).sort()).toEqual([f.north, f.south, f.east].sort());
+      expect(paths.find((p) => p.id === f.north)!.width).toBe(4);
+      expect(paths.filter((p) => p.width === 4)).toHaveLength(1);
+      // Analyst: Norr (20 stold, 10 per 1,000) darkest, Öster (none) lightest; council: Söder's 3 are "<5", so grey.
+      const analystFill = new Map(paths.map((p) => [p.id, p.fill]));
+      expect(analystFill.get(f.north)).toBe('#a50f15');
+      expect(analystFill.get(f.east)).toBe('#fee5d9');
+      expect(analystFill.get(f.south)).not.toBe('#d9d9d9');
+      const council = (await map(f.north, 'council')).body;
+      expect(council).toMatch(new RegExp(`fill="#d9d9d9"[^>]*data-district="${f.south}"`));
+      const before = [(await map(f.south)).body, council];
+      await sql`UPDATE district SET geom = ST_Translate(geom, 300, 0) WHERE id = ${f.north}`.execute(f.t.database.db);
+      expect([(await map(f.south)).body, (await map(f.north, 'council')).body]).toEqual(before);
+      await sql`UPDATE district SET geom = ST_Translate(geom, -300, 0) WHERE id = ${f.north}`.execute(f.t.database.db);
+      const outside = await map(f.other);
+      expect(outside.statusCode).toBe(400);
+      expect(outside.json().errors[0].field).toBe('district');
+      expect((await map(f.north, 'public')).statusCode).toBe(401);
     });
 
     it('returns byte-identical frozen numbers after a new import, a rollback and a boundary change', async () => {
