@@ -132,6 +132,12 @@ export async function restoreBackup(database: Database, openArchive: () => Reada
   try {
     await session.db.transaction().execute(async (trx) => {
       const names = tables.map((t) => t.name);
+      // Index builds and the rollup recount sort and hash a million rows: on a server give them
+      // memory for this transaction (settable by any role); PGlite keeps its defaults (its heap is small).
+      if (database.kind === 'postgres') {
+        await sql`SET LOCAL maintenance_work_mem = '512MB'`.execute(trx);
+        await sql`SET LOCAL work_mem = '256MB'`.execute(trx);
+      }
       // Rows go in with the tables' own triggers off: the archive already holds the rollups the
       // triggers would add to (they are checked against the incidents below). Foreign keys and
       // plain indexes come off too and are rebuilt after the load (a district's parent may point
