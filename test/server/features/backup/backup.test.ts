@@ -113,6 +113,37 @@ for (const backend of testBackends()) {
       }
     });
 
+    it('fails on a value its column type rejects with the database\'s error, the target untouched', async () => {
+      const target = await databases.migrated();
+      try {
+        await seedSmall(target.db, '0998');
+        const mine = await snapshot(target.db);
+        const shape = await schemaShape(target.db);
+        // Well-formed JSON with a fitting checksum, but no timestamp: only COPY itself can refuse it.
+        const forged = tmpFile('forged-value.lbk');
+        rewriteArchive(archive, forged, (lines) => {
+          let columns: string[] = [];
+          let edited = false;
+          return resign(lines.map((line) => {
+            if (line.startsWith('{"table"')) {
+              const t = JSON.parse(line) as { table: string; columns: string[] };
+              columns = t.table === 'incident' ? t.columns : [];
+            }
+            if (edited || !columns.length || !line.startsWith('[')) return line;
+            edited = true;
+            const row = JSON.parse(line) as string[];
+            row[columns.indexOf('occurred_at')] = 'inte-en-tidpunkt';
+            return JSON.stringify(row);
+          }));
+        });
+        await expect(restoreBackup(target, open(forged), { force: true })).rejects.toThrow(/invalid input syntax for type timestamp with time zone: "inte-en-tidpunkt"/);
+        expect(await snapshot(target.db)).toEqual(mine);
+        expect(await schemaShape(target.db)).toEqual(shape);
+      } finally {
+        await target.destroy();
+      }
+    });
+
     it('refuses a non-empty target without --force, leaving it untouched, and replaces it with --force', async () => {
       const target = await databases.migrated();
       try {
