@@ -4,6 +4,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import { lockDataDir } from './data-dir-lock.ts';
+import { copyFromStdin } from './pg-copy.ts';
 import type { DB } from './schema.ts';
 
 export type DbKind = 'pglite' | 'postgres';
@@ -26,6 +27,22 @@ export interface Database {
   close(): Promise<void>;
   /** Connection use for /metrics: PostgreSQL pool counts, or PGlite's one connection and its queue. */
   stats?(): DbStats;
+  /**
+   * One connection held for a bulk load (a restore): its queries and its COPY FROM share a session,
+   * so a transaction begun on `db` covers the COPYs too. `release()` when done.
+   */
+  bulkSession(): Promise<BulkSession>;
+}
+
+/** A session on one connection with COPY FROM; see Database.bulkSession. */
+export interface BulkSession {
+  db: Db;
+  /**
+   * Runs `COPY <table> (<columns>) FROM …` with data in COPY text format (tab-separated, `\N` for
+   * NULL, backslash escapes): FROM STDIN on a server, PGlite's `/dev/blob` when embedded.
+   */
+  copyFrom(target: string, data: string): Promise<void>;
+  release(): Promise<void>;
 }
 
 export interface DbStats {
@@ -78,6 +95,14 @@ async function openPglite(dataDir: string): Promise<Database> {
         await client.exec(sql);
       },
       listen: (channel, onMessage) => client.listen(channel, onMessage),
+      // PGlite has one session: Kysely's queries (a BEGIN among them) and the COPY meet in it.
+      bulkSession: async () => ({
+        db,
+        copyFrom: async (target, data) => {
+          await client.query(`COPY ${target} FROM '/dev/blob'`, [], { blob: new Blob([data]) });
+        },
+        release: async () => undefined,
+      }),
       close: async () => {
         await db.destroy();
         if (!client.closed) await client.close();
@@ -122,6 +147,24 @@ async function openPostgres(url: string, schema: string | undefined): Promise<Da
       } finally {
         client.release();
       }
+    },
+    bulkSession: async () => {
+      // A Kysely over this one checked-out client, so the transaction it begins is the COPY's too.
+      const client = await pool.connect();
+      const single = new Kysely<DB>({
+        dialect: new PostgresDialect({ pool: { connect: async () => ({ query: client.query.bind(client), release: () => undefined }), end: async () => undefined } as never }),
+      });
+      return {
+        db: single,
+        copyFrom: async (target, data) => {
+          await copyFromStdin(client, `COPY ${target} FROM STDIN`, data);
+        },
+        release: async () => {
+          await single.destroy();
+          // Not back into the pool: after a failed COPY the connection's state is not worth trusting.
+          client.release(true);
+        },
+      };
     },
     close: async () => {
       await db.destroy();

@@ -9,7 +9,7 @@ type Trx = Transaction<DB> | Db;
 export interface TableInfo {
   name: string;
   columns: { name: string; type: string }[];
-  /** GENERATED … AS IDENTITY columns: inserted with OVERRIDING SYSTEM VALUE, sequences reset after. */
+  /** GENERATED … AS IDENTITY columns: restored with the archive's values (COPY takes them), sequences reset after. */
   identity: string[];
   primaryKey: string[];
   /** Tables this one references (foreign keys), for insert order. */
@@ -101,14 +101,74 @@ export async function* streamTableRows(trx: Transaction<DB>, table: TableInfo, b
   }
 }
 
-/** Inserts archive rows, casting each text value back to its column's type. */
-export async function insertRows(trx: Transaction<DB>, table: TableInfo, columns: string[], rows: ArchiveRow[]): Promise<void> {
-  if (!rows.length) return;
-  const types = new Map(table.columns.map((c) => [c.name, c.type]));
-  const targets = columns.map(ident).join(', ');
-  const casts = columns.map((c, i) => `(r->>${i})::${types.get(c)}`).join(', ');
-  const overriding = columns.some((c) => table.identity.includes(c)) ? ' OVERRIDING SYSTEM VALUE' : '';
-  await sql`${sql.raw(`INSERT INTO ${ident(table.name)} (${targets})${overriding} SELECT ${casts} FROM json_array_elements(`)}${JSON.stringify(rows)}${sql.raw('::json) r')}`.execute(trx);
+/** One value in COPY text format: backslash, tab, newline and carriage return escaped, NULL as \N. */
+function copyValue(value: string | null): string {
+  if (value === null) return '\\N';
+  return /[\\\t\n\r]/.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]) : value;
+}
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+/**
+ * Archive rows as COPY text: each value is the column's PostgreSQL text output, which COPY parses
+ * with the column's input function, exactly as the cast `text::type` would (identity columns take
+ * the given values, as with OVERRIDING SYSTEM VALUE; GENERATED columns are recomputed).
+ */
+export function copyText(rows: ArchiveRow[]): string {
+  let out = '';
+  for (const row of rows) out += `${row.map(copyValue).join('\t')}\n`;
+  return out;
+}
+
+/** The COPY target `"table" ("a", "b", …)` for archive columns. */
+export function copyTarget(table: TableInfo, columns: string[]): string {
+  return `${ident(table.name)} (${columns.map(ident).join(', ')})`;
+}
+
+/** What a bulk load takes off the tables and puts back: statements to drop and to recreate. */
+export interface DeferredDefinitions {
+  drop: string[];
+  create: string[];
+}
+
+/**
+ * Foreign keys and the indexes that back no constraint, on the given tables: a restore drops them
+ * before loading and recreates them after, inside its transaction, as pg_restore orders its work
+ * (one sorted index build and one join per foreign key instead of per-row upkeep and checks). DDL
+ * is transactional on both backends, so a failed restore rolls back to the tables as they were;
+ * the names and definitions are the catalog's own (pg_get_indexdef, pg_get_constraintdef).
+ * Primary keys and unique constraints stay: foreign keys need them, and they reject duplicates.
+ */
+export async function deferrableDefinitions(db: Trx, tables: string[]): Promise<DeferredDefinitions> {
+  if (!tables.length) return { drop: [], create: [] };
+  const foreignKeys = await sql<{ table: string; name: string; def: string }>`
+    SELECT c.relname AS table, k.conname AS name, pg_get_constraintdef(k.oid) AS def
+      FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname = current_schema() AND k.contype = 'f' AND c.relname = ANY(${tables}::text[])
+     ORDER BY c.relname, k.conname`.execute(db);
+  const indexes = await sql<{ name: string; def: string }>`
+    SELECT ic.relname AS name, pg_get_indexdef(i.indexrelid) AS def
+      FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_class ic ON ic.oid = i.indexrelid
+      JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname = current_schema() AND c.relname = ANY(${tables}::text[])
+       AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
+     ORDER BY c.relname, ic.relname`.execute(db);
+  return {
+    drop: [
+      ...foreignKeys.rows.map((k) => `ALTER TABLE ${ident(k.table)} DROP CONSTRAINT ${ident(k.name)}`),
+      ...indexes.rows.map((i) => `DROP INDEX ${ident(i.name)}`),
+    ],
+    // Indexes first: the foreign keys' validating joins can use them.
+    create: [...indexes.rows.map((i) => i.def), ...foreignKeys.rows.map((k) => `ALTER TABLE ${ident(k.table)} ADD CONSTRAINT ${ident(k.name)} ${k.def}`)],
+  };
+}
+
+export async function executeStatements(db: Trx, statements: string[]): Promise<void> {
+  for (const statement of statements) await sql.raw(statement).execute(db);
+}
+
+/** Turns the tables' own triggers (rollups, data_version) off or on: transactional, needs ownership, not superuser. */
+export async function setUserTriggers(db: Trx, tables: string[], enabled: boolean): Promise<void> {
+  for (const t of tables) await sql.raw(`ALTER TABLE ${ident(t)} ${enabled ? 'ENABLE' : 'DISABLE'} TRIGGER USER`).execute(db);
 }
 
 /** Identity sequences continue after the highest restored id, so the next insert does not collide. */
@@ -143,34 +203,49 @@ export async function listMunicipalityCodes(db: Trx): Promise<string[]> {
   return rows.rows.map((r) => r.code);
 }
 
-export async function isSuperuser(db: Trx): Promise<boolean> {
-  const r = await sql<{ s: boolean }>`SELECT rolsuper AS s FROM pg_roles WHERE rolname = current_user`.execute(db);
-  return r.rows[0]?.s === true;
-}
+/**
+ * The incident rollups (migrations 0004 and 0011) and how each key is computed from a raw incident,
+ * as their triggers compute it.
+ */
+const ROLLUPS: { table: string; columns: string[]; raw: string[] }[] = [
+  {
+    table: 'incident_month_rollup',
+    columns: ['municipality_code', 'month', 'district_key', 'category_code', 'source', 'located'],
+    raw: ['municipality_code', 'local_month', 'coalesce(district_id, 0)', 'category_code', 'source', 'geom IS NOT NULL'],
+  },
+  {
+    table: 'incident_how_rollup',
+    columns: ['municipality_code', 'month', 'category_code', 'source', 'how'],
+    raw: ['municipality_code', 'local_month', 'category_code', 'source', 'local_how'],
+  },
+  {
+    table: 'incident_day_rollup',
+    columns: ['municipality_code', 'day', 'district_key', 'category_code', 'source', 'located'],
+    raw: ['municipality_code', "(occurred_at AT TIME ZONE 'Europe/Stockholm')::date", 'coalesce(district_id, 0)', 'category_code', 'source', 'geom IS NOT NULL'],
+  },
+  {
+    table: 'incident_day_how_rollup',
+    columns: ['municipality_code', 'day', 'category_code', 'source', 'how'],
+    raw: ['municipality_code', "(occurred_at AT TIME ZONE 'Europe/Stockholm')::date", 'category_code', 'source', 'local_how'],
+  },
+];
 
 /**
  * Rollup rows that disagree with a recount of the raw incidents (zero-count rows left by deletes
- * are equal to no row). Empty when the incident rollups (migrations/0004) are consistent.
+ * are equal to no row), for each rollup table in `present` (an older schema has fewer). Empty when
+ * every rollup is consistent.
  */
-export async function rollupMismatches(db: Trx): Promise<{ rollup: string; rows: number }[]> {
+export async function rollupMismatches(db: Trx, present: (table: string) => boolean = () => true): Promise<{ rollup: string; rows: number }[]> {
   const result: { rollup: string; rows: number }[] = [];
-  const month = await sql<{ n: number }>`
-    SELECT count(*)::int AS n FROM (
-      (SELECT municipality_code, local_month AS month, coalesce(district_id, 0) AS district_key, category_code, source, geom IS NOT NULL AS located, count(*)::int AS n
-         FROM incident GROUP BY 1, 2, 3, 4, 5, 6
-       EXCEPT SELECT municipality_code, month, district_key, category_code, source, located, n FROM incident_month_rollup WHERE n <> 0)
-      UNION ALL
-      (SELECT municipality_code, month, district_key, category_code, source, located, n FROM incident_month_rollup WHERE n <> 0
-       EXCEPT SELECT municipality_code, local_month, coalesce(district_id, 0), category_code, source, geom IS NOT NULL, count(*)::int
-         FROM incident GROUP BY 1, 2, 3, 4, 5, 6)) d`.execute(db);
-  if (month.rows[0].n) result.push({ rollup: 'incident_month_rollup', rows: month.rows[0].n });
-  const how = await sql<{ n: number }>`
-    SELECT count(*)::int AS n FROM (
-      (SELECT municipality_code, local_month AS month, category_code, source, local_how AS how, count(*)::int AS n FROM incident GROUP BY 1, 2, 3, 4, 5
-       EXCEPT SELECT municipality_code, month, category_code, source, how, n FROM incident_how_rollup WHERE n <> 0)
-      UNION ALL
-      (SELECT municipality_code, month, category_code, source, how, n FROM incident_how_rollup WHERE n <> 0
-       EXCEPT SELECT municipality_code, local_month, category_code, source, local_how, count(*)::int FROM incident GROUP BY 1, 2, 3, 4, 5)) d`.execute(db);
-  if (how.rows[0].n) result.push({ rollup: 'incident_how_rollup', rows: how.rows[0].n });
+  for (const rollup of ROLLUPS.filter((r) => present(r.table))) {
+    const groups = rollup.raw.map((_, i) => i + 1).join(', ');
+    const recount = `SELECT ${rollup.raw.join(', ')}, count(*)::int FROM incident GROUP BY ${groups}`;
+    const stored = `SELECT ${rollup.columns.join(', ')}, n FROM ${rollup.table} WHERE n <> 0`;
+    // One recount, compared both ways: rows only in the recount, and rows only in the rollup.
+    const r = await sql.raw<{ n: number }>(`
+      WITH recount AS MATERIALIZED (${recount}), stored AS MATERIALIZED (${stored})
+      SELECT count(*)::int AS n FROM ((TABLE recount EXCEPT ALL TABLE stored) UNION ALL (TABLE stored EXCEPT ALL TABLE recount)) d`).execute(db);
+    if (r.rows[0].n) result.push({ rollup: rollup.table, rows: r.rows[0].n });
+  }
   return result;
 }

@@ -4,13 +4,16 @@ import type { Database } from '../../infra/db.ts';
 import { appliedMigrations, listMigrations, migrateToLatest } from '../../infra/migrate.ts';
 import { ArchiveError, ArchiveWriter, readArchive, verifyArchive, type ArchiveHeader } from './backup-archive.ts';
 import {
+  copyTarget,
+  copyText,
   countRows,
-  insertRows,
-  isSuperuser,
+  deferrableDefinitions,
+  executeStatements,
   listApplicationTables,
   listMunicipalityCodes,
   resetIdentities,
   rollupMismatches,
+  setUserTriggers,
   streamTableRows,
   tablesWithRows,
   truncateTables,
@@ -25,6 +28,9 @@ export const SCHEMA_SEEDED_TABLES = new Set(['category']);
 
 /** A restore that must not go ahead; the CLI exits 2 and nothing in the target has changed. */
 export class RestoreRefusedError extends Error {}
+
+/** Rows per COPY statement on restore: large enough that per-statement costs vanish, a few MB of text. */
+const COPY_BLOCK_ROWS = 20_000;
 
 export interface BackupResult {
   header: Omit<ArchiveHeader, 'format' | 'format_version'>;
@@ -122,38 +128,61 @@ export async function restoreBackup(database: Database, openArchive: () => Reada
   }
 
   const started = Date.now();
-  await database.db.transaction().execute(async (trx) => {
-    // Rows go in with triggers off: the archive already holds the rollups the triggers would add
-    // to, and foreign keys (a district's parent) may point forward within a table.
-    if (await isSuperuser(trx)) await sql`SET LOCAL session_replication_role = replica`.execute(trx);
-    else for (const t of tables) await sql.raw(`ALTER TABLE "${t.name.replace(/"/g, '""')}" DISABLE TRIGGER USER`).execute(trx);
-    await truncateTables(trx, tables.map((t) => t.name));
-    let table: TableInfo | undefined;
-    let columns: string[] = [];
-    let rows = 0;
-    for await (const event of readArchive(openArchive())) {
-      if (event.kind === 'table') {
-        table = byName.get(event.table.table)!;
-        columns = event.table.columns;
-        const missing = columns.filter((c) => !table!.columns.some((tc) => tc.name === c));
-        if (missing.length) throw new ArchiveError(`The backup's table ${table.name} has columns this schema does not: ${missing.join(', ')}`);
-      } else if (event.kind === 'rows') {
-        await insertRows(trx, table!, columns, event.rows);
-        rows += event.rows.length;
-        if (rows % 200_000 < event.rows.length) log(`  ${rows} rows…`);
+  const session = await database.bulkSession();
+  try {
+    await session.db.transaction().execute(async (trx) => {
+      const names = tables.map((t) => t.name);
+      // Index builds and the rollup recount sort and hash a million rows: on a server give them
+      // memory for this transaction (settable by any role); PGlite keeps its defaults (its heap is small).
+      if (database.kind === 'postgres') {
+        await sql`SET LOCAL maintenance_work_mem = '512MB'`.execute(trx);
+        await sql`SET LOCAL work_mem = '256MB'`.execute(trx);
       }
-    }
-    for (const t of tables) {
-      const n = await countRows(trx, t.name);
-      if (n !== (trailer.counts[t.name] ?? 0)) throw new Error(`Restore check failed: ${t.name} has ${n} rows, the backup ${trailer.counts[t.name] ?? 0}. Nothing was changed.`);
-      await resetIdentities(trx, t);
-    }
-    if (byName.has('incident_month_rollup') && byName.has('incident_how_rollup')) {
-      const wrong = await rollupMismatches(trx);
-      if (wrong.length) throw new Error(`Restore check failed: rollups disagree with the incidents (${wrong.map((w) => `${w.rollup}: ${w.rows} rows`).join(', ')}). Nothing was changed.`);
-    }
-    if (!(await isSuperuser(trx))) for (const t of tables) await sql.raw(`ALTER TABLE "${t.name.replace(/"/g, '""')}" ENABLE TRIGGER USER`).execute(trx);
-  });
+      // Rows go in with the tables' own triggers off: the archive already holds the rollups the
+      // triggers would add to (they are checked against the incidents below). Foreign keys and
+      // plain indexes come off too and are rebuilt after the load (a district's parent may point
+      // forward within its table). All of it is DDL inside this transaction: a failure anywhere
+      // rolls the target back to exactly what it was. Needs table ownership, not superuser.
+      await setUserTriggers(trx, names, false);
+      const deferred = await deferrableDefinitions(trx, names);
+      await executeStatements(trx, deferred.drop);
+      await truncateTables(trx, names);
+      let table: TableInfo | undefined;
+      let target = '';
+      let rows = 0;
+      let phase = Date.now();
+      for await (const event of readArchive(openArchive(), COPY_BLOCK_ROWS)) {
+        if (event.kind === 'table') {
+          table = byName.get(event.table.table)!;
+          const missing = event.table.columns.filter((c) => !table!.columns.some((tc) => tc.name === c));
+          if (missing.length) throw new ArchiveError(`The backup's table ${table.name} has columns this schema does not: ${missing.join(', ')}`);
+          target = copyTarget(table, event.table.columns);
+        } else if (event.kind === 'rows') {
+          await session.copyFrom(target, copyText(event.rows));
+          if (Math.floor((rows + event.rows.length) / 500_000) > Math.floor(rows / 500_000)) log(`  ${rows + event.rows.length} rows…`);
+          rows += event.rows.length;
+        }
+      }
+      log(`Loaded ${rows} rows in ${((Date.now() - phase) / 1000).toFixed(1)} s; rebuilding ${deferred.create.length} indexes and foreign keys…`);
+      phase = Date.now();
+      await executeStatements(trx, deferred.create);
+      log(`Rebuilt in ${((Date.now() - phase) / 1000).toFixed(1)} s; checking…`);
+      phase = Date.now();
+      for (const t of tables) {
+        const n = await countRows(trx, t.name);
+        if (n !== (trailer.counts[t.name] ?? 0)) throw new Error(`Restore check failed: ${t.name} has ${n} rows, the backup ${trailer.counts[t.name] ?? 0}. Nothing was changed.`);
+        await resetIdentities(trx, t);
+      }
+      if (byName.has('incident')) {
+        const wrong = await rollupMismatches(trx, (t) => byName.has(t));
+        if (wrong.length) throw new Error(`Restore check failed: rollups disagree with the incidents (${wrong.map((w) => `${w.rollup}: ${w.rows} rows`).join(', ')}). Nothing was changed.`);
+      }
+      await setUserTriggers(trx, names, true);
+      log(`Checked row counts and rollups in ${((Date.now() - phase) / 1000).toFixed(1)} s.`);
+    });
+  } finally {
+    await session.release();
+  }
   log(`Restored ${Object.values(trailer.counts).reduce((a, b) => a + b, 0)} rows in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
 
   const upgraded = await migrateToLatest(database);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -52,4 +53,32 @@ export function tmpFile(name: string): string {
 export function rewriteArchive(from: string, to: string, edit: (lines: string[]) => string[]) {
   const lines = zlib.gunzipSync(fs.readFileSync(from)).toString('utf8').replace(/\n$/, '').split('\n');
   fs.writeFileSync(to, zlib.gzipSync(`${edit(lines).join('\n')}\n`));
+}
+
+/** Replaces the trailer's checksum with the one of the edited lines: a forged archive that verifies. */
+export function resign(lines: string[]): string[] {
+  const trailer = JSON.parse(lines.at(-1)!) as { sha256: string };
+  trailer.sha256 = createHash('sha256').update(lines.slice(0, -1).map((l) => `${l}\n`).join('')).digest('hex');
+  return [...lines.slice(0, -1), JSON.stringify(trailer)];
+}
+
+/**
+ * The current schema's indexes, constraints and (non-internal) triggers with their enabled state,
+ * schema names taken out: what a restore drops, disables and must put back exactly.
+ */
+export async function schemaShape(db: Db): Promise<{ indexes: string[]; constraints: string[]; triggers: string[] }> {
+  const indexes = await sql<{ d: string }>`
+    SELECT c.relname || ' ' || ic.relname || ' ' || regexp_replace(pg_get_indexdef(i.indexrelid), ' ON [^ ]+[.]', ' ON ') AS d
+      FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname = current_schema()`.execute(db);
+  const constraints = await sql<{ d: string }>`
+    SELECT c.relname || ' ' || k.conname || ' ' || pg_get_constraintdef(k.oid) || ' validated=' || k.convalidated AS d
+      FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname = current_schema()`.execute(db);
+  const triggers = await sql<{ d: string }>`
+    SELECT c.relname || ' ' || t.tgname || ' ' || t.tgenabled::text AS d
+      FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname = current_schema() AND NOT t.tgisinternal`.execute(db);
+  const sorted = (r: { rows: { d: string }[] }) => r.rows.map((x) => x.d).sort();
+  return { indexes: sorted(indexes), constraints: sorted(constraints), triggers: sorted(triggers) };
 }

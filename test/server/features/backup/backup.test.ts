@@ -8,7 +8,7 @@ import { listMigrations } from '../../../../server/infra/migrate.ts';
 import { ORIGIN } from '../../../helpers/factories.ts';
 import { testBackends } from '../../../helpers/test-db.ts';
 import { SchemaDatabases, type SchemaDatabase } from '../../../helpers/empty-db.ts';
-import { rewriteArchive, seedSmall, snapshot, tmpFile } from './backup-fixture.ts';
+import { resign, rewriteArchive, schemaShape, seedSmall, snapshot, tmpFile } from './backup-fixture.ts';
 
 const LATEST = listMigrations().at(-1)!.name;
 const open = (file: string) => () => fs.createReadStream(file);
@@ -65,6 +65,80 @@ for (const backend of testBackends()) {
         // The rollup triggers are on again after the restore.
         const sum = await sql<{ n: number }>`SELECT sum(n)::int AS n FROM incident_month_rollup`.execute(target.db);
         expect(sum.rows[0].n).toBe(29);
+      } finally {
+        await target.destroy();
+      }
+    });
+
+    it('puts back the indexes, foreign keys and enabled triggers it takes off for the load', async () => {
+      const reference = await databases.migrated();
+      const shape = await schemaShape(reference.db);
+      await reference.destroy();
+      const target = await databases.migrated();
+      try {
+        await restoreBackup(target, open(archive));
+        expect(await schemaShape(target.db)).toEqual(shape);
+        expect(shape.indexes.some((d) => d.includes('incident_geom_idx'))).toBe(true);
+        expect(shape.triggers.some((d) => d.includes('incident_day_rollup_insert O'))).toBe(true);
+      } finally {
+        await target.destroy();
+      }
+    });
+
+    it('rolls back a restore whose rollups disagree with its incidents: data, indexes, keys and triggers as they were', async () => {
+      const target = await databases.migrated();
+      try {
+        await seedSmall(target.db, '0998');
+        const mine = await snapshot(target.db);
+        const shape = await schemaShape(target.db);
+        // A forged archive: checksum and counts fit, one monthly rollup count is one too high.
+        const forged = tmpFile('forged-rollup.lbk');
+        rewriteArchive(archive, forged, (lines) => {
+          let table = '';
+          let edited = false;
+          return resign(lines.map((line) => {
+            if (line.startsWith('{"table"')) table = (JSON.parse(line) as { table: string }).table;
+            if (edited || table !== 'incident_month_rollup' || !line.startsWith('[')) return line;
+            edited = true;
+            const row = JSON.parse(line) as string[];
+            row[row.length - 1] = String(Number(row.at(-1)) + 1);
+            return JSON.stringify(row);
+          }));
+        });
+        await expect(restoreBackup(target, open(forged), { force: true })).rejects.toThrow(/rollups disagree with the incidents \(incident_month_rollup/);
+        expect(await snapshot(target.db)).toEqual(mine);
+        expect(await schemaShape(target.db)).toEqual(shape);
+      } finally {
+        await target.destroy();
+      }
+    });
+
+    it('fails on a value its column type rejects with the database\'s error, the target untouched', async () => {
+      const target = await databases.migrated();
+      try {
+        await seedSmall(target.db, '0998');
+        const mine = await snapshot(target.db);
+        const shape = await schemaShape(target.db);
+        // Well-formed JSON with a fitting checksum, but no timestamp: only COPY itself can refuse it.
+        const forged = tmpFile('forged-value.lbk');
+        rewriteArchive(archive, forged, (lines) => {
+          let columns: string[] = [];
+          let edited = false;
+          return resign(lines.map((line) => {
+            if (line.startsWith('{"table"')) {
+              const t = JSON.parse(line) as { table: string; columns: string[] };
+              columns = t.table === 'incident' ? t.columns : [];
+            }
+            if (edited || !columns.length || !line.startsWith('[')) return line;
+            edited = true;
+            const row = JSON.parse(line) as string[];
+            row[columns.indexOf('occurred_at')] = 'inte-en-tidpunkt';
+            return JSON.stringify(row);
+          }));
+        });
+        await expect(restoreBackup(target, open(forged), { force: true })).rejects.toThrow(/invalid input syntax for type timestamp with time zone: "inte-en-tidpunkt"/);
+        expect(await snapshot(target.db)).toEqual(mine);
+        expect(await schemaShape(target.db)).toEqual(shape);
       } finally {
         await target.destroy();
       }

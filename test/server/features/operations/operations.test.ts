@@ -7,6 +7,7 @@ import { countCacheLookup } from '../../../../server/infra/metrics.ts';
 import { listMigrations } from '../../../../server/infra/migrate.ts';
 import { createToken } from '../../../../server/features/auth/auth.service.ts';
 import { createDistrict, createIncidents, createMunicipality, times } from '../../../helpers/factories.ts';
+import { openDatabase } from '../../../../server/infra/db.ts';
 import { createTestDatabase, testBackends, type TestDatabase } from '../../../helpers/test-db.ts';
 
 const SECRET_PLACE = 'Hemliga gatan 13';
@@ -60,6 +61,25 @@ for (const backend of testBackends()) {
       }
     });
 
+    it('reports not ready (503), database unavailable, once its database is closed', async () => {
+      const closing = await createTestDatabase(backend);
+      const other = await buildApp({ config: loadConfig({ DEMO: '0', CLIENT_DIR: '/nonexistent' }), database: closing });
+      try {
+        const first = await other.inject({ method: 'GET', url: '/api/ready' });
+        expect(first.json()).toMatchObject({ status: 'ready' });
+        await closing.close();
+        const res = await other.inject({ method: 'GET', url: '/api/ready' });
+        expect(res.statusCode).toBe(503);
+        expect(res.json()).toEqual({
+          status: 'not_ready', db: backend, schema_version: null, expected_schema_version: listMigrations().at(-1)!.name,
+          pending_migrations: [], reason: 'database unavailable',
+        });
+      } finally {
+        await other.close();
+        await closing.destroy();
+      }
+    });
+
     it('serves Prometheus metrics to an admin token only, within 50 ms', async () => {
       expect((await app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(401);
       expect((await app.inject({ method: 'GET', url: '/metrics', headers: council })).statusCode).toBe(403);
@@ -106,3 +126,21 @@ for (const backend of testBackends()) {
     });
   });
 }
+
+describe.skipIf(!testBackends().includes('postgres'))('operations: readiness with the database server down (postgres)', { timeout: 120_000 }, () => {
+  it('answers 503 database unavailable when nothing listens at DATABASE_URL', async () => {
+    // A port nothing listens on: every connection attempt is refused at once.
+    const url = new URL(process.env.TEST_DATABASE_URL!);
+    url.port = '1';
+    const down = await openDatabase({ databaseUrl: url.toString(), dataDir: '' });
+    const app = await buildApp({ config: loadConfig({ DEMO: '0', CLIENT_DIR: '/nonexistent' }), database: down });
+    try {
+      const res = await app.inject({ method: 'GET', url: '/api/ready' });
+      expect(res.statusCode).toBe(503);
+      expect(res.json()).toMatchObject({ status: 'not_ready', db: 'postgres', schema_version: null, reason: 'database unavailable' });
+    } finally {
+      await app.close();
+      await down.close();
+    }
+  });
+});
