@@ -2,19 +2,10 @@ import './reports.css';
 import { ApiError } from '../../api/http.ts';
 import { t, type Lang } from '../../i18n.ts';
 import type { PanelContext, PanelModule } from '../contract.ts';
+import { download } from '../exports/exports.ts';
 import { fetchReportPdf, fetchReportPreview, fetchReportVersions, publishReport, type ReportContent } from './reports.api.ts';
 import { defaultYear, previewSectionsHtml, reportPageHtml, reportRouteOf, statementHtml, versionsHtml } from './reports.view.ts';
 
-function saveBlob(name: string, blob: Blob): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 /**
  * The annual situation picture (SPEC §7): pick the year, read the preview built for your role, write the
@@ -105,7 +96,7 @@ export const reportsPage: PanelModule = {
         const { id, version } = await publishReport({ municipality: code, year, introduction: texts.introduction, conclusion: texts.conclusion });
         setStatus(t(lang(), 'rp_published').replace('{v}', String(version)));
         await refreshVersions();
-        saveBlob(`lagesbild-${code}-${year}-v${version}.pdf`, await fetchReportPdf(id));
+        download(`lagesbild-${code}-${year}-v${version}.pdf`, await fetchReportPdf(id));
       } catch (error) {
         setStatus(messageOf(error), true);
       } finally {
@@ -135,7 +126,7 @@ export const reportsPage: PanelModule = {
         void publish(target as HTMLButtonElement);
       } else if (action === 'pdf') {
         const id = Number(target.dataset.id);
-        fetchReportPdf(id).then((blob) => saveBlob(`lagesbild-${municipality()}-${year}-${id}.pdf`, blob), (error) => setStatus(messageOf(error), true));
+        fetchReportPdf(id).then((blob) => download(`lagesbild-${municipality()}-${year}-${id}.pdf`, blob), (error) => setStatus(messageOf(error), true));
       }
     });
     window.addEventListener('hashchange', () => void show());

@@ -113,24 +113,7 @@ export async function getHotspots(db: Db, filters: IncidentFilters, role: Role, 
   const band = await validateGrid(db, area, options, role);
   const { cells } = await countPointsPerHexagon(db, area, options.cell, { kind: 'incidents', filters }, { slices: 1, withGeometry: true });
   const gi = giStarForCells(cells, giInputCounts(cells.map((c) => c.count), access.suppressed), band);
-  const features: HotspotFeature[] = cells.map((c, k) => ({
-    type: 'Feature',
-    geometry: JSON.parse(c.geometry!),
-    properties: { i: c.i, j: c.j, count: shownCount(c.count, access.suppressed), z: gi[k].z, p: gi[k].p, p_fdr: gi[k].p_fdr, class: gi[k].class },
-  }));
-  const total = cells.reduce((s, c) => s + c.count, 0);
-  return {
-    type: 'FeatureCollection' as const,
-    municipality: filters.municipality,
-    period: { from: filters.from, to: filters.to },
-    categories: filters.categories,
-    cell_m: options.cell,
-    band_m: band,
-    n_cells: cells.length,
-    total: shownCount(total, access.suppressed),
-    method: GI_STAR_METHOD,
-    features,
-  };
+  return hotspotCollection(filters, options.cell, band, access.suppressed, cells, cells.map((c) => c.count), cells.map((c) => c.geometry!), gi);
 }
 
 /**
@@ -161,25 +144,32 @@ export async function getHotspotsForMany(db: Db, requests: readonly { filters: I
       return n;
     });
     const gi = giStarForCells(cells, giInputCounts(counts, access.suppressed), band);
-    const features: HotspotFeature[] = cells.map((c, k) => ({
-      type: 'Feature',
-      geometry: JSON.parse(geometries[k]),
-      properties: { i: c.i, j: c.j, count: shownCount(counts[k], access.suppressed), z: gi[k].z, p: gi[k].p, p_fdr: gi[k].p_fdr, class: gi[k].class },
-    }));
-    const total = counts.reduce((a, b) => a + b, 0);
-    return {
-      type: 'FeatureCollection' as const,
-      municipality: filters.municipality,
-      period: { from: filters.from, to: filters.to },
-      categories: filters.categories,
-      cell_m: options.cell,
-      band_m: band,
-      n_cells: cells.length,
-      total: shownCount(total, access.suppressed),
-      method: GI_STAR_METHOD,
-      features,
-    };
+    return hotspotCollection(filters, options.cell, band, access.suppressed, cells, counts, geometries, gi);
   });
+}
+
+/** A hotspot answer: cells with their (shown) counts and Gi* results, and the total as the role may see it. */
+function hotspotCollection(
+  filters: IncidentFilters, cellM: number, band: number, suppressed: boolean,
+  cells: readonly { i: number; j: number }[], counts: readonly number[], geometries: readonly string[], gi: ReturnType<typeof giStarForCells>,
+) {
+  const features: HotspotFeature[] = cells.map((c, k) => ({
+    type: 'Feature',
+    geometry: JSON.parse(geometries[k]),
+    properties: { i: c.i, j: c.j, count: shownCount(counts[k], suppressed), z: gi[k].z, p: gi[k].p, p_fdr: gi[k].p_fdr, class: gi[k].class },
+  }));
+  return {
+    type: 'FeatureCollection' as const,
+    municipality: filters.municipality,
+    period: { from: filters.from, to: filters.to },
+    categories: filters.categories,
+    cell_m: cellM,
+    band_m: band,
+    n_cells: cells.length,
+    total: shownCount(counts.reduce((a, b) => a + b, 0), suppressed),
+    method: GI_STAR_METHOD,
+    features,
+  };
 }
 
 /** The Gi* definition as stated in every hotspot answer. */
