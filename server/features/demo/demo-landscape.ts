@@ -138,10 +138,10 @@ export function buildLandscape(stadsdelar: readonly LandscapeStadsdel[], tiling:
   const area = (kind: LandscapeKind, name: string | null, ring: Position[]) => features.push({ kind, name, geometry: { type: 'Polygon', ring } });
   const line = (kind: LandscapeKind, name: string | null, points: Position[]) => features.push({ kind, name, geometry: { type: 'LineString', line: points } });
   /** A boundary of the districts, continued beyond the town: the very vertices the rings use. */
-  const boundary = (kind: 'vertical' | 'horizontal', index: number, beyond: number): Position[] => [
-    ...tiling.beyond(kind, index, 'start', beyond),
+  const boundary = (kind: 'vertical' | 'horizontal', index: number, before: number, after = before): Position[] => [
+    ...(before > 0 ? tiling.beyond(kind, index, 'start', before) : []),
     ...(kind === 'vertical' ? tiling.vertical(index) : tiling.horizontal(index)),
-    ...tiling.beyond(kind, index, 'end', beyond),
+    ...(after > 0 ? tiling.beyond(kind, index, 'end', after) : []),
   ];
   const { cols, rows } = tiling;
   const sw = tiling.corners(0, 0).sw;
@@ -197,19 +197,24 @@ export function buildLandscape(stadsdelar: readonly LandscapeStadsdel[], tiling:
   // Main roads: the ring roads between the rows of stadsdelar and Östra leden are district
   // boundaries (as in a real town, where stadsdelar end at the ring road); Storgatan and Södra
   // länken run through the middle.
+  // Roads that reach the harbour end at the Storsjön shore; the others go on into the country.
   const across = (row: number, v: number, from: number, to: number) => join(Array.from({ length: to - from + 1 }, (_, k) => cellLine(at(from + k, row), 'v', v, 0, 1)));
-  line('main_road', 'Storgatan', extend(across(1, 0.5, 0, cols - 1), 2500));
-  line('main_road', 'Norra ringvägen', boundary('horizontal', 2, 2000));
-  line('main_road', 'Södra ringvägen', boundary('horizontal', 1, 2500));
+  const eastwards = (points: Position[], metres: number) => extend(points, metres).slice(1);
+  line('main_road', 'Storgatan', eastwards(across(1, 0.5, 0, cols - 1), 2500));
+  line('main_road', 'Norra ringvägen', boundary('horizontal', 2, 0, 2000));
+  line('main_road', 'Södra ringvägen', boundary('horizontal', 1, 0, 2500));
   line('main_road', 'Södra länken', extend(across(0, 0.84, 1, cols - 1), 2500));
   line('main_road', 'Östra leden', boundary('vertical', 3, 2500));
   // The railway runs along the boundary west of Stationsområdet.
   line('railway', 'Stambanan', boundary('vertical', 2, 4000));
 
+  // Local streets run on to the ring roads, the railway, Östra leden and the town's edge, but
+  // stop short of the river (bridges are for main roads).
+  const riverCol = 1;
   const streets = stadsdelar.map((s) => {
     const lines = [
-      ...LOCAL_STREETS_U.map((u) => cellLine(s, 'u', u)),
-      ...LOCAL_STREETS_V.map((v) => cellLine(s, 'v', v)),
+      ...LOCAL_STREETS_U.map((u) => cellLine(s, 'u', u, 0, 1)),
+      ...LOCAL_STREETS_V.map((v) => cellLine(s, 'v', v, s.col === riverCol ? 0.03 : 0, s.col === riverCol - 1 ? 0.97 : 1)),
     ];
     lines.forEach((l, i) => line('street', s.streets[i % s.streets.length], l));
     return lines;
