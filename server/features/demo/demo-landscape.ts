@@ -221,9 +221,13 @@ export function buildLandscape(stadsdelar: readonly LandscapeStadsdel[], tiling:
   });
 
   const waters = [lake, sea];
+  // Most candidate points are far from the river: a bounding-box test spares the segment walk.
+  const riverE = river.map((p) => p[0]);
+  const [riverMinE, riverMaxE] = [Math.min(...riverE) - RIVER_HALF_WIDTH, Math.max(...riverE) + RIVER_HALF_WIDTH];
   return {
     features,
-    isWater: (p) => waters.some((w) => pointInRing(p, w)) || distanceToLine(p, river) <= RIVER_HALF_WIDTH,
+    isWater: (p) =>
+      waters.some((w) => pointInRing(p, w)) || (p[0] >= riverMinE && p[0] <= riverMaxE && distanceToLine(p, river) <= RIVER_HALF_WIDTH),
     isForest: (p) => forests.some((f) => pointInRing(p, f)),
     streetsOf: (index) => streets[index],
   };
