@@ -169,8 +169,10 @@ export function buildLandscape(stadsdelar: readonly LandscapeStadsdel[], tiling:
   sea.push([sea[0][0], sea[0][1]]);
   area('water', 'Storsjön', sea);
 
-  // Lindåssjön inside Lindås.
-  const lake = ellipse(at(0, 0).point(0.32, 0.42), 520, 330, 0.4, random);
+  // Lindåssjön inside Lindås, sized to it so that a narrow Lindås keeps its school on dry land.
+  const lindas = at(0, 0);
+  const span = (a: Position, b: Position) => Math.hypot(b[0] - a[0], b[1] - a[1]);
+  const lake = ellipse(lindas.point(0.32, 0.42), Math.min(520, 0.14 * span(lindas.point(0, 0.42), lindas.point(1, 0.42))), Math.min(330, 0.1 * span(lindas.point(0.32, 0), lindas.point(0.32, 1))), 0.4, random);
   area('water', 'Lindåssjön', lake);
 
   // Forest inside the town at its edges, and beyond every edge that is not the shore.

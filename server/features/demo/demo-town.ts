@@ -52,7 +52,9 @@ export const KOMMUNDELAR = [
 ] as const;
 
 /**
- * The twelve stadsdelar on a 4 × 3 grid (col west→east, row south→north). Planted stories:
+ * The twelve stadsdelar, four columns (west→east) by three rows (south→north) of curvilinear
+ * cells between the town's boundaries (see BOUNDARY_SHAPES), so neighbours keep their places
+ * while no district is a square. Planted stories:
  * Centrum and Stationsområdet have many incidents and feel unsafe; Solhöjden feels unsafe
  * (dark park, underpass) with few incidents; Ekdalen has many incidents (shopping centre)
  * and feels safe; Norrbacka is getting worse and Björkängen better.

@@ -8,6 +8,8 @@ import {
   type DemoDistrict,
   type DemoResponse,
 } from '../../../../server/features/demo/demo-data.ts';
+import { createRandom, deriveSeed } from '../../../../server/features/demo/demo-random.ts';
+import { buildTown } from '../../../../server/features/demo/demo-town.ts';
 
 type Ring = [number, number][];
 
@@ -223,6 +225,27 @@ describe('generateDemo: districts', () => {
       if (expected[l.key]) expect(hits[0].key).toBe(expected[l.key]);
     }
     expect(d.landmarks.filter((l) => l.key.startsWith('skola')).length).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe('buildTown: irregular districts that stay valid for any seed', () => {
+  it('keeps every ring simple and counter-clockwise, and every landmark clearly inside its stadsdel, over 40 seeds', () => {
+    for (let seed = 1; seed <= 40; seed++) {
+      // buildTown also throws when a kommundel's outline is not one ring.
+      const town = buildTown(createRandom(deriveSeed(seed, 'town')));
+      for (const x of town.districts) {
+        expect(isSimple(x.ring), `${seed} ${x.key}`).toBe(true);
+        expect(area(x.ring), `${seed} ${x.key}`).toBeGreaterThan(2e6);
+      }
+      const total = town.stadsdelar.reduce((s, x) => s + area(x.district.ring), 0);
+      expect(total / 1e6).toBeGreaterThan(95);
+      expect(total / 1e6).toBeLessThan(125);
+      for (const h of town.hotspots.values()) expect(town.locateClearly(h.position), `${seed} ${h.key}`).toBeGreaterThanOrEqual(0);
+      // The lake stays inside Lindås whatever the shore does.
+      const lake = town.landscape.features.find((f) => f.name === 'Lindåssjön')!.geometry as { ring: Ring };
+      const lindas = town.stadsdelar.find((x) => x.spec.key === 'lindas')!.district.ring;
+      expect(lake.ring.every((p) => inside(p, lindas)), `${seed} Lindåssjön`).toBe(true);
+    }
   });
 });
 
