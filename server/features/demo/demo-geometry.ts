@@ -50,7 +50,7 @@ export function ringBounds(ring: readonly Position[]): [number, number, number, 
   return [minE, minN, maxE, maxN];
 }
 
-/** A grid cell's four jittered corners, counter-clockwise from south-west. */
+/** A cell's four corners, counter-clockwise from south-west. */
 export interface CellCorners {
   sw: Position;
   se: Position;
@@ -58,77 +58,136 @@ export interface CellCorners {
   nw: Position;
 }
 
-/** A district tiling: one closed counter-clockwise ring and the corners for each grid cell. */
-export interface JitteredGrid {
-  ring(col: number, row: number): Position[];
-  corners(col: number, row: number): CellCorners;
+/**
+ * One boundary curve of the tiling as a function of the other coordinate: a north–south line
+ * gives the easting at each northing, an east–west line the northing at each easting. Defined
+ * beyond the town too, so a river or road drawn along a boundary continues smoothly outside it.
+ */
+export type BoundaryCurve = (along: number) => number;
+
+/** The shape of one boundary: a tilt over the town's extent plus smooth waves (metres). */
+export interface CurveShape {
+  /** Displacement at the far end minus that at the near end, in metres (a straight tilt). */
+  tilt: number;
+  /**
+   * A bow over the town's extent, in metres: positive bends the middle north (east) and pulls the
+   * ends back by half as much, so outer edges bowed outwards round off the town's corners.
+   */
+  bow?: number;
+  /** Waves as [amplitude in metres, cycles over the town's extent]; phases are drawn. */
+  waves: readonly (readonly [number, number])[];
 }
 
-const EDGE_SUBDIVISIONS = 6;
+/** The districts' tiling: curvilinear cells between boundary curves, each ring closed and counter-clockwise. */
+export interface TownTiling {
+  /** Number of columns (west→east) and rows (south→north). */
+  cols: number;
+  rows: number;
+  ring(col: number, row: number): Position[];
+  corners(col: number, row: number): CellCorners;
+  /** The point at fractions (u eastwards, v northwards) of a cell, measured between its boundary curves. */
+  point(col: number, row: number, u: number, v: number): Position;
+  /** North–south boundary `i` (0 = western outline) south to north: exactly the rings' vertices. */
+  vertical(i: number): Position[];
+  /** East–west boundary `j` (0 = southern outline) west to east: exactly the rings' vertices. */
+  horizontal(j: number): Position[];
+  /** Continuation of a boundary beyond the town by `metres` ('start' = south/west end), excluding the end itself. */
+  beyond(kind: 'vertical' | 'horizontal', index: number, end: 'start' | 'end', metres: number): Position[];
+  /** The boundary curves themselves, for features that follow them (the coast, forest edges). */
+  xAt(i: number, n: number): number;
+  yAt(j: number, e: number): number;
+}
+
+/** Segments per cell side: enough for a meander to read as a curve at town zoom. */
+export const SIDE_SEGMENTS = 14;
 
 /**
- * Builds a tiling of the rectangle spanned by grid lines `xs` × `ys` (metres) whose cells are
- * wiggly quadrilaterals: vertices are jittered, and every edge is a polyline whose interior
- * points are displaced perpendicularly by a smooth zero-ended curve. Each edge is computed
- * once and shared by both neighbours, so neighbouring rings have identical vertices along
- * their common edge and the tiling has no gaps or overlaps. Coordinates are whole metres.
+ * Builds a tiling of the town from boundary curves: north–south lines x = X_i(n) at base
+ * eastings `xs` and east–west lines y = Y_j(e) at base northings `ys`, each displaced by its
+ * `shape` with drawn phases. Cell (col, row) is the set between X_col and X_col+1 and between
+ * Y_row and Y_row+1. Corners are the curves' intersections; every side is sampled once from its
+ * curve and shared by both neighbours, so neighbouring rings have identical vertices along their
+ * common side and the tiling has no gaps or overlaps. Coordinates are whole metres. Valid as long
+ * as curves of one family never meet and slopes stay well below 1 (the shapes given keep both).
  */
-export function buildJitteredGrid(xs: readonly number[], ys: readonly number[], random: DemoRandom): JitteredGrid {
+export function buildTownTiling(
+  xs: readonly number[],
+  ys: readonly number[],
+  shapes: { vertical: readonly CurveShape[]; horizontal: readonly CurveShape[] },
+  random: DemoRandom,
+): TownTiling {
   const nx = xs.length - 1;
   const ny = ys.length - 1;
-  const vertices: Position[][] = [];
-  for (let i = 0; i <= nx; i++) {
-    vertices.push([]);
-    for (let j = 0; j <= ny; j++) {
-      const onX = i === 0 || i === nx;
-      const onY = j === 0 || j === ny;
-      // Interior vertices move most; the outline moves less so the town keeps its extent.
-      const dx = random.between(-1, 1) * (onX ? 180 : 450);
-      const dy = random.between(-1, 1) * (onY ? 180 : 450);
-      vertices[i].push([Math.round(xs[i] + dx), Math.round(ys[j] + dy)]);
-    }
-  }
+  const [e0, e1, n0, n1] = [xs[0], xs[nx], ys[0], ys[ny]];
+  const curve = (base: number, from: number, to: number, shape: CurveShape): BoundaryCurve => {
+    const phases = shape.waves.map(() => random.between(0, Math.PI * 2));
+    return (along) => {
+      const t = (along - from) / (to - from);
+      let d = shape.tilt * (t - 0.5) + (shape.bow ?? 0) * (Math.sin(Math.PI * t) - 0.5);
+      shape.waves.forEach(([a, cycles], k) => (d += a * Math.sin(2 * Math.PI * cycles * t + phases[k])));
+      return base + d;
+    };
+  };
+  const X = xs.map((x, i) => curve(x, n0, n1, shapes.vertical[i]));
+  const Y = ys.map((y, j) => curve(y, e0, e1, shapes.horizontal[j]));
 
-  const edges = new Map<string, Position[]>();
-  const wiggle = (a: Position, b: Position, amplitude: number): Position[] => {
-    const dx = b[0] - a[0];
-    const dy = b[1] - a[1];
-    const length = Math.hypot(dx, dy);
-    const nxv = -dy / length;
-    const nyv = dx / length;
-    const r1 = random.between(-1, 1), r2 = random.between(-1, 1), r3 = random.between(-1, 1);
-    const points: Position[] = [a];
-    for (let k = 1; k < EDGE_SUBDIVISIONS; k++) {
-      const t = k / EDGE_SUBDIVISIONS;
-      const shape = r1 * Math.sin(Math.PI * t) + 0.5 * r2 * Math.sin(2 * Math.PI * t) + 0.3 * r3 * Math.sin(3 * Math.PI * t);
-      const d = amplitude * length * shape;
-      points.push([Math.round(a[0] + dx * t + nxv * d), Math.round(a[1] + dy * t + nyv * d)]);
+  // The point whose fractions between the neighbouring curves are (u, v); a fixed point that
+  // converges quickly because every slope is small.
+  const solve = (i: number, j: number, u: number, v: number): [number, number] => {
+    let e = xs[i] + u * (xs[i + 1 < xs.length ? i + 1 : i] - xs[i]);
+    let n = ys[j] + v * (ys[j + 1 < ys.length ? j + 1 : j] - ys[j]);
+    for (let k = 0; k < 60; k++) {
+      const eNext = u === 0 ? X[i](n) : X[i](n) + u * (X[i + 1](n) - X[i](n));
+      const nNext = v === 0 ? Y[j](eNext) : Y[j](eNext) + v * (Y[j + 1](eNext) - Y[j](eNext));
+      const done = Math.abs(eNext - e) < 1e-6 && Math.abs(nNext - n) < 1e-6;
+      e = eNext;
+      n = nNext;
+      if (done) break;
     }
-    points.push(b);
-    return points;
+    return [e, n];
   };
-  for (let j = 0; j <= ny; j++) {
-    for (let i = 0; i < nx; i++) {
-      edges.set(`h:${i}:${j}`, wiggle(vertices[i][j], vertices[i + 1][j], j === 0 || j === ny ? 0.07 : 0.08));
-    }
-  }
+
+  const vertex: Position[][] = [];
   for (let i = 0; i <= nx; i++) {
-    for (let j = 0; j < ny; j++) {
-      edges.set(`v:${i}:${j}`, wiggle(vertices[i][j], vertices[i][j + 1], i === 0 || i === nx ? 0.07 : 0.08));
+    vertex.push([]);
+    for (let j = 0; j <= ny; j++) {
+      const [e, n] = solve(i, j, 0, 0);
+      vertex[i].push([Math.round(e), Math.round(n)]);
     }
   }
-  const edge = (key: string): Position[] => {
-    const points = edges.get(key);
-    if (!points) throw new Error(`no grid edge ${key}`);
-    return points;
+  const round = (e: number, n: number): Position => [Math.round(e), Math.round(n)];
+  const sideV = (i: number, j: number): Position[] => {
+    const [a, b] = [vertex[i][j], vertex[i][j + 1]];
+    const side: Position[] = [a];
+    for (let k = 1; k < SIDE_SEGMENTS; k++) {
+      const n = a[1] + ((b[1] - a[1]) * k) / SIDE_SEGMENTS;
+      side.push(round(X[i](n), n));
+    }
+    side.push(b);
+    return side;
   };
+  const sideH = (i: number, j: number): Position[] => {
+    const [a, b] = [vertex[i][j], vertex[i + 1][j]];
+    const side: Position[] = [a];
+    for (let k = 1; k < SIDE_SEGMENTS; k++) {
+      const e = a[0] + ((b[0] - a[0]) * k) / SIDE_SEGMENTS;
+      side.push(round(e, Y[j](e)));
+    }
+    side.push(b);
+    return side;
+  };
+  const verticalSides = xs.map((_, i) => ys.slice(0, -1).map((__, j) => sideV(i, j)));
+  const horizontalSides = ys.map((_, j) => xs.slice(0, -1).map((__, i) => sideH(i, j)));
+  const joined = (sides: Position[][]): Position[] => sides.flatMap((side, k) => (k === 0 ? side : side.slice(1))).map((p) => [p[0], p[1]] as Position);
 
   return {
+    cols: nx,
+    rows: ny,
     ring(col, row) {
-      const bottom = edge(`h:${col}:${row}`);
-      const right = edge(`v:${col + 1}:${row}`);
-      const top = [...edge(`h:${col}:${row + 1}`)].reverse();
-      const left = [...edge(`v:${col}:${row}`)].reverse();
+      const bottom = horizontalSides[row][col];
+      const right = verticalSides[col + 1][row];
+      const top = [...horizontalSides[row + 1][col]].reverse();
+      const left = [...verticalSides[col][row]].reverse();
       const ring: Position[] = [];
       for (const side of [bottom, right, top, left]) {
         for (let k = 0; k < side.length - 1; k++) ring.push([side[k][0], side[k][1]]);
@@ -137,16 +196,32 @@ export function buildJitteredGrid(xs: readonly number[], ys: readonly number[], 
       return ring;
     },
     corners(col, row) {
-      return { sw: vertices[col][row], se: vertices[col + 1][row], ne: vertices[col + 1][row + 1], nw: vertices[col][row + 1] };
+      return { sw: vertex[col][row], se: vertex[col + 1][row], ne: vertex[col + 1][row + 1], nw: vertex[col][row + 1] };
     },
+    point(col, row, u, v) {
+      const [e, n] = solve(col, row, u, v);
+      return round(e, n);
+    },
+    vertical: (i) => joined(verticalSides[i]),
+    horizontal: (j) => joined(horizontalSides[j]),
+    beyond(kind, index, end, metres) {
+      const steps = Math.max(1, Math.round(metres / 250));
+      const out: Position[] = [];
+      for (let k = 1; k <= steps; k++) {
+        const d = (metres * k) / steps;
+        if (kind === 'vertical') {
+          const n = end === 'start' ? vertex[index][0][1] - d : vertex[index][ny][1] + d;
+          out.push(round(X[index](n), n));
+        } else {
+          const e = end === 'start' ? vertex[0][index][0] - d : vertex[nx][index][0] + d;
+          out.push(round(e, Y[index](e)));
+        }
+      }
+      return end === 'start' ? out.reverse() : out;
+    },
+    xAt: (i, n) => X[i](n),
+    yAt: (j, e) => Y[j](e),
   };
-}
-
-/** The point at fractions (u eastwards, v northwards) of a cell, by bilinear interpolation of its corners. */
-export function cellPoint(c: CellCorners, u: number, v: number): Position {
-  const e = (1 - u) * (1 - v) * c.sw[0] + u * (1 - v) * c.se[0] + u * v * c.ne[0] + (1 - u) * v * c.nw[0];
-  const n = (1 - u) * (1 - v) * c.sw[1] + u * (1 - v) * c.se[1] + u * v * c.ne[1] + (1 - u) * v * c.nw[1];
-  return [Math.round(e), Math.round(n)];
 }
 
 /**

@@ -1,11 +1,13 @@
-import { cellPoint, pointInRing, type CellCorners, type Position } from './demo-geometry.ts';
+import { pointInRing, type Position, type TownTiling } from './demo-geometry.ts';
 import type { DemoRandom } from './demo-random.ts';
 
 /**
- * The demo town's landscape: a river along the boundary between the western and eastern
- * kommundelar, a lake and forest where almost nothing happens, parks, an industrial area, main
- * roads, a railway through the station and the local streets incidents happen along. It is drawn
- * as the offline basemap and steers where generated points may fall.
+ * The demo town's landscape, drawn from the same lines that bound the districts: the river
+ * Demoån between Västra hamnen and Centrum, the railway west of Stationsområdet, Norra and Södra
+ * ringvägen between the rows of stadsdelar, Östra leden, the Storsjön shore in the west and
+ * forest beyond the other edges. Inside: a lake and forest where almost nothing happens, parks,
+ * an industrial area, Storgatan, Södra länken and the local streets incidents happen along. It is
+ * drawn as the offline basemap and steers where generated points may fall.
  */
 
 export type LandscapeKind = 'water' | 'river' | 'forest' | 'park' | 'industrial' | 'main_road' | 'street' | 'railway';
@@ -17,12 +19,13 @@ export interface LandscapeFeature {
   geometry: { type: 'Polygon'; ring: Position[] } | { type: 'LineString'; line: Position[] };
 }
 
-/** What the landscape needs to know of one stadsdel: its grid cell, ring and street names. */
+/** What the landscape needs to know of one stadsdel: its cell, ring, frame and street names. */
 export interface LandscapeStadsdel {
   key: string;
   col: number;
   row: number;
-  corners: CellCorners;
+  /** The point at fractions (u eastwards, v northwards) between the stadsdel's boundaries. */
+  point(u: number, v: number): Position;
   ring: readonly Position[];
   streets: readonly string[];
 }
@@ -58,12 +61,12 @@ function ellipse(centre: Position, rx: number, ry: number, rotation: number, ran
   return ring;
 }
 
-/** A line through a cell at constant u (northwards) or constant v (eastwards), bent with the cell. */
-function cellLine(c: CellCorners, fixed: 'u' | 'v', value: number, from = 0.03, to = 0.97, steps = 8): Position[] {
+/** A line through a stadsdel at constant u (northwards) or constant v (eastwards), bent with its boundaries. */
+function cellLine(s: LandscapeStadsdel, fixed: 'u' | 'v', value: number, from = 0.03, to = 0.97, steps = 10): Position[] {
   const line: Position[] = [];
   for (let k = 0; k <= steps; k++) {
     const t = from + ((to - from) * k) / steps;
-    line.push(fixed === 'u' ? cellPoint(c, value, t) : cellPoint(c, t, value));
+    line.push(fixed === 'u' ? s.point(value, t) : s.point(t, value));
   }
   return line;
 }
@@ -97,20 +100,35 @@ function join(lines: Position[][]): Position[] {
   return out;
 }
 
-/** The western edge of a stadsdel's ring, south to north (the ring is bottom, right, top, left; each side six segments). */
-function westEdge(ring: readonly Position[]): Position[] {
-  const sides = (ring.length - 1) / 4;
-  return ring.slice(3 * sides, 4 * sides + 1).map((p) => [p[0], p[1]] as Position).reverse();
+/**
+ * A band beyond one edge of the town, between the edge curve (a few metres out, so it never
+ * covers a district) and a wobbly line `depth` metres further out; `along` runs from `from` to `to`.
+ */
+function band(edge: (along: number) => number, outwards: 1 | -1, axis: 'e' | 'n', from: number, to: number, depth: number, random: DemoRandom): Position[] {
+  const steps = Math.max(8, Math.round((to - from) / 200));
+  const phase = [random.between(0, Math.PI * 2), random.between(0, Math.PI * 2)];
+  const at = (along: number, offset: number): Position => {
+    const across = Math.round(edge(along) + outwards * offset);
+    return axis === 'e' ? [Math.round(along), across] : [across, Math.round(along)];
+  };
+  const inner: Position[] = [];
+  const outer: Position[] = [];
+  for (let k = 0; k <= steps; k++) {
+    const along = from + ((to - from) * k) / steps;
+    const t = k / steps;
+    inner.push(at(along, 15));
+    outer.push(at(along, depth * (1 + 0.3 * Math.sin(2 * Math.PI * 1.7 * t + phase[0]) + 0.15 * Math.sin(2 * Math.PI * 4.3 * t + phase[1]))));
+  }
+  const ring = [...inner, ...outer.reverse()];
+  ring.push([ring[0][0], ring[0][1]]);
+  // Counter-clockwise whichever side the band lies on.
+  let sum = 0;
+  for (let i = 0; i < ring.length - 1; i++) sum += ring[i][0] * ring[i + 1][1] - ring[i + 1][0] * ring[i][1];
+  return sum < 0 ? ring.reverse() : ring;
 }
 
-/** The southern edge of a stadsdel's ring, west to east. */
-function southEdge(ring: readonly Position[]): Position[] {
-  const sides = (ring.length - 1) / 4;
-  return ring.slice(0, sides + 1).map((p) => [p[0], p[1]] as Position);
-}
-
-/** Builds the landscape from the stadsdelar of the 4 × 3 demo grid; `random` is its own stream. */
-export function buildLandscape(stadsdelar: readonly LandscapeStadsdel[], random: DemoRandom): Landscape {
+/** Builds the landscape from the stadsdelar of the 4 × 3 demo town and its boundaries; `random` is its own stream. */
+export function buildLandscape(stadsdelar: readonly LandscapeStadsdel[], tiling: TownTiling, random: DemoRandom): Landscape {
   const at = (col: number, row: number): LandscapeStadsdel => {
     const s = stadsdelar.find((x) => x.col === col && x.row === row);
     if (!s) throw new Error(`no stadsdel at ${col},${row}`);
@@ -119,61 +137,99 @@ export function buildLandscape(stadsdelar: readonly LandscapeStadsdel[], random:
   const features: LandscapeFeature[] = [];
   const area = (kind: LandscapeKind, name: string | null, ring: Position[]) => features.push({ kind, name, geometry: { type: 'Polygon', ring } });
   const line = (kind: LandscapeKind, name: string | null, points: Position[]) => features.push({ kind, name, geometry: { type: 'LineString', line: points } });
+  /** A boundary of the districts, continued beyond the town: the very vertices the rings use. */
+  const boundary = (kind: 'vertical' | 'horizontal', index: number, before: number, after = before): Position[] => [
+    ...(before > 0 ? tiling.beyond(kind, index, 'start', before) : []),
+    ...(kind === 'vertical' ? tiling.vertical(index) : tiling.horizontal(index)),
+    ...(after > 0 ? tiling.beyond(kind, index, 'end', after) : []),
+  ];
+  const { cols, rows } = tiling;
+  const sw = tiling.corners(0, 0).sw;
+  const nw = tiling.corners(0, rows - 1).nw;
+  const se = tiling.corners(cols - 1, 0).se;
+  const ne = tiling.corners(cols - 1, rows - 1).ne;
 
-  // The river is the boundary between the western and eastern halves: districts follow it.
-  const river = extend(join([0, 1, 2].map((row) => westEdge(at(2, row).ring))), 2500);
+  // The river meanders between Västra hamnen and Centrum (and on through the town): districts follow it.
+  const river = boundary('vertical', 1, 2500);
   line('river', 'Demoån', river);
 
-  // Lindåssjön inside Lindås, and Storsjön west of the harbour (outside the town).
-  const lake = ellipse(cellPoint(at(0, 0).corners, 0.32, 0.42), 520, 330, 0.4, random);
-  area('water', 'Lindåssjön', lake);
-  const harbour = at(0, 1).corners;
-  const sea = ellipse([harbour.sw[0] - 2600, Math.round((harbour.sw[1] + harbour.nw[1]) / 2)], 2700, 2300, 0.2, random, 36);
+  // Storsjön: its eastern shore is the town's western edge from Lindås to Norrbacka, bays and all.
+  const [shoreFrom, shoreTo] = [sw[1] + 0.28 * (nw[1] - sw[1]), sw[1] + 0.9 * (nw[1] - sw[1])];
+  const shore: Position[] = [];
+  for (let n = shoreFrom; n <= shoreTo; n += (shoreTo - shoreFrom) / 40) shore.push([Math.round(tiling.xAt(0, n) - 12), Math.round(n)]);
+  const westmost = Math.min(...shore.map((p) => p[0])) - 150;
+  const [mid, half] = [(shoreFrom + shoreTo) / 2, (shoreTo - shoreFrom) / 2];
+  const wobble = [random.between(0, Math.PI * 2), random.between(0, Math.PI * 2)];
+  const sea: Position[] = [...shore];
+  for (let k = 0; k <= 36; k++) {
+    const a = Math.PI / 2 + (Math.PI * k) / 36;
+    const r = 3200 * (1 + 0.12 * Math.sin(3 * a + wobble[0]) + 0.06 * Math.sin(7 * a + wobble[1]));
+    sea.push([Math.round(westmost + r * Math.cos(a)), Math.round(mid + half * Math.sin(a))]);
+  }
+  sea.push([sea[0][0], sea[0][1]]);
   area('water', 'Storsjön', sea);
 
-  // Forest at the northern and eastern edges of town and a belt outside it.
+  // Lindåssjön inside Lindås, sized to it so that a narrow Lindås keeps its school on dry land.
+  const lindas = at(0, 0);
+  const span = (a: Position, b: Position) => Math.hypot(b[0] - a[0], b[1] - a[1]);
+  const lake = ellipse(lindas.point(0.32, 0.42), Math.min(520, 0.14 * span(lindas.point(0, 0.42), lindas.point(1, 0.42))), Math.min(330, 0.1 * span(lindas.point(0.32, 0), lindas.point(0.32, 1))), 0.4, random);
+  area('water', 'Lindåssjön', lake);
+
+  // Forest inside the town at its edges, and beyond every edge that is not the shore.
   const forests = [
-    ellipse(cellPoint(at(0, 2).corners, 0.3, 0.86), 900, 380, 0.1, random),
-    ellipse(cellPoint(at(3, 0).corners, 0.86, 0.3), 380, 800, -0.2, random),
-    ellipse(cellPoint(at(3, 2).corners, 0.9, 0.9), 700, 450, 0.3, random),
+    ellipse(at(0, 2).point(0.3, 0.86), 900, 380, 0.1, random),
+    ellipse(at(3, 0).point(0.86, 0.3), 380, 800, -0.2, random),
+    ellipse(at(3, 2).point(0.9, 0.9), 700, 450, 0.3, random),
   ];
   for (const f of forests) area('forest', null, f);
-  const belt = [
-    ellipse(cellPoint(at(1, 2).corners, 0.5, 1.45), 3800, 1100, 0.05, random, 36),
-    ellipse(cellPoint(at(3, 1).corners, 1.55, 0.5), 1100, 4200, 0.1, random, 36),
-    ellipse(cellPoint(at(1, 0).corners, 0.6, -0.5), 4200, 1000, -0.05, random, 36),
+  const belts = [
+    band((e) => tiling.yAt(rows, e), 1, 'e', nw[0] - 1200, ne[0] + 1200, 1400, random),
+    band((e) => tiling.yAt(0, e), -1, 'e', sw[0] - 1200, se[0] + 1200, 1300, random),
+    band((n) => tiling.xAt(cols, n), 1, 'n', se[1] - 1200, ne[1] + 1200, 1500, random),
+    band((n) => tiling.xAt(0, n), -1, 'n', sw[1] - 1200, shoreFrom, 1200, random),
+    band((n) => tiling.xAt(0, n), -1, 'n', shoreTo, nw[1] + 1200, 1200, random),
   ];
-  for (const f of belt) area('forest', null, f);
+  for (const f of belts) area('forest', null, f);
 
-  area('park', 'Solhöjdsparken', ellipse(cellPoint(at(1, 0).corners, 0.5, 0.6), 330, 230, 0.3, random));
-  area('park', 'Stadsparken', ellipse(cellPoint(at(1, 1).corners, 0.42, 0.7), 230, 160, -0.2, random));
-  area('park', 'Hamnparken', ellipse(cellPoint(at(0, 1).corners, 0.2, 0.35), 200, 150, 0.5, random));
-  area('industrial', 'Ekdalens industriområde', ellipse(cellPoint(at(3, 1).corners, 0.75, 0.2), 520, 300, 0.1, random));
+  area('park', 'Solhöjdsparken', ellipse(at(1, 0).point(0.5, 0.6), 330, 230, 0.3, random));
+  area('park', 'Stadsparken', ellipse(at(1, 1).point(0.42, 0.7), 230, 160, -0.2, random));
+  area('park', 'Hamnparken', ellipse(at(0, 1).point(0.2, 0.35), 200, 150, 0.5, random));
+  area('industrial', 'Ekdalens industriområde', ellipse(at(3, 1).point(0.75, 0.2), 520, 300, 0.1, random));
 
-  // Main roads: two of them are district boundaries (as in a real town, where stadsdelar end at the
-  // ring road and the western approach); Storgatan and Södra länken run through the middle.
-  const across = (row: number, v: number, cols: number[]) => join(cols.map((col) => cellLine(at(col, row).corners, 'v', v, 0, 1)));
-  const along = (col: number, u: number, rows: number[]) => join(rows.map((row) => cellLine(at(col, row).corners, 'u', u, 0, 1)));
-  line('main_road', 'Storgatan', extend(across(1, 0.5, [0, 1, 2, 3]), 3000));
-  line('main_road', 'Norra ringvägen', extend(join([0, 1, 2, 3].map((col) => southEdge(at(col, 2).ring))), 2000));
-  line('main_road', 'Västra infarten', extend(join([0, 1, 2].map((row) => westEdge(at(1, row).ring))), 2500));
-  line('main_road', 'Södra länken', extend(across(0, 0.84, [1, 2, 3]), 2500));
-  line('main_road', 'Östra leden', extend(join([0, 1, 2].map((row) => westEdge(at(3, row).ring))), 2500));
-  line('railway', 'Stambanan', extend(along(2, 0.2, [0, 1, 2]), 4000));
+  // Main roads: the ring roads between the rows of stadsdelar and Östra leden are district
+  // boundaries (as in a real town, where stadsdelar end at the ring road); Storgatan and Södra
+  // länken run through the middle.
+  // Roads that reach the harbour end at the Storsjön shore; the others go on into the country.
+  const across = (row: number, v: number, from: number, to: number) => join(Array.from({ length: to - from + 1 }, (_, k) => cellLine(at(from + k, row), 'v', v, 0, 1)));
+  const eastwards = (points: Position[], metres: number) => extend(points, metres).slice(1);
+  line('main_road', 'Storgatan', eastwards(across(1, 0.5, 0, cols - 1), 2500));
+  line('main_road', 'Norra ringvägen', boundary('horizontal', 2, 0, 2000));
+  line('main_road', 'Södra ringvägen', boundary('horizontal', 1, 0, 2500));
+  line('main_road', 'Södra länken', extend(across(0, 0.84, 1, cols - 1), 2500));
+  line('main_road', 'Östra leden', boundary('vertical', 3, 2500));
+  // The railway runs along the boundary west of Stationsområdet.
+  line('railway', 'Stambanan', boundary('vertical', 2, 4000));
 
+  // Local streets run on to the ring roads, the railway, Östra leden and the town's edge, but
+  // stop short of the river (bridges are for main roads).
+  const riverCol = 1;
   const streets = stadsdelar.map((s) => {
     const lines = [
-      ...LOCAL_STREETS_U.map((u) => cellLine(s.corners, 'u', u)),
-      ...LOCAL_STREETS_V.map((v) => cellLine(s.corners, 'v', v)),
+      ...LOCAL_STREETS_U.map((u) => cellLine(s, 'u', u, 0, 1)),
+      ...LOCAL_STREETS_V.map((v) => cellLine(s, 'v', v, s.col === riverCol ? 0.03 : 0, s.col === riverCol - 1 ? 0.97 : 1)),
     ];
     lines.forEach((l, i) => line('street', s.streets[i % s.streets.length], l));
     return lines;
   });
 
   const waters = [lake, sea];
+  // Most candidate points are far from the river: a bounding-box test spares the segment walk.
+  const riverE = river.map((p) => p[0]);
+  const [riverMinE, riverMaxE] = [Math.min(...riverE) - RIVER_HALF_WIDTH, Math.max(...riverE) + RIVER_HALF_WIDTH];
   return {
     features,
-    isWater: (p) => waters.some((w) => pointInRing(p, w)) || distanceToLine(p, river) <= RIVER_HALF_WIDTH,
+    isWater: (p) =>
+      waters.some((w) => pointInRing(p, w)) || (p[0] >= riverMinE && p[0] <= riverMaxE && distanceToLine(p, river) <= RIVER_HALF_WIDTH),
     isForest: (p) => forests.some((f) => pointInRing(p, f)),
     streetsOf: (index) => streets[index],
   };

@@ -1,5 +1,5 @@
 import type { DemoDistrict } from './demo-data.ts';
-import { buildJitteredGrid, cellPoint, distanceToRing, outlineOf, pointInRing, ringBounds, type CellCorners, type Position } from './demo-geometry.ts';
+import { buildTownTiling, distanceToRing, outlineOf, pointInRing, ringBounds, type CellCorners, type CurveShape, type Position } from './demo-geometry.ts';
 import { buildLandscape, type Landscape } from './demo-landscape.ts';
 import { allocate, createRandom, type DemoRandom } from './demo-random.ts';
 
@@ -52,7 +52,9 @@ export const KOMMUNDELAR = [
 ] as const;
 
 /**
- * The twelve stadsdelar on a 4 × 3 grid (col west→east, row south→north). Planted stories:
+ * The twelve stadsdelar, four columns (west→east) by three rows (south→north) of curvilinear
+ * cells between the town's boundaries (see BOUNDARY_SHAPES), so neighbours keep their places
+ * while no district is a square. Planted stories:
  * Centrum and Stationsområdet have many incidents and feel unsafe; Solhöjden feels unsafe
  * (dark park, underpass) with few incidents; Ekdalen has many incidents (shopping centre)
  * and feels safe; Norrbacka is getting worse and Björkängen better.
@@ -132,12 +134,37 @@ export const STADSDELAR: readonly StadsdelSpec[] = [
   },
 ];
 
-/** Grid lines (SWEREF 99 TM metres): a 12 × 9 km town centred near E 674 000, N 6 580 000. */
+/** Base lines of the boundaries (SWEREF 99 TM metres): a town of about 12 × 9 km near E 674 000, N 6 580 000. */
 const GRID_E = [668_000, 671_400, 674_400, 677_000, 680_000];
 const GRID_N = [6_575_500, 6_578_500, 6_581_200, 6_584_500];
 
 /**
- * Places that concentrate incidents or marks, as fractions (u, v) of their stadsdel's cell;
+ * How each boundary bends, which is what makes the districts follow the town's features: west to
+ * east, the Storsjön shore (bays), the river Demoån (meanders between Västra hamnen and Centrum),
+ * the railway (straight and gently slanting, west of Stationsområdet), Östra leden and the eastern
+ * forest edge; south to north, the southern forest edge, Södra ringvägen, Norra ringvägen and
+ * the northern forest edge. Amplitudes stay well below the spacing of the lines, so curves of one
+ * family never meet and every ring stays simple.
+ */
+const BOUNDARY_SHAPES: { vertical: CurveShape[]; horizontal: CurveShape[] } = {
+  vertical: [
+    { tilt: 300, bow: -1000, waves: [[300, 1.1], [150, 2.6], [70, 5.3]] },
+    { tilt: -400, waves: [[260, 2.2], [100, 5]] },
+    { tilt: 900, bow: 250, waves: [[80, 0.6]] },
+    { tilt: -300, bow: 450, waves: [[150, 1.4], [60, 2.3]] },
+    { tilt: -600, bow: 1000, waves: [[280, 1.2], [140, 2.8], [60, 6.1]] },
+  ],
+  horizontal: [
+    { tilt: 400, bow: -1000, waves: [[300, 1.3], [150, 3.1], [60, 6.7]] },
+    { tilt: 300, bow: -450, waves: [[120, 1.1], [50, 2.1]] },
+    { tilt: -350, bow: 450, waves: [[120, 1.2], [50, 1.9]] },
+    { tilt: -500, bow: 1100, waves: [[320, 1.2], [170, 2.9], [70, 5.7]] },
+  ],
+};
+
+/**
+ * Places that concentrate incidents or marks, as fractions (u, v) of their stadsdel between its
+ * western and eastern (southern and northern) boundaries;
  * `landmark` ones are shipped to the map. `places` are what a report would write as the place.
  */
 const HOTSPOT_SPECS = [
@@ -172,6 +199,8 @@ export interface TownStadsdel {
   district: DemoDistrict;
   bounds: [number, number, number, number];
   corners: CellCorners;
+  /** The point at fractions (u eastwards, v northwards) between the stadsdel's boundaries. */
+  point(u: number, v: number): Position;
 }
 
 /** The demo town: districts (kommundelar first, then stadsdelar), hotspots and point location. */
@@ -209,11 +238,12 @@ const STREET_SHARE = 0.7;
 
 /** Builds the town's geometry and populations from `random` (the geometry draws come first). */
 export function buildTown(random: DemoRandom): Town {
-  const grid = buildJitteredGrid(GRID_E, GRID_N, random);
+  const tiling = buildTownTiling(GRID_E, GRID_N, BOUNDARY_SHAPES, random);
   const stadsdelar: TownStadsdel[] = STADSDELAR.map((spec) => {
-    const ring = grid.ring(spec.col, spec.row);
+    const ring = tiling.ring(spec.col, spec.row);
     const district: DemoDistrict = { key: spec.key, name: spec.name, kind: 'stadsdel', parentKey: spec.parentKey, ...splitPopulation(spec, random), ring };
-    return { spec, district, bounds: ringBounds(ring), corners: grid.corners(spec.col, spec.row) };
+    const point = (u: number, v: number): Position => tiling.point(spec.col, spec.row, u, v);
+    return { spec, district, bounds: ringBounds(ring), corners: tiling.corners(spec.col, spec.row), point };
   });
   const kommundelar: DemoDistrict[] = KOMMUNDELAR.map(({ key, name }) => {
     const children = stadsdelar.filter((s) => s.spec.parentKey === key).map((s) => s.district);
@@ -237,7 +267,8 @@ export function buildTown(random: DemoRandom): Town {
 
   // Drawn last from the town's stream, so adding the landscape left districts and populations unchanged.
   const landscape = buildLandscape(
-    stadsdelar.map((s) => ({ key: s.spec.key, col: s.spec.col, row: s.spec.row, corners: s.corners, ring: s.district.ring, streets: s.spec.streets })),
+    stadsdelar.map((s) => ({ key: s.spec.key, col: s.spec.col, row: s.spec.row, point: s.point, ring: s.district.ring, streets: s.spec.streets })),
+    tiling,
     createRandom(Math.floor(random.next() * 2 ** 31)),
   );
 
@@ -259,7 +290,7 @@ export function buildTown(random: DemoRandom): Town {
   for (const h of HOTSPOT_SPECS) {
     const spec = STADSDELAR.find((s) => s.key === h.stadsdel);
     if (!spec) throw new Error(`hotspot ${h.key} in unknown stadsdel ${h.stadsdel}`);
-    const position = cellPoint(grid.corners(spec.col, spec.row), h.u, h.v);
+    const position = tiling.point(spec.col, spec.row, h.u, h.v);
     hotspots.set(h.key, { key: h.key, name: h.name, position, landmark: h.landmark, places: h.places });
   }
 

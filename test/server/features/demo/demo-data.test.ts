@@ -8,6 +8,8 @@ import {
   type DemoDistrict,
   type DemoResponse,
 } from '../../../../server/features/demo/demo-data.ts';
+import { createRandom, deriveSeed } from '../../../../server/features/demo/demo-random.ts';
+import { buildTown } from '../../../../server/features/demo/demo-town.ts';
 
 type Ring = [number, number][];
 
@@ -223,6 +225,27 @@ describe('generateDemo: districts', () => {
       if (expected[l.key]) expect(hits[0].key).toBe(expected[l.key]);
     }
     expect(d.landmarks.filter((l) => l.key.startsWith('skola')).length).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe('buildTown: irregular districts that stay valid for any seed', () => {
+  it('keeps every ring simple and counter-clockwise, and every landmark clearly inside its stadsdel, over 40 seeds', () => {
+    for (let seed = 1; seed <= 40; seed++) {
+      // buildTown also throws when a kommundel's outline is not one ring.
+      const town = buildTown(createRandom(deriveSeed(seed, 'town')));
+      for (const x of town.districts) {
+        expect(isSimple(x.ring), `${seed} ${x.key}`).toBe(true);
+        expect(area(x.ring), `${seed} ${x.key}`).toBeGreaterThan(2e6);
+      }
+      const total = town.stadsdelar.reduce((s, x) => s + area(x.district.ring), 0);
+      expect(total / 1e6).toBeGreaterThan(95);
+      expect(total / 1e6).toBeLessThan(125);
+      for (const h of town.hotspots.values()) expect(town.locateClearly(h.position), `${seed} ${h.key}`).toBeGreaterThanOrEqual(0);
+      // The lake stays inside Lindås whatever the shore does.
+      const lake = town.landscape.features.find((f) => f.name === 'Lindåssjön')!.geometry as { ring: Ring };
+      const lindas = town.stadsdelar.find((x) => x.spec.key === 'lindas')!.district.ring;
+      expect(lake.ring.every((p) => inside(p, lindas)), `${seed} Lindåssjön`).toBe(true);
+    }
   });
 });
 
@@ -561,13 +584,63 @@ describe('generateDemo: a landscape that looks like a town', () => {
     expect(lines('main_road').length).toBeGreaterThanOrEqual(4);
   });
 
-  it('lets the river run along the boundary between the western and eastern kommundelar', () => {
+  /** Vertices two districts' rings have in common: their shared boundary. */
+  const sharedBoundary = (a: string, b: string) => {
+    const [ra, rb] = [a, b].map((key) => full.districts.find((d) => d.key === key)!.ring);
+    return ra.slice(0, -1).filter((p) => rb.some((q) => q[0] === p[0] && q[1] === p[1]));
+  };
+  const named = (kind: string, name: string) => {
+    const found = full.landscape.filter((f) => f.kind === kind && f.name === name && f.geometry.type === 'LineString');
+    expect(found, `${kind} ${name}`).toHaveLength(1);
+    return (found[0].geometry as { line: Ring }).line;
+  };
+  const followedBy = (pairs: [string, string][], line: Ring) => {
+    for (const [a, b] of pairs) {
+      const shared = sharedBoundary(a, b);
+      expect(shared.length, `${a}|${b}`).toBeGreaterThan(5);
+      for (const p of shared) expect(toLine(p, line), `${a}|${b}`).toBeLessThan(1);
+    }
+  };
+
+  it('lets the river meander along the boundary west of Centrum, through the whole town', () => {
     const [river] = lines('river');
+    followedBy([['vastra-hamnen', 'centrum'], ['norrbacka', 'tallmon'], ['lindas', 'solhojden']], river);
+    // A meander, not a straight line: the boundary strays from the chord between its ends.
+    const shared = [...sharedBoundary('lindas', 'solhojden'), ...sharedBoundary('vastra-hamnen', 'centrum'), ...sharedBoundary('norrbacka', 'tallmon')];
+    const es = shared.map((p) => p[0]);
+    expect(Math.max(...es) - Math.min(...es)).toBeGreaterThan(300);
+  });
+
+  it('runs the railway along the boundary west of Stationsområdet, the kommundel boundary, with the station beside it', () => {
+    const railway = named('railway', 'Stambanan');
+    followedBy([['centrum', 'stationsomradet'], ['tallmon', 'kvarnbacken'], ['solhojden', 'bjorkangen']], railway);
     const west = full.districts.find((d) => d.key === 'vastra')!.ring;
     const east = full.districts.find((d) => d.key === 'ostra')!.ring;
-    const shared = west.filter((p) => east.some((q) => q[0] === p[0] && q[1] === p[1]));
-    expect(shared.length).toBeGreaterThan(5);
-    for (const p of shared) expect(toLine(p, river)).toBeLessThan(1);
+    const kommundelBoundary = west.filter((p) => east.some((q) => q[0] === p[0] && q[1] === p[1]));
+    for (const p of kommundelBoundary) expect(toLine(p, railway)).toBeLessThan(1);
+    const station = full.landmarks.find((l) => l.key === 'station')!;
+    expect(toLine([station.e, station.n], railway)).toBeLessThan(900);
+  });
+
+  it('runs the ring roads along both east–west boundaries and Östra leden along the eastern one', () => {
+    followedBy([['vastra-hamnen', 'norrbacka'], ['centrum', 'tallmon'], ['stationsomradet', 'kvarnbacken'], ['ekdalen', 'osterang']], named('main_road', 'Norra ringvägen'));
+    followedBy([['lindas', 'vastra-hamnen'], ['solhojden', 'centrum'], ['bjorkangen', 'stationsomradet'], ['hagaberg', 'ekdalen']], named('main_road', 'Södra ringvägen'));
+    followedBy([['kvarnbacken', 'osterang'], ['stationsomradet', 'ekdalen'], ['bjorkangen', 'hagaberg']], named('main_road', 'Östra leden'));
+  });
+
+  it('gives the town an irregular outline with the Storsjön shore to the west', () => {
+    const outline = stadsdelar(full).flatMap((d) => d.ring);
+    const es = outline.map((p) => p[0]);
+    const ns = outline.map((p) => p[1]);
+    const box = (Math.max(...es) - Math.min(...es)) * (Math.max(...ns) - Math.min(...ns));
+    const total = stadsdelar(full).reduce((s, x) => s + area(x.ring), 0);
+    // A rectangle fills its bounding box; the town leaves its corners to forest and water.
+    expect(total / box).toBeLessThan(0.88);
+    const [sea] = polygons('water', 'Storsjön');
+    const harbour = full.districts.find((d) => d.key === 'vastra-hamnen')!.ring;
+    const westmost = harbour.reduce((best, p) => (p[0] < best[0] ? p : best));
+    expect(inside([westmost[0] - 40, westmost[1]], sea)).toBe(true);
+    expect(inside([westmost[0] + 40, westmost[1]], sea)).toBe(false);
   });
 
   it('puts no incident and no mark in a lake or the river', () => {

@@ -38,6 +38,28 @@ for (const backend of testBackends()) {
       }
     });
 
+    it('stores valid district polygons that tile the town without gaps or overlaps (PostGIS as the judge)', async () => {
+      const invalid = await sql<{ external_id: string; reason: string }>`
+        SELECT external_id, ST_IsValidReason(geom) AS reason FROM district WHERE NOT ST_IsValid(geom)`.execute(database.db);
+      expect(invalid.rows).toEqual([]);
+      const r = await one(sql<{ overlap: number; sum: number; union_area: number; holes: number; parts: number }>`
+        WITH s AS (SELECT id, geom FROM district WHERE kind = 'stadsdel')
+        SELECT (SELECT coalesce(sum(ST_Area(ST_Intersection(a.geom, b.geom))), 0) FROM s a JOIN s b ON a.id < b.id AND ST_Intersects(a.geom, b.geom))::float8 AS overlap,
+               (SELECT sum(ST_Area(geom)) FROM s)::float8 AS sum,
+               ST_Area(u)::float8 AS union_area, ST_NumInteriorRings(ST_GeometryN(u, 1))::int AS holes, ST_NumGeometries(u)::int AS parts
+          FROM (SELECT ST_Union(geom) AS u FROM s) x`);
+      // Neighbours share their boundary vertex for vertex: no overlap beyond rounding, and the
+      // union is one polygon without holes whose area is the sum of the parts.
+      expect(r.overlap).toBeLessThan(1);
+      expect(r.parts).toBe(1);
+      expect(r.holes).toBe(0);
+      expect(r.union_area / r.sum).toBeCloseTo(1, 6);
+      const basemap = await one(sql<{ invalid: number; total: number }>`
+        SELECT count(*) FILTER (WHERE NOT ST_IsValid(geom))::int AS invalid, count(*)::int AS total FROM basemap_feature`);
+      expect(basemap.total).toBeGreaterThan(80);
+      expect(basemap.invalid).toBe(0);
+    });
+
     it('assigns every located incident to a stadsdel and keeps unlocated ones', async () => {
       const r = await one(sql<{ total: number; unlocated: number; without_district: number; in_kommundel: number }>`
         SELECT count(*)::int AS total, count(*) FILTER (WHERE i.geom IS NULL)::int AS unlocated,
