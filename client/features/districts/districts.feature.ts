@@ -3,7 +3,7 @@ import type { Metric } from '../../state/view.ts';
 import { quantileBreaks } from '../../ui/color-scale.ts';
 import { keyOf, type MapContext, type MapFeature } from '../contract.ts';
 import { fetchDistrictStats, type DistrictStats } from './districts.api.ts';
-import { districtLayers, metricValue } from './districts.layers.ts';
+import { choroplethAlpha, districtLayers, metricValue } from './districts.layers.ts';
 import { choroplethLegend } from './districts.legend.ts';
 
 const METRICS: Metric[] = ['rate', 'count', 'change'];
@@ -18,7 +18,7 @@ function build(data: DistrictStats | null, ctx: MapContext, version: string) {
   return districtLayers({
     districts: ctx.districts, stats: byId, metric: ctx.view.metric, breaks: breaksFor(data, ctx.view.metric),
     selectedId: ctx.filters.selectedDistrict, version, onSelect: ctx.select,
-  }, { fill: ctx.view.layers.includes('districts') && !ctx.covered });
+  }, { fill: ctx.view.layers.includes('districts') && !ctx.covered, zoom: ctx.zoom });
 }
 
 /**
@@ -40,6 +40,7 @@ export const districtsFeature: MapFeature<DistrictStats> = {
     return choroplethLegend(ctx.view.metric, breaksFor(data, ctx.view.metric), values.length ? Math.max(...values) : null, lang, data.unlocated);
   },
   note: (_data, lang, ctx) => (ctx.covered ? t(lang, 'outlinesOnly') : undefined),
+  detailKey: (_data, ctx) => String(choroplethAlpha(ctx.zoom)),
   control: {
     label: (lang: Lang) => tx(lang, 'layer_districts'),
     options: (lang) => `<fieldset class="inline-options" data-part="options"><legend class="sr-only">${t(lang, 'metric')}</legend>${METRICS.map((m) => `<label class="check"><input type="radio" name="metric" value="${m}" id="metric-${m}"> ${t(lang, `metric_${m}`)}</label>`).join('')}</fieldset>`,

@@ -20,6 +20,18 @@ export interface DistrictLayerInput {
 export const CHOROPLETH_ALPHA = 175;
 
 /**
+ * The choropleth's alpha at a zoom: the town view keeps {@link CHOROPLETH_ALPHA}; zoomed in to streets, where one
+ * district fills the screen and its colour says nothing new, the fill thins so the basemap's streets, water and
+ * parks stay readable. Stepped, so a layer is rebuilt only when a step changes.
+ */
+export function choroplethAlpha(zoom: number): number {
+  if (zoom < 13) return CHOROPLETH_ALPHA;
+  if (zoom < 14) return 140;
+  if (zoom < 15) return 105;
+  return 80;
+}
+
+/**
  * A district's label point: the server's point on surface (always inside, even for a U-shaped district), or
  * failing that the vertex average of the largest outer ring.
  */
@@ -83,8 +95,9 @@ export function districtFillLayer(id: string, districts: DistrictCollection, fil
 }
 
 /** The district choropleth (rate, count or change), significance outlines, and labels, as cheap deck.gl descriptors. */
-export function districtLayers(input: DistrictLayerInput, opts: { labels?: boolean; fill?: boolean } = {}): Layer[] {
+export function districtLayers(input: DistrictLayerInput, opts: { labels?: boolean; fill?: boolean; zoom?: number } = {}): Layer[] {
   const { metric, breaks, selectedId } = input;
+  const alpha = opts.fill === false ? 0 : choroplethAlpha(opts.zoom ?? 0);
   const statOf = (f: unknown) => input.stats.get((f as DistrictFeature).properties.id);
   const layers: Layer[] = [
     new GeoJsonLayer<DistrictFeature['properties']>({
@@ -93,14 +106,14 @@ export function districtLayers(input: DistrictLayerInput, opts: { labels?: boole
       pickable: true,
       stroked: true,
       filled: opts.fill !== false,
-      getFillColor: ((f: unknown) => [...districtColor(statOf(f), metric, breaks), opts.fill === false ? 0 : CHOROPLETH_ALPHA]) as never,
+      getFillColor: ((f: unknown) => [...districtColor(statOf(f), metric, breaks), alpha]) as never,
       getLineColor: (f: unknown) => ((f as DistrictFeature).properties.id === selectedId ? [11, 92, 173, 255] : marksSignificance(statOf(f), metric) ? [20, 20, 20, 255] : [70, 70, 80, 200]),
       getLineWidth: (f: unknown) => ((f as DistrictFeature).properties.id === selectedId ? 5 : marksSignificance(statOf(f), metric) ? 3.5 : 1.5),
       lineWidthUnits: 'pixels',
       autoHighlight: true,
       highlightColor: [0, 0, 0, 40],
       updateTriggers: {
-        getFillColor: `${input.version}|${metric}|${opts.fill}`,
+        getFillColor: `${input.version}|${metric}|${alpha}`,
         getLineColor: `${input.version}|${metric}|${selectedId}`,
         getLineWidth: `${input.version}|${metric}|${selectedId}`,
       },

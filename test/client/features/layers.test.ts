@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { districtColor, districtLayers, labelPoint, marksSignificance, metricValue, collectionBounds } from '../../../client/features/districts/districts.layers.ts';
+import { CHOROPLETH_ALPHA, choroplethAlpha, districtColor, districtLayers, labelPoint, marksSignificance, metricValue, collectionBounds } from '../../../client/features/districts/districts.layers.ts';
 import type { DistrictCollection, DistrictStat } from '../../../client/features/districts/districts.api.ts';
 import { emergingLabelLayers, hotspotFill, hotspotLayers, PATTERN_SYMBOLS } from '../../../client/features/hotspots/hotspots.layers.ts';
 import { markColor, reasonColor } from '../../../client/features/survey-marks/survey-marks.layers.ts';
@@ -39,6 +39,17 @@ describe('district layers', () => {
     expect(a.map((l) => l.id)).toEqual(['districts-fill', 'districts-labels']);
     expect(b.map((l) => l.id)).toEqual(a.map((l) => l.id));
     expect(a[0].props.updateTriggers.getFillColor).not.toEqual(b[0].props.updateTriggers.getFillColor);
+  });
+
+  it('thins the fill from the town view to street level, so the basemap stays readable', () => {
+    expect([10, 12.9, 13, 14, 15, 18].map(choroplethAlpha)).toEqual([CHOROPLETH_ALPHA, CHOROPLETH_ALPHA, 140, 105, 80, 80]);
+    const input = { districts, stats: new Map([[1, stat(1)]]), metric: 'rate' as const, breaks: [50], selectedId: null, version: 'v1', onSelect: () => undefined };
+    const fillOf = (layer: { props: unknown }) => (layer.props as { getFillColor: (f: unknown) => number[] }).getFillColor(districts.features[0]);
+    const alphaAt = (zoom: number) => fillOf(districtLayers(input, { zoom })[0])[3];
+    expect([alphaAt(11), alphaAt(15)]).toEqual([CHOROPLETH_ALPHA, 80]);
+    expect(fillOf(districtLayers(input, { zoom: 15, fill: false })[0])[3]).toBe(0);
+    // A changed alpha must reach deck.gl as a changed update trigger.
+    expect(districtLayers(input, { zoom: 11 })[0].props.updateTriggers.getFillColor).not.toEqual(districtLayers(input, { zoom: 15 })[0].props.updateTriggers.getFillColor);
   });
 
   it('labels a square at its centre and bounds the collection', () => {
