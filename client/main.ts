@@ -256,10 +256,10 @@ async function start() {
   extraPending += 1;
   document.body.dataset.pending = '1';
   try {
-    const [config, { municipalities }] = await Promise.all([
-      getJson<{ basemap_style_url: string | null; demo: boolean }>('/api/config'),
-      getJson<{ municipalities: Municipality[] }>('/api/municipalities'),
-    ]);
+    // The map (its style, basemap and workers) starts as soon as the configuration is in, beside the municipalities.
+    const mapReady = getJson<{ basemap_style_url: string | null; demo: boolean }>('/api/config').then((config) => createMapView($('map'), config.basemap_style_url));
+    mapReady.catch(() => undefined);
+    const { municipalities } = await getJson<{ municipalities: Municipality[] }>('/api/municipalities');
     if (!municipalities.length) throw new Error('Ingen kommun är upplagd ännu / no municipality set up yet');
     municipality = municipalities.find((m) => m.code === filters.municipality) ?? municipalities[0];
     filters = updateFilters(filters, { municipality: municipality.code });
@@ -270,7 +270,7 @@ async function start() {
     // A refused or failed statistics request must not leave a blank map: the outlines still draw, the error shows.
     const districtsFeature = FEATURES.find((f) => f.id === 'districts')!;
     const [view0, , allDistricts] = await Promise.all([
-      createMapView($('map'), config.basemap_style_url),
+      mapReady,
       startLoad(districtsFeature, districtsFeature.requestKey(loadParams())!),
       fetchDistricts(municipality.code),
     ]);
