@@ -61,6 +61,19 @@ export interface DistrictGeometryRow {
  * (6 decimals, as the API's GeoJSON) or, for `srid` 3006, the stored SWEREF 99 TM coordinates in the
  * CRS's axis order (northing, easting; centimetres) with no transform at all.
  */
+/**
+ * A fingerprint of a municipality's district rows that changes whenever one is inserted, updated or deleted:
+ * their number, highest id and the sum of their row versions (xmin, which every write of a row renews). Unlike
+ * the data version it stays put across incident imports, which is what the boundaries memo needs; reading it
+ * touches no geometry.
+ */
+export async function readDistrictsFingerprint(db: Db, municipality: string): Promise<string> {
+  const { rows } = await sql<{ n: number; m: string; x: string }>`
+    SELECT count(*)::int AS n, coalesce(max(id), 0)::text AS m, coalesce(sum(xmin::text::bigint), 0)::text AS x
+      FROM district WHERE municipality_code = ${municipality}`.execute(db);
+  return `${rows[0].n}:${rows[0].m}:${rows[0].x}`;
+}
+
 export async function listDistrictGeometries(db: Db, municipality: string, srid: 4326 | 3006): Promise<DistrictGeometryRow[]> {
   const geometry = srid === 3006 ? sql`ST_AsGeoJSON(ST_FlipCoordinates(geom), 2)` : sql`ST_AsGeoJSON(ST_Transform(geom, 4326), 6)`;
   const { rows } = await sql<DistrictGeometryRow>`
@@ -70,8 +83,3 @@ export async function listDistrictGeometries(db: Db, municipality: string, srid:
   return rows.map((r) => ({ ...r, id: Number(r.id), parent_id: r.parent_id === null ? null : Number(r.parent_id) }));
 }
 
-/** The data version of a municipality (migrations/0011): any write to its districts moves it on. */
-export async function readDataVersion(db: Db, municipality: string): Promise<string> {
-  const { rows } = await sql<{ v: string }>`SELECT version::text AS v FROM data_version WHERE municipality_code = ${municipality}`.execute(db);
-  return rows[0]?.v ?? '0';
-}

@@ -12,7 +12,7 @@ import { resolveMunicipality } from '../municipalities/municipalities.service.ts
 import { getPublicPromises } from '../public/public.service.ts';
 import { findSurveyMarks } from '../survey-marks/survey-marks.service.ts';
 import {
-  envelopeToWgs84, listDistrictGeometries, listPromiseGeometries, measureDistrictExtent, readDataVersion, transformGeometries,
+  envelopeToWgs84, listDistrictGeometries, listPromiseGeometries, measureDistrictExtent, readDistrictsFingerprint, transformGeometries,
   type DistrictGeometryRow,
 } from './ogc.queries.ts';
 
@@ -77,7 +77,7 @@ interface DistrictGeometries {
 
 // District boundaries change far less often than anything else, yet turning a thousand of them into
 // GeoJSON (and parsing it again) was most of an items page. They are kept per municipality and CRS,
-// keyed by the data version (migrations/0011: a district write moves it on), for ten minutes at most.
+// keyed by a fingerprint of the district rows (an incident import leaves it alone), for ten minutes at most.
 const GEOMETRY_TTL_MS = 10 * 60_000;
 const GEOMETRY_ENTRIES = 16;
 const districtGeometryMemo = new Map<string, { at: number; value: Promise<DistrictGeometries> }>();
@@ -87,7 +87,7 @@ let nextDbId = 0;
 /** A municipality's districts with parsed geometry in WGS84 or (3006) SWEREF 99 TM northing, easting. */
 async function districtGeometries(db: Db, municipality: string, srid: 4326 | 3006): Promise<DistrictGeometries> {
   if (!dbIds.has(db)) dbIds.set(db, ++nextDbId);
-  const key = `${dbIds.get(db)}|${municipality}|${srid}|${await readDataVersion(db, municipality)}`;
+  const key = `${dbIds.get(db)}|${municipality}|${srid}|${await readDistrictsFingerprint(db, municipality)}`;
   const now = Date.now();
   for (const [k, e] of districtGeometryMemo) if (now - e.at > GEOMETRY_TTL_MS) districtGeometryMemo.delete(k);
   const hit = districtGeometryMemo.get(key);

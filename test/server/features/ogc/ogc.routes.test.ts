@@ -1,4 +1,6 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readDistrictsFingerprint } from '../../../../server/features/ogc/ogc.queries.ts';
 import { geometryIntersectsBox, periodOfDatetime, stringifyItems } from '../../../../server/features/ogc/ogc.service.ts';
 import { authHeaders } from '../../../helpers/auth.ts';
 import { createDistrict, createIncidents, createMunicipality, ORIGIN, times } from '../../../helpers/factories.ts';
@@ -185,6 +187,18 @@ for (const backend of testBackends()) {
       const after = (await get('/ogc/collections/districts/items')).json();
       expect(after.numberMatched).toBe(before + 1);
       expect(after.features.some((f: { properties: { name: string } }) => f.properties.name === 'D5')).toBe(true);
+    });
+
+    it('keeps the boundary memo across incident imports and renews it on any district write', async () => {
+      const before = await readDistrictsFingerprint(t.database.db, '0999');
+      await createIncidents(t.database.db, '0999', [{ at: '2025-05-01T12:00:00+02:00', x: 100, y: 100 }]);
+      expect(await readDistrictsFingerprint(t.database.db, '0999')).toBe(before);
+      await sql`UPDATE district SET name = 'D5 norra' WHERE municipality_code = '0999' AND name = 'D5'`.execute(t.database.db);
+      const renamed = await readDistrictsFingerprint(t.database.db, '0999');
+      expect(renamed).not.toBe(before);
+      expect((await get('/ogc/collections/districts/items')).json().features.some((f: { properties: { name: string } }) => f.properties.name === 'D5 norra')).toBe(true);
+      await sql`UPDATE district SET geom = ST_Translate(geom, 10, 0) WHERE municipality_code = '0999' AND name = 'D5 norra'`.execute(t.database.db);
+      expect(await readDistrictsFingerprint(t.database.db, '0999')).not.toBe(renamed);
     });
 
     it('returns one feature by id and 404 for an unknown one or collection', async () => {
