@@ -1,5 +1,4 @@
 import autocannon from 'autocannon';
-import { sql } from 'kysely';
 import { buildApp } from '../server/app.ts';
 import { loadConfig } from '../server/config.ts';
 import { createToken } from '../server/features/auth/auth.service.ts';
@@ -7,17 +6,10 @@ import { setStatsRateLimit } from '../server/features/disclosure/index.ts';
 import type { DbKind } from '../server/infra/db.ts';
 import { BENCH_MUNICIPALITY } from './generate-municipality.ts';
 import { benchServerUrl, percentile, type BenchResult } from './lib.ts';
-import { openShuffled, SHUFFLED_INCIDENTS } from './shuffled-data.ts';
+import { centreTile, openShuffled, SHUFFLED_INCIDENTS } from './shuffled-data.ts';
 
 const CONNECTIONS = Number(process.env.BENCH_LOAD_CONNECTIONS ?? 32);
 const SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? (process.env.BENCH_QUICK ? 5 : 30));
-
-/** Slippy-map tile (x, y) holding a WGS84 point at zoom z. */
-function tileOf(lon: number, lat: number, z: number): { x: number; y: number } {
-  const n = 2 ** z;
-  const rad = (lat * Math.PI) / 180;
-  return { x: Math.floor(((lon + 180) / 360) * n), y: Math.floor(((1 - Math.log(Math.tan(rad) + 1 / Math.cos(rad)) / Math.PI) / 2) * n) };
-}
 
 /**
  * Issue 15 load scenario: 32 connections for 30 s over the shuffled incidents, each cycling through
@@ -37,10 +29,8 @@ export default async function run(): Promise<BenchResult[]> {
     // rate limit (120 a minute per account, tested in the disclosure suite) would answer 429 to what is 32 people.
     setStatsRateLimit(app, Number.MAX_SAFE_INTEGER);
     const { token } = await createToken(database.db, { role: 'police', name: 'load bench', allMunicipalities: true });
-    const { e0, n0, size, code } = BENCH_MUNICIPALITY;
-    const centre = (await sql<{ lon: number; lat: number }>`
-      SELECT ST_X(p)::float8 AS lon, ST_Y(p)::float8 AS lat FROM (SELECT ST_Transform(ST_SetSRID(ST_MakePoint(${e0 + size / 2}, ${n0 + size / 2}), 3006), 4326) AS p) x`.execute(database.db)).rows[0];
-    const t = tileOf(centre.lon, centre.lat, 14);
+    const { code } = BENCH_MUNICIPALITY;
+    const t = await centreTile(database, 14);
     const m = `municipality=${code}`;
     const paths = [
       `/api/stats/districts?${m}&from=2025-01-01&to=2026-01-01&compare=year`,

@@ -54,3 +54,13 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   }
   process.exit(0);
 }
+
+/** The slippy-map tile (x, y) at zoom `z` holding the bench municipality's centre (computed by PostGIS). */
+export async function centreTile(database: Database, z: number): Promise<{ x: number; y: number }> {
+  const { e0, n0, size } = BENCH_MUNICIPALITY;
+  const { lon, lat } = (await sql<{ lon: number; lat: number }>`
+    SELECT ST_X(p)::float8 AS lon, ST_Y(p)::float8 AS lat FROM (SELECT ST_Transform(ST_SetSRID(ST_MakePoint(${e0 + size / 2}, ${n0 + size / 2}), 3006), 4326) AS p) x`.execute(database.db)).rows[0];
+  const n = 2 ** z;
+  const rad = (lat * Math.PI) / 180;
+  return { x: Math.floor(((lon + 180) / 360) * n), y: Math.floor(((1 - Math.log(Math.tan(rad) + 1 / Math.cos(rad)) / Math.PI) / 2) * n) };
+}

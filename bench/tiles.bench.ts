@@ -1,20 +1,12 @@
-import { sql } from 'kysely';
 import { buildApp } from '../server/app.ts';
 import { loadConfig } from '../server/config.ts';
 import { createToken } from '../server/features/auth/auth.service.ts';
 import type { DbKind } from '../server/infra/db.ts';
 import { BENCH_MUNICIPALITY } from './generate-municipality.ts';
 import { benchServerUrl, percentile, sample, type BenchResult } from './lib.ts';
-import { openShuffled, SHUFFLED_INCIDENTS } from './shuffled-data.ts';
+import { centreTile, openShuffled, SHUFFLED_INCIDENTS } from './shuffled-data.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 40);
-
-/** Slippy-map tile (x, y) holding a WGS84 point at zoom z. */
-function tileOf(lon: number, lat: number, z: number): { x: number; y: number } {
-  const n = 2 ** z;
-  const rad = (lat * Math.PI) / 180;
-  return { x: Math.floor(((lon + 180) / 360) * n), y: Math.floor(((1 - Math.log(Math.tan(rad) + 1 / Math.cos(rad)) / Math.PI) / 2) * n) };
-}
 
 /**
  * Issue 14: an incident vector tile at zoom 14 over the 1,000,000 shuffled incidents, p95 ≤ 100 ms on PostgreSQL
@@ -29,10 +21,8 @@ export default async function run(): Promise<BenchResult[]> {
     const database = await openShuffled(backend);
     const app = await buildApp({ config: loadConfig({ DEMO: '0', CLIENT_DIR: '/nonexistent' }), database });
     const { token } = await createToken(database.db, { role: 'police', name: 'tile bench', allMunicipalities: true });
-    const { e0, n0, size, code } = BENCH_MUNICIPALITY;
-    const centre = (await sql<{ lon: number; lat: number }>`
-      SELECT ST_X(p)::float8 AS lon, ST_Y(p)::float8 AS lat FROM (SELECT ST_Transform(ST_SetSRID(ST_MakePoint(${e0 + size / 2}, ${n0 + size / 2}), 3006), 4326) AS p) x`.execute(database.db)).rows[0];
-    const t = tileOf(centre.lon, centre.lat, 14);
+    const { code } = BENCH_MUNICIPALITY;
+    const t = await centreTile(database, 14);
     const tiles = [-1, 0, 1].flatMap((dx) => [-1, 0, 1].map((dy) => ({ x: t.x + dx, y: t.y + dy })));
     let k = 0;
     let points = 0;
