@@ -127,7 +127,9 @@ async function openPostgres(url: string, schema: string | undefined): Promise<Da
     connectionString: url,
     max: 10,
     types,
-    ...(schema ? { options: `-c search_path=${schema},public` } : {}),
+    // No JIT: PostGIS declares its functions costly, which lifts plans of short queries over the JIT
+    // thresholds, and compiling then took 100–280 ms of queries that run in 30 (measured on 1M incidents).
+    options: `-c jit=off${schema ? ` -c search_path=${schema},public` : ''}`,
   });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {

@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../infra/db.ts';
 import { drawnAreaSql, type DrawnArea } from '../incidents/incident-filter-sql.ts';
+import { cellsOfArea, cellsOfLonLatBox, incidentCellKeySql, lonLatBoxOf, MAX_LISTED_CELLS } from '../incidents/incident-cells.ts';
 import { AREA_GRID_M } from './disclosure.ts';
 
 /** Area of a drawn area in km² (measured in SWEREF 99 TM after repair). */
@@ -17,15 +18,38 @@ export function areaGridCentreSql(geom: RawBuilder<unknown>): RawBuilder<unknown
 }
 
 /**
- * The condition (on table alias `incident`) that an incident lies in a drawn area: exactly for police, and for
- * every other role when the centre of its 500 m grid cell lies in the area, so an answer describes whole
- * published cells and moving an edge by a few metres changes nothing. The area is an init plan, built once.
+ * Whether an incident lies in a drawn area: exactly for police, and for every other role when the centre of
+ * its 500 m grid cell lies in the area, so an answer describes whole published cells and moving an edge by a
+ * few metres changes nothing. As conditions on table alias `incident`: the incidents matching `inside` are in
+ * the area; those matching `edge` are in it when `refine` holds too. `refine` must be applied in an outer
+ * query over a fenced read (OFFSET 0 or a materialised CTE): the planner costs a geometry test per row so high
+ * that, seen together with the read, it gives up the index-only read by cell.
  */
-export function incidentInAreaSql(area: DrawnArea, snapped: boolean): RawBuilder<unknown> {
+export interface AreaCondition {
+  inside: RawBuilder<unknown>;
+  edge: { read: RawBuilder<unknown>; refine: RawBuilder<unknown> } | null;
+}
+
+export async function incidentInAreaSql(db: Db, area: DrawnArea, snapped: boolean): Promise<AreaCondition> {
   const geom = sql`(SELECT ${drawnAreaSql(area)})`;
-  if (!snapped) return sql`ST_Covers(${geom}, incident.geom)`;
-  return sql`incident.geom && ST_Expand(${geom}, ${AREA_GRID_M}::float8)
-             AND ST_Covers(${geom}, ${areaGridCentreSql(sql`incident.geom`)})`;
+  // An area of a town's size is read from the 500 m cells of incident_cell_idx, whose grid is this one
+  // (AREA_GRID_M = INCIDENT_CELL_M, asserted by a test), whatever order the rows were imported in: cells the
+  // area covers whole need no test of each incident, only those on its edge do.
+  if (cellsOfLonLatBox(lonLatBoxOf(area.geojson)) <= MAX_LISTED_CELLS) {
+    const cells = await cellsOfArea(db, geom);
+    const inCells = (keys: number[]) => sql`incident.geom IS NOT NULL AND ${incidentCellKeySql} = ANY(${keys}::bigint[])`;
+    if (snapped) return { inside: inCells(cells.centred), edge: null };
+    const whole = new Set(cells.whole);
+    return {
+      inside: inCells(cells.whole),
+      edge: { read: inCells(cells.meeting.filter((k) => !whole.has(k))), refine: sql`ST_Covers(${geom}, incident.geom)` },
+    };
+  }
+  if (!snapped) return { inside: sql`ST_Covers(${geom}, incident.geom)`, edge: null };
+  return {
+    inside: sql`incident.geom && ST_Expand(${geom}, ${AREA_GRID_M}::float8) AND ST_Covers(${geom}, ${areaGridCentreSql(sql`incident.geom`)})`,
+    edge: null,
+  };
 }
 
 /**

@@ -42,18 +42,27 @@ export async function getIncidentTile(
     municipality: filters.municipality, z: tile.z, x: tile.x, y: tile.y, from: filters.from, to: filters.to,
     exactCategories: exact, snappedCategories: snapped, sources: filters.sources, withinDistrictId: filters.districtId, limit: MAX_TILE_POINTS + 1,
   };
-  const rows = await selectTilePoints(database.db, query);
-  const truncated = rows.length > MAX_TILE_POINTS;
-  const kept = truncated ? rows.slice(0, MAX_TILE_POINTS) : rows;
   const encoder = options.encoder ?? (database.kind === 'postgres' ? 'postgis' : 'js');
-  const body = encoder === 'postgis'
-    ? await encodeTileWithPostgis(database.db, { ...query, limit: MAX_TILE_POINTS })
-    : encodePointLayer('incidents', TILE_EXTENT, kept.map((r) => ({ x: r.tx, y: r.ty, properties: { category: r.category, source: r.source, occurred_on: r.occurred_on } })));
+  let body: Uint8Array;
+  let found: number;
+  if (encoder === 'postgis') {
+    const { mvt, points } = await encodeTileWithPostgis(database.db, query, MAX_TILE_POINTS);
+    body = mvt;
+    found = points;
+  } else {
+    const rows = await selectTilePoints(database.db, query);
+    body = encodePointLayer('incidents', TILE_EXTENT, rows.slice(0, MAX_TILE_POINTS).map((r) => ({
+      x: r.tx, y: r.ty, properties: { category: r.category, source: r.source, occurred_on: r.occurred_on },
+    })));
+    found = rows.length;
+  }
+  const truncated = found > MAX_TILE_POINTS;
+  const points = Math.min(found, MAX_TILE_POINTS);
   await recordAudit(database.db, viewer, {
-    action: 'incident_tile', route: tile.route, municipality: filters.municipality, resultCount: kept.length,
+    action: 'incident_tile', route: tile.route, municipality: filters.municipality, resultCount: points,
     filters: { z: tile.z, x: tile.x, y: tile.y, from: filters.from, to: filters.to, categories: [...exact, ...snapped], sources: filters.sources, district: filters.districtId },
   });
-  return { body, points: kept.length, truncated };
+  return { body, points, truncated };
 }
 
 /** Layer name of the hotspot tiles and of the survey-mark tiles. */

@@ -42,10 +42,13 @@ async function countMunicipalityByTime(db: Db, f: IncidentFilters): Promise<Time
     howParts.push(sql`SELECT how, sum(n)::int AS n FROM incident_day_how_rollup WHERE ${where} GROUP BY how`);
     monthParts.push(sql`SELECT ${monthIndexOfDaySql(sql`day`)} AS month, category_code, sum(n)::int AS n FROM incident_day_rollup WHERE ${where} GROUP BY 1, category_code`);
   }
-  const how = await sql<{ how: number; n: number }>`
-    SELECT how, sum(n)::int AS n FROM (${sql.join(howParts, sql` UNION ALL `)}) x GROUP BY how`.execute(db);
-  const months = await sql<{ month: number; category_code: string; n: number }>`
-    SELECT month, category_code, sum(n)::int AS n FROM (${sql.join(monthParts, sql` UNION ALL `)}) x GROUP BY month, category_code`.execute(db);
+  // Two independent sums: on a server they run side by side on two pooled connections.
+  const [how, months] = await Promise.all([
+    sql<{ how: number; n: number }>`
+      SELECT how, sum(n)::int AS n FROM (${sql.join(howParts, sql` UNION ALL `)}) x GROUP BY how`.execute(db),
+    sql<{ month: number; category_code: string; n: number }>`
+      SELECT month, category_code, sum(n)::int AS n FROM (${sql.join(monthParts, sql` UNION ALL `)}) x GROUP BY month, category_code`.execute(db),
+  ]);
   return { how: how.rows, months: months.rows };
 }
 
@@ -57,11 +60,18 @@ async function countMunicipalityByTime(db: Db, f: IncidentFilters): Promise<Time
  */
 export async function countIncidentsByTime(db: Db, filters: IncidentFilters, area: DrawnArea | null, options: { snapped: boolean }): Promise<TimeCounts> {
   if (!area && filters.districtId === null) return countMunicipalityByTime(db, filters);
+  const inArea = area ? await incidentInAreaSql(db, area, options.snapped) : null;
+  const matching = (condition: RawBuilder<unknown> | null, geom = false) => sql`
+      SELECT incident.local_how, incident.local_month, incident.category_code${geom ? sql`, incident.geom` : sql``}
+        FROM incident
+       WHERE ${incidentConditionsSql(filters)} ${condition ? sql`AND ${condition}` : sql``}`;
+  const edge = inArea?.edge;
   const rows = await sql<{ how: number | null; month: number | null; category_code: string | null; n: number }>`
-    SELECT local_how AS how, local_month AS month, category_code, count(*)::int AS n
-      FROM incident
-     WHERE ${incidentConditionsSql(filters)}
-       ${area ? sql`AND ${incidentInAreaSql(area, options.snapped)}` : sql``}
+    SELECT local_how AS how, local_month AS month, category_code, count(*)::int AS n FROM (
+      ${matching(inArea?.inside ?? null)}
+      ${edge ? sql`UNION ALL SELECT local_how, local_month, category_code
+        FROM (${matching(edge.read, true)} OFFSET 0) incident WHERE ${edge.refine}` : sql``}
+    ) x
      GROUP BY GROUPING SETS ((local_how), (local_month, category_code))`.execute(db);
   return {
     how: rows.rows.filter((r) => r.how !== null).map((r) => ({ how: r.how!, n: r.n })),

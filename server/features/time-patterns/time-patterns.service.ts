@@ -47,9 +47,11 @@ export async function getTimePatterns(db: Db, filters: IncidentFilters, area: Dr
   if (area && filters.districtId !== null) throw badRequest('area', 'give either a district or a drawn area, not both');
   if (area) checkAreaSize(role, await measureDrawnAreaKm2(db, area));
   await assertDistrictInMunicipality(db, filters);
-  const counts = await countIncidentsByTime(db, filters, area, { snapped: snapsAreas(role) });
   const municipalityWide = !area && filters.districtId === null;
-  const unlocated = municipalityWide ? await countUnlocatedMatching(db, filters) : null;
+  const [counts, unlocated] = await Promise.all([
+    countIncidentsByTime(db, filters, area, { snapped: snapsAreas(role) }),
+    municipalityWide ? countUnlocatedMatching(db, filters) : null,
+  ]);
   return publishTimePatterns(filters, area !== null, role, counts, unlocated);
 }
 
