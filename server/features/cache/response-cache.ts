@@ -1,4 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
 import type { Database } from '../../infra/db.ts';
@@ -54,9 +56,34 @@ const NOTIFY_CHANNEL = 'lagesbild_data_version';
 const SET_PARAMS = new Set(['category', 'source']);
 
 interface CacheEntry {
-  body: string | Buffer;
+  /** The answer as sent, encoded once (a string would be encoded again for every viewer). */
+  body: Buffer;
+  /** The same, gzipped once, for clients that accept it; absent for small answers. */
+  gzip?: Buffer;
   contentType: string;
   bytes: number;
+}
+
+const gzip = promisify(zlib.gzip);
+/** Answers smaller than this are sent as they are: compressing them saves less than it costs. */
+const GZIP_FROM_BYTES = 1024;
+
+function acceptsGzip(request: FastifyRequest): boolean {
+  const header = request.headers['accept-encoding'];
+  // "gzip" listed without q=0 (RFC 9110 §12.5.3); a client refusing it says so with q=0.
+  return typeof header === 'string' && header.split(',').some((part) => {
+    const [coding, ...params] = part.trim().split(';').map((x) => x.trim().toLowerCase());
+    return (coding === 'gzip' || coding === '*') && !params.some((p) => /^q=0(\.0*)?$/.test(p));
+  });
+}
+
+/** Sends a cached body, gzipped when the client accepts it. */
+function sendEntry(request: FastifyRequest, reply: FastifyReply, entry: CacheEntry): Buffer {
+  if (entry.gzip && acceptsGzip(request)) {
+    reply.header('content-encoding', 'gzip');
+    return entry.gzip;
+  }
+  return entry.body;
 }
 
 /** A map from key to response bodies bounded by their total size, evicting the least recently used. */
@@ -236,7 +263,7 @@ export async function responseCache(app: FastifyInstance, options: ResponseCache
     const etag = `W/"${createHash('sha256').update(boot).update(key).digest('base64url').slice(0, 27)}"`;
     reply.header('etag', etag);
     reply.header('cache-control', 'private, no-cache');
-    reply.header('vary', 'Authorization, Cookie');
+    reply.header('vary', store ? 'Authorization, Cookie, Accept-Encoding' : 'Authorization, Cookie');
     if (!store) {
       request.responseCacheSlot = { key, etag, hit: false, store };
       return;
@@ -266,7 +293,7 @@ export async function responseCache(app: FastifyInstance, options: ResponseCache
     }
     counters.hits++;
     reply.header('x-cache', 'hit').type(entry.contentType);
-    return reply.send(entry.body);
+    return reply.send(sendEntry(request, reply, entry));
   });
 
   // Always runs (answers, errors, aborted clients), so waiters are never left behind.
@@ -299,7 +326,11 @@ export async function responseCache(app: FastifyInstance, options: ResponseCache
       return payload;
     }
     const contentType = String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8');
-    lru.set(slot.key, { body: payload, contentType, bytes: Buffer.byteLength(payload) + slot.key.length });
+    const body = Buffer.isBuffer(payload) ? payload : Buffer.from(payload);
+    // Compressed once off the event loop (zlib's thread pool), then sent as it is to every viewer who asks again.
+    const packed = body.length >= GZIP_FROM_BYTES && !reply.hasHeader('content-encoding') ? await gzip(body, { level: 6 }) : undefined;
+    const entry: CacheEntry = { body, gzip: packed, contentType, bytes: body.length + (packed?.length ?? 0) + slot.key.length };
+    lru.set(slot.key, entry);
     reply.header('x-cache', 'miss');
     // Only a viewer who was given this very answer holds its ETag, so a match needs no body.
     if (matchesEtag(request.headers['if-none-match'], slot.etag)) {
@@ -307,7 +338,7 @@ export async function responseCache(app: FastifyInstance, options: ResponseCache
       reply.code(304);
       return '';
     }
-    return payload;
+    return sendEntry(request, reply, entry);
   });
 }
 // Hooks apply to every route of the app, not only inside this plugin's scope (what fastify-plugin does).

@@ -1,4 +1,5 @@
 import type { Db } from '../../infra/db.ts';
+import { tidyIncidentTable } from '../incidents/incidents.queries.ts';
 import { AppError } from '../../infra/errors.ts';
 import { rollbackDistrictBatch } from './district-import.service.ts';
 import {
@@ -62,7 +63,7 @@ export async function rollbackImportBatch(
   /** Throws when the caller may not touch data of these sources (the batch's actual incidents'); CLI: none. */
   authorizeSources?: (sources: string[]) => void,
 ): Promise<ImportBatchView> {
-  return db.transaction().execute(async (trx) => {
+  const rolledBack = await db.transaction().execute(async (trx) => {
     const found = await findImportBatch(trx, batchId);
     if (!found || (municipalityCodes && !municipalityCodes.includes(found.municipality_code))) {
       throw new AppError(404, 'BATCH_NOT_FOUND', `Importen ${batchId} finns inte.`);
@@ -87,4 +88,6 @@ export async function rollbackImportBatch(
     await markBatchRolledBack(trx, batch.municipality_code, batchId);
     return present({ ...batch, status: 'rolled_back', rolled_back_at: new Date() });
   });
+  if (rolledBack.kind === 'incidents') await tidyIncidentTable(db);
+  return rolledBack;
 }

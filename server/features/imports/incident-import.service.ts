@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { tidyIncidentTable } from '../incidents/incidents.queries.ts';
 import type { Db } from '../../infra/db.ts';
 import { createCategoryResolver, type IncidentSource } from './category-resolver.ts';
 import type { ImportSrid } from './coordinates.ts';
@@ -172,6 +173,7 @@ export async function importIncidents(db: Db, input: IncidentImportInput): Promi
       return summary;
     });
     countImportRows('incidents', { accepted: result.accepted, updated: result.updated, unchanged: result.unchanged, rejected: result.rejected });
+    if (result.accepted + result.updated > 0) await tidyIncidentTable(db);
     return result;
   } catch (error) {
     if (error instanceof RolledBack) return error.summary;

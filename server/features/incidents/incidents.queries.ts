@@ -38,3 +38,15 @@ export async function insertIncidents(db: Db, municipalityCode: string, rows: In
      ) g`.execute(db);
   return Number(result.numAffectedRows ?? 0);
 }
+
+/**
+ * After a write of incidents (an import, a rollback): marks the table's pages all-visible and refreshes the
+ * planner's statistics, so reads by cell (incident_cell_idx) stay index-only. PostgreSQL's autovacuum would get
+ * there in time; the embedded backend has no autovacuum at all, and there every tile and drawn area would read
+ * the heap in file order until someone did this. Cheap: only pages written since the last run are visited.
+ * Outside any transaction only (VACUUM refuses one): inside, it is skipped.
+ */
+export async function tidyIncidentTable(db: Db): Promise<void> {
+  if (db.isTransaction) return;
+  await sql`VACUUM (ANALYZE) incident`.execute(db);
+}

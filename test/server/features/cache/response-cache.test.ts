@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ByteLru, normaliseQuery } from '../../../../server/features/cache/response-cache.ts';
@@ -12,7 +13,7 @@ import { buildTestApp, type TestApp } from '../../../helpers/test-app.ts';
 import { testBackends } from '../../../helpers/test-db.ts';
 
 describe('ByteLru', () => {
-  const entry = (bytes: number) => ({ body: 'x'.repeat(bytes), contentType: 'text/plain', bytes });
+  const entry = (bytes: number) => ({ body: Buffer.from('x'.repeat(bytes)), contentType: 'text/plain', bytes });
 
   it('evicts the least recently used entries once the bytes exceed the bound', () => {
     const lru = new ByteLru(1000);
@@ -106,6 +107,26 @@ for (const backend of testBackends()) {
       expect(revalidated.body).toBe('');
       const other = await get(url, { 'if-none-match': 'W/"something-else"' });
       expect(other.statusCode).toBe(200);
+    });
+
+    it('sends a large answer gzipped to clients that accept it, the same bytes as the plain one, miss and hit alike', async () => {
+      const url = `/api/stats/time?${PERIOD}`;
+      const plain = await fresh(url);
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect(plain.rawPayload.length).toBeGreaterThan(1024);
+      expect(plain.headers.vary).toContain('Accept-Encoding');
+      const hit = await get(url, { 'accept-encoding': 'br;q=1.0, gzip;q=0.8, *;q=0.1' });
+      expect(hit.headers['x-cache']).toBe('hit');
+      expect(hit.headers['content-encoding']).toBe('gzip');
+      expect(hit.rawPayload.length).toBeLessThan(plain.rawPayload.length / 2);
+      expect(gunzipSync(hit.rawPayload).toString()).toBe(plain.body);
+      const refused = await get(url, { 'accept-encoding': 'gzip;q=0, identity' });
+      expect(refused.headers['content-encoding']).toBeUndefined();
+      expect(refused.body).toBe(plain.body);
+      const miss = await fresh(url, { 'accept-encoding': 'gzip' });
+      expect(miss.headers['x-cache']).toBe('miss');
+      expect(miss.headers['content-encoding']).toBe('gzip');
+      expect(gunzipSync(miss.rawPayload).toString()).toBe(plain.body);
     });
 
     it('treats reordered parameters and category lists as the same request', async () => {
