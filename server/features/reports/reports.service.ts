@@ -47,13 +47,13 @@ export async function buildAnnualReport(db: Db, viewer: Viewer, input: { municip
   }
   const surveys = (await listSurveysFor(db, viewer, municipality)).surveys;
   const latest = surveys[0] as { id: number; name: string } | undefined;
-  const survey = latest
-    ? {
-      name: latest.name,
-      by_gender: await getSurveyIndicators(db, viewer, latest.id, { by: ['gender'], municipality }),
-      by_age_group: await getSurveyIndicators(db, viewer, latest.id, { by: ['age_group'], municipality }),
-    }
-    : null;
+  // As GET /api/surveys/{id}/indicators does, the report withholds which hidden group is only a complement: that
+  // would tell which of the hidden groups is the small one.
+  const published = async (by: 'gender' | 'age_group') => {
+    const answer = await getSurveyIndicators(db, viewer, latest!.id, { by: [by], municipality });
+    return { ...answer, groups: answer.groups.map(({ complement: _, ...g }) => g) };
+  };
+  const survey = latest ? { name: latest.name, by_gender: await published('gender'), by_age_group: await published('age_group') } : null;
   const used = await listSourcesWithIncidents(db, municipality, from, to, filters.categories);
   const latestIncident = await findLatestIncidentTime(db, municipality);
   const outlines = await listDistrictOutlines(db, municipality, stats.level);
