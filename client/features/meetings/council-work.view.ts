@@ -1,6 +1,7 @@
 import { ACTION_STATUSES } from '../../../shared/actions.schema.ts';
 import { CATEGORIES } from '../../../shared/categories.ts';
 import { PRIORITY_STATUSES } from '../../../shared/meetings.schema.ts';
+import type { FocusArea } from '../../../shared/municipalities.schema.ts';
 import { t, tx, type Lang } from '../../i18n.ts';
 import { escapeHtml, formatChange, formatNumber } from '../../ui/format.ts';
 import type { Action, ActionWithFollowUp, Council, DistrictChoice, FollowUp, MemberCandidate, Priority } from './meetings.api.ts';
@@ -8,8 +9,8 @@ import type { Action, ActionWithFollowUp, Council, DistrictChoice, FollowUp, Mem
 /** Survey shares an action can be followed up on, besides incident categories (SPEC §4.3). */
 export const SURVEY_INDICATOR_KEYS = ['otrygg', 'oro_brott', 'avstar_aktivitet', 'gar_aldrig_ut'] as const;
 
-/** A focus area as GET /api/municipalities lists it. */
-export interface FocusAreaChoice { code: string; name_sv: string; name_en: string }
+/** What the priority form needs of a focus area (GET /api/municipalities). */
+export type FocusAreaChoice = Pick<FocusArea, 'code' | 'name_sv' | 'name_en'>;
 
 const option = (value: string, label: string, selected: boolean) => `<option value="${escapeHtml(value)}"${selected ? ' selected' : ''}>${escapeHtml(label)}</option>`;
 

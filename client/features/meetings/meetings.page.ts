@@ -3,6 +3,7 @@ import { ACTION_STATUSES } from '../../../shared/actions.schema.ts';
 import { PRIORITY_STATUSES } from '../../../shared/meetings.schema.ts';
 import { t, type Lang } from '../../i18n.ts';
 import { ApiError } from '../../api/http.ts';
+import { fetchMunicipalities } from '../../api/municipalities.ts';
 import { escapeHtml } from '../../ui/format.ts';
 import { currentViewer, fetchMe } from '../auth/auth.api.ts';
 import {
@@ -60,7 +61,6 @@ export function mountMeetings(topbar: HTMLElement): void {
   let editingAction: number | null = null;
   let meetingActions: Action[] = [];
   let focusAreas: FocusAreaChoice[] | null = null;
-  let whoAsked: Promise<unknown> | null = null;
   const role = () => currentViewer().role;
   // Councils are set up by analysts, police and admins; actions are changed by analysts and police (SPEC §6).
   const managesCouncils = () => ['analyst', 'police', 'admin'].includes(role());
@@ -98,8 +98,9 @@ export function mountMeetings(topbar: HTMLElement): void {
 
   async function loadFocusAreas(): Promise<FocusAreaChoice[]> {
     if (!focusAreas) {
-      const answer = await fetch('/api/municipalities', { credentials: 'same-origin' }).then((r) => r.json()).catch(() => null);
-      focusAreas = (answer?.municipalities?.[0]?.focus_areas ?? []) as FocusAreaChoice[];
+      // Shared with the map's own request: the municipalities are fetched once per page load.
+      const answer = await fetchMunicipalities().catch(() => null);
+      focusAreas = answer?.municipalities[0]?.focus_areas ?? [];
     }
     return focusAreas;
   }
@@ -134,8 +135,7 @@ export function mountMeetings(topbar: HTMLElement): void {
     root.hidden = false;
     try {
       // The role decides which forms to offer; the auth panel may not have asked the server yet.
-      whoAsked ??= currentViewer().signed_in ? Promise.resolve() : fetchMe();
-      await whoAsked;
+      await fetchMe();
       if (route.page === 'list') {
         councils = (await fetchCouncils()).councils;
         // A member sees their own council first; others the first local council (where the agendas are).
