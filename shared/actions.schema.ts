@@ -15,6 +15,9 @@ export const ActionStatusSchema = Type.Union([
   Type.Literal(ACTION_STATUSES[0]), Type.Literal(ACTION_STATUSES[1]), Type.Literal(ACTION_STATUSES[2]), Type.Literal(ACTION_STATUSES[3]),
 ]);
 
+/** The survey shares an action can be followed up on besides the problem items `problem_<code>` (SPEC §4.3). */
+export const SURVEY_SHARE_BASE_KEYS = ['otrygg', 'gar_aldrig_ut', 'avstar_aktivitet', 'oro_brott'] as const;
+
 /** How an indicator is measured: incidents of a category, or a survey share. */
 export const FOLLOW_UP_KINDS = ['category', 'survey_share'] as const;
 

@@ -1,4 +1,4 @@
-import { ACTION_STATUSES } from '../../../shared/actions.schema.ts';
+import { ACTION_STATUSES, SURVEY_SHARE_BASE_KEYS } from '../../../shared/actions.schema.ts';
 import { CATEGORIES } from '../../../shared/categories.ts';
 import { PRIORITY_STATUSES } from '../../../shared/meetings.schema.ts';
 import type { FocusArea } from '../../../shared/municipalities.schema.ts';
@@ -6,8 +6,6 @@ import { t, tx, type Lang } from '../../i18n.ts';
 import { escapeHtml, formatChange, formatNumber } from '../../ui/format.ts';
 import type { Action, ActionWithFollowUp, Council, DistrictChoice, FollowUp, MemberCandidate, Priority } from './meetings.api.ts';
 
-/** Survey shares an action can be followed up on, besides incident categories (SPEC §4.3). */
-export const SURVEY_INDICATOR_KEYS = ['otrygg', 'oro_brott', 'avstar_aktivitet', 'gar_aldrig_ut'] as const;
 
 /** What the priority form needs of a focus area (GET /api/municipalities). */
 export type FocusAreaChoice = Pick<FocusArea, 'code' | 'name_sv' | 'name_en'>;
@@ -73,7 +71,7 @@ export function actionFormHtml(action: Action | null, districts: { id: number; n
   const chosenDistricts = a && 'district_ids' in a.area ? a.area.district_ids : [];
   const keys = new Set((a?.indicators ?? []).map((i) => i.key));
   const indicatorOptions = [
-    ...SURVEY_INDICATOR_KEYS.map((k) => option(k, `${t(lang, 'mt_surveyShare')}: ${tx(lang, `mt_ind_${k}`)}`, keys.has(k))),
+    ...SURVEY_SHARE_BASE_KEYS.map((k) => option(k, `${t(lang, 'mt_surveyShare')}: ${tx(lang, `mt_ind_${k}`)}`, keys.has(k))),
     ...CATEGORIES.map((c) => option(c.code, lang === 'sv' ? c.sv : c.en, keys.has(c.code))),
   ].join('');
   return `<form id="mt-action-form" class="mt-form" data-id="${a?.id ?? ''}">

@@ -1,4 +1,4 @@
-import type { ActionInput } from '../../../shared/actions.schema.ts';
+import { SURVEY_SHARE_BASE_KEYS, type ActionInput } from '../../../shared/actions.schema.ts';
 import { CATEGORY_BY_CODE } from '../../../shared/categories.ts';
 import { aggregateAccess } from '../../../shared/roles.ts';
 import { addDays, addYears, daysBetween, isIsoDate, stockholmToday } from '../../../shared/time.ts';
@@ -18,7 +18,7 @@ import {
 import { compareCounts, compareShares, MIN_AFTER_DAYS, type FollowUpEntry } from './follow-up.ts';
 
 /** Survey indicators an action may be followed up on (SPEC §4.3), besides incident category codes. */
-export const SURVEY_SHARE_KEYS = ['otrygg', 'gar_aldrig_ut', 'avstar_aktivitet', 'oro_brott', ...PROBLEM_CODES.map((c) => `problem_${c}`)] as const;
+export const SURVEY_SHARE_KEYS = [...SURVEY_SHARE_BASE_KEYS, ...PROBLEM_CODES.map((c) => `problem_${c}`)] as const;
 
 /** Actions are read by those who work with councils and changed by analysts and police (SPEC §6). */
 export function mayEditActions(role: string): boolean {
@@ -27,7 +27,7 @@ export function mayEditActions(role: string): boolean {
 
 function shareOf(set: IndicatorSet, key: string): ShareResult {
   if (key.startsWith('problem_')) return set.problems[key.slice('problem_'.length)];
-  return set[key as 'otrygg' | 'gar_aldrig_ut' | 'avstar_aktivitet' | 'oro_brott'];
+  return set[key as (typeof SURVEY_SHARE_BASE_KEYS)[number]];
 }
 
 function checkDate(field: string, value: string, latest: string) {
