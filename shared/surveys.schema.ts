@@ -63,5 +63,6 @@ export const SurveyIndicatorsResponse = Type.Object({
 });
 
 export type Survey = Static<typeof SurveySchema>;
+export type SurveyList = Static<typeof SurveyListResponse>;
 export type SurveyIndicators = Static<typeof SurveyIndicatorsResponse>;
 export type SurveyIndicatorGroup = SurveyIndicators['groups'][number];
