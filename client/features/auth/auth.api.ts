@@ -1,8 +1,6 @@
 import type { Me } from '../../../shared/auth.schema.ts';
 import { ApiError, getJsonOnce, sendJson, setCsrfToken } from '../../api/http.ts';
 
-export { writeHeaders } from '../../api/http.ts';
-
 export type { Me };
 
 const PUBLIC_ME: Me = { role: 'public', signed_in: false, via: null, email: null, display_name: null, municipalities: null, csrf_token: null, expires_at: null };
