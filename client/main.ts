@@ -1,7 +1,9 @@
 import './styles.css';
 import type { Layer } from '@deck.gl/core';
 import { DISTRICT_KINDS } from '../shared/categories.ts';
+import type { Municipality } from '../shared/municipalities.schema.ts';
 import { availabilityOf, getJson, isAbort } from './api/http.ts';
+import { fetchMunicipalities } from './api/municipalities.ts';
 import { mountAuth } from './features/auth/auth.panel.ts';
 import { queryOf, type LoadParams, type MapContext, type MapFeature, type QueryParams } from './features/contract.ts';
 import { DistrictPanel, PANEL_DATA } from './features/districts/district-panel.ts';
@@ -23,7 +25,7 @@ import {
 import { effectivePeriod, updateFilters, type FilterState } from './state/filters.ts';
 import { stateFromSearch, stateToSearch } from './state/url.ts';
 import { updateView, type ViewState } from './state/view.ts';
-import { FilterForm, type CategoryOption, type FocusAreaOption } from './ui/filter-form.ts';
+import { FilterForm } from './ui/filter-form.ts';
 import { LayerControl, type LayerStatus } from './ui/layer-control.ts';
 import type { LegendModel } from './ui/legend.ts';
 import { Timeline } from './ui/timeline.ts';
@@ -33,8 +35,6 @@ import { Timeline } from './ui/timeline.ts';
  * keeps the three serialisable slices — filters, view, data — changing them only through their pure functions.
  * A feature never touches another; what they share reaches them through LoadParams and MapContext.
  */
-
-interface Municipality { code: string; name: string; is_demo: boolean; categories: CategoryOption[]; focus_areas: FocusAreaOption[] }
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const els = {
@@ -259,7 +259,7 @@ async function start() {
     // The map (its style, basemap and workers) starts as soon as the configuration is in, beside the municipalities.
     const mapReady = getJson<{ basemap_style_url: string | null; demo: boolean }>('/api/config').then((config) => createMapView($('map'), config.basemap_style_url));
     mapReady.catch(() => undefined);
-    const { municipalities } = await getJson<{ municipalities: Municipality[] }>('/api/municipalities');
+    const { municipalities } = await fetchMunicipalities();
     if (!municipalities.length) throw new Error('Ingen kommun är upplagd ännu / no municipality set up yet');
     municipality = municipalities.find((m) => m.code === filters.municipality) ?? municipalities[0];
     filters = updateFilters(filters, { municipality: municipality.code });

@@ -19,3 +19,10 @@ export type GiClassName = (typeof GI_CLASSES)[number];
 
 /** Emerging-hotspot patterns of a cell over the time slices. */
 export const EMERGING_PATTERNS = ['new', 'intensifying', 'persistent', 'diminishing', 'sporadic', 'no_pattern'] as const;
+
+/**
+ * Säkerhet–trygghet classes of a district or cell (GET /api/stats/discrepancy), in legend order: many incidents and
+ * felt unsafe, incidents but felt safe, felt unsafe with few incidents, neither, too little data to classify.
+ */
+export const DISCREPANCY_CLASSES = ['both_high', 'incidents_felt_safe', 'unsafe_few_incidents', 'both_low', 'insufficient_data'] as const;
+export type DiscrepancyClassName = (typeof DISCREPANCY_CLASSES)[number];

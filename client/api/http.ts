@@ -62,6 +62,29 @@ export async function getJson<T>(path: string, params: Params = {}, signal?: Abo
   return body as T;
 }
 
+// Answers that many parts of the page need and that only a write changes (who is asking, the municipalities).
+const remembered = new Map<string, Promise<unknown>>();
+
+/**
+ * GETs JSON once per page load: every caller shares the first request and its answer. A failure is not kept (the
+ * next caller asks again), and any write forgets everything, since a sign-in, sign-out or edit may change it.
+ */
+export function getJsonOnce<T>(path: string): Promise<T> {
+  let answer = remembered.get(path);
+  if (!answer) {
+    const asked = getJson<T>(path);
+    remembered.set(path, asked);
+    asked.catch(() => { if (remembered.get(path) === asked) remembered.delete(path); });
+    answer = asked;
+  }
+  return answer as Promise<T>;
+}
+
+/** Forgets every answer getJsonOnce remembered. */
+export function forgetRemembered(): void {
+  remembered.clear();
+}
+
 export type WriteMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface SendOptions {
@@ -82,6 +105,8 @@ export async function sendJson<T>(method: WriteMethod, path: string, body?: unkn
     method, credentials: 'same-origin', signal: options.signal, headers,
     body: body === undefined ? undefined : isForm ? (body as FormData) : JSON.stringify(body),
   });
+  // Whatever the outcome, the write reached the server: what was remembered may be stale now.
+  forgetRemembered();
   const text = await response.text();
   let parsed: unknown = null;
   try { parsed = text ? JSON.parse(text) : null; } catch { parsed = null; }

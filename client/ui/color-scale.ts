@@ -1,3 +1,4 @@
+import { DISCREPANCY_CLASSES } from '../../shared/constants.ts';
 /** RGB colour. */
 export type Rgb = [number, number, number];
 
@@ -29,7 +30,7 @@ export const OKABE_ITO: Rgb[] = [
  * Säkerhet–trygghet classes on PuOr (colour-blind safe): purple = incidents, orange = unsafety, dark purple both,
  * near-white neither, grey too little data to classify.
  */
-export const DISCREPANCY_CLASSES = ['both_high', 'incidents_felt_safe', 'unsafe_few_incidents', 'both_low', 'insufficient_data'] as const;
+export { DISCREPANCY_CLASSES };
 export const DISCREPANCY_COLORS: Record<string, Rgb> = {
   both_high: [84, 39, 136], incidents_felt_safe: [153, 142, 195], unsafe_few_incidents: [230, 97, 1], both_low: [247, 247, 247],
   insufficient_data: [200, 200, 200],

@@ -1,19 +1,7 @@
-import type { Role } from '../../../shared/roles.ts';
-import { getJson, ApiError, sendJson, setCsrfToken } from '../../api/http.ts';
+import type { Me } from '../../../shared/auth.schema.ts';
+import { ApiError, getJsonOnce, sendJson, setCsrfToken } from '../../api/http.ts';
 
-export { writeHeaders } from '../../api/http.ts';
-
-/** Who is asking, as GET /api/auth/me answers. */
-export interface Me {
-  role: Role;
-  signed_in: boolean;
-  via: 'session' | 'token' | null;
-  email: string | null;
-  display_name: string | null;
-  municipalities: string[] | null;
-  csrf_token: string | null;
-  expires_at: string | null;
-}
+export type { Me };
 
 const PUBLIC_ME: Me = { role: 'public', signed_in: false, via: null, email: null, display_name: null, municipalities: null, csrf_token: null, expires_at: null };
 
@@ -26,12 +14,13 @@ function remember(me: Me): Me {
 }
 
 /**
- * Asks the server who this browser is. An expired session answers 401 and the server clears its cookie;
+ * Asks the server who this browser is, once per page load (every panel shares the answer; a write, sign-in or
+ * sign-out makes the next call ask again). An expired session answers 401 and the server clears its cookie;
  * the page then reloads once (as the public), since the map's own requests met the same 401.
  */
 export async function fetchMe(): Promise<Me> {
   try {
-    const me = await getJson<Me>('/api/auth/me');
+    const me = await getJsonOnce<Me>('/api/auth/me');
     sessionStorage.removeItem('lagesbild-session-expired');
     return remember(me);
   } catch (error) {

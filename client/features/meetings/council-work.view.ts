@@ -1,17 +1,14 @@
+import { ACTION_STATUSES, SURVEY_SHARE_BASE_KEYS } from '../../../shared/actions.schema.ts';
 import { CATEGORIES } from '../../../shared/categories.ts';
+import { PRIORITY_STATUSES } from '../../../shared/meetings.schema.ts';
+import type { FocusArea } from '../../../shared/municipalities.schema.ts';
 import { t, tx, type Lang } from '../../i18n.ts';
 import { escapeHtml, formatChange, formatNumber } from '../../ui/format.ts';
-import type { Action, ActionWithFollowUp, Council, DistrictChoice, MemberCandidate, Priority } from './meetings.api.ts';
+import type { Action, ActionWithFollowUp, Council, DistrictChoice, FollowUp, MemberCandidate, Priority } from './meetings.api.ts';
 
-/** Action statuses in the order a form offers them (server/features/actions ACTION_STATUSES). */
-export const ACTION_STATUSES = ['planned', 'ongoing', 'done', 'cancelled'] as const;
-/** Priority statuses in the order a form offers them (server/features/meetings PRIORITY_STATUSES). */
-export const PRIORITY_STATUSES = ['proposed', 'decided', 'done', 'dropped'] as const;
-/** Survey shares an action can be followed up on, besides incident categories (SPEC §4.3). */
-export const SURVEY_INDICATOR_KEYS = ['otrygg', 'oro_brott', 'avstar_aktivitet', 'gar_aldrig_ut'] as const;
 
-/** A focus area as GET /api/municipalities lists it. */
-export interface FocusAreaChoice { code: string; name_sv: string; name_en: string }
+/** What the priority form needs of a focus area (GET /api/municipalities). */
+export type FocusAreaChoice = Pick<FocusArea, 'code' | 'name_sv' | 'name_en'>;
 
 const option = (value: string, label: string, selected: boolean) => `<option value="${escapeHtml(value)}"${selected ? ' selected' : ''}>${escapeHtml(label)}</option>`;
 
@@ -74,7 +71,7 @@ export function actionFormHtml(action: Action | null, districts: { id: number; n
   const chosenDistricts = a && 'district_ids' in a.area ? a.area.district_ids : [];
   const keys = new Set((a?.indicators ?? []).map((i) => i.key));
   const indicatorOptions = [
-    ...SURVEY_INDICATOR_KEYS.map((k) => option(k, `${t(lang, 'mt_surveyShare')}: ${tx(lang, `mt_ind_${k}`)}`, keys.has(k))),
+    ...SURVEY_SHARE_BASE_KEYS.map((k) => option(k, `${t(lang, 'mt_surveyShare')}: ${tx(lang, `mt_ind_${k}`)}`, keys.has(k))),
     ...CATEGORIES.map((c) => option(c.code, lang === 'sv' ? c.sv : c.en, keys.has(c.code))),
   ].join('');
   return `<form id="mt-action-form" class="mt-form" data-id="${a?.id ?? ''}">
@@ -107,9 +104,9 @@ export function indicatorLabel(key: string, lang: Lang): string {
   return category ? (lang === 'sv' ? category.sv : category.en) : tx(lang, `mt_ind_${key}`);
 }
 
-function followUpValue(kind: string, v: number | null, lang: Lang): string {
+function followUpValue(kind: FollowUp['kind'], v: number | null, lang: Lang): string {
   if (v === null) return '–';
-  return kind === 'survey' ? `${formatNumber(v * 100, lang, 0)} %` : formatNumber(v, lang);
+  return kind === 'survey_share' ? `${formatNumber(v * 100, lang, 0)} %` : formatNumber(v, lang);
 }
 
 /** The follow-up list: each open action's indicators before and after its start, the change and whether it is significant. */
@@ -119,7 +116,7 @@ export function followUpHtml(actions: ActionWithFollowUp[], lang: Lang): string 
     ${a.follow_up.length ? `<table class="mt-table"><thead><tr><th>${t(lang, 'mt_indicator')}</th><th>${t(lang, 'mt_before')}</th><th>${t(lang, 'mt_after')}</th><th>${t(lang, 'change')}</th><th>${t(lang, 'mt_verdict')}</th></tr></thead><tbody>
       ${a.follow_up.map((f) => `<tr data-key="${escapeHtml(f.key)}"><th scope="row">${escapeHtml(indicatorLabel(f.key, lang))}</th>
         <td>${followUpValue(f.kind, f.before, lang)}</td><td>${followUpValue(f.kind, f.after, lang)}</td>
-        <td>${f.kind === 'survey' && f.difference ? `${formatNumber(f.difference.value * 100, lang, 1)} ${t(lang, 'mt_points')}` : formatChange(f.change_pct, lang)}</td>
+        <td>${f.kind === 'survey_share' && f.difference ? `${formatNumber(f.difference.value * 100, lang, 1)} ${t(lang, 'mt_points')}` : formatChange(f.change_pct, lang)}</td>
         <td>${f.note ? escapeHtml(f.note) : f.significant ? t(lang, 'significant') : t(lang, 'notSignificant')}</td></tr>`).join('')}</tbody></table>`
       : `<p>${t(lang, 'mt_noIndicators')}</p>`}</section>`).join('');
 }

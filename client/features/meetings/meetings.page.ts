@@ -1,6 +1,9 @@
 import './meetings.css';
+import { ACTION_STATUSES } from '../../../shared/actions.schema.ts';
+import { PRIORITY_STATUSES } from '../../../shared/meetings.schema.ts';
 import { t, type Lang } from '../../i18n.ts';
 import { ApiError } from '../../api/http.ts';
+import { fetchMunicipalities } from '../../api/municipalities.ts';
 import { escapeHtml } from '../../ui/format.ts';
 import { currentViewer, fetchMe } from '../auth/auth.api.ts';
 import {
@@ -8,7 +11,7 @@ import {
 } from './council-work.view.ts';
 import {
   closeMeeting, createMeeting, fetchAction, fetchActions, fetchCouncils, fetchDistrictChoices, fetchMeeting, fetchMeetings, fetchMemberCandidates, fetchSituation,
-  recordPriority, saveAction, saveCouncil, updatePriority, type Action, type Council, type Meeting, type PriorityInput, type Situation,
+  recordPriority, saveAction, saveCouncil, updatePriority, type Action, type ListedCouncil, type Meeting, type PriorityInput, type Situation,
 } from './meetings.api.ts';
 import { meetingListHtml, meetingPageHtml, minutesHtml, slideHtml, slidesOf, stepAgenda } from './meetings.view.ts';
 
@@ -51,14 +54,13 @@ export function mountMeetings(topbar: HTMLElement): void {
   let situation: Situation | null = null;
   let cutoff: string | null = null;
   let councilChoice: number | null = null;
-  let councils: Council[] = [];
+  let councils: ListedCouncil[] = [];
   let generation = 0;
   // Editing state of the meeting page: which priority or action the form holds (null = a new one).
   let editingPriority: number | null = null;
   let editingAction: number | null = null;
   let meetingActions: Action[] = [];
   let focusAreas: FocusAreaChoice[] | null = null;
-  let whoAsked: Promise<unknown> | null = null;
   const role = () => currentViewer().role;
   // Councils are set up by analysts, police and admins; actions are changed by analysts and police (SPEC §6).
   const managesCouncils = () => ['analyst', 'police', 'admin'].includes(role());
@@ -96,8 +98,9 @@ export function mountMeetings(topbar: HTMLElement): void {
 
   async function loadFocusAreas(): Promise<FocusAreaChoice[]> {
     if (!focusAreas) {
-      const answer = await fetch('/api/municipalities', { credentials: 'same-origin' }).then((r) => r.json()).catch(() => null);
-      focusAreas = (answer?.municipalities?.[0]?.focus_areas ?? []) as FocusAreaChoice[];
+      // Shared with the map's own request: the municipalities are fetched once per page load.
+      const answer = await fetchMunicipalities().catch(() => null);
+      focusAreas = answer?.municipalities[0]?.focus_areas ?? [];
     }
     return focusAreas;
   }
@@ -132,8 +135,7 @@ export function mountMeetings(topbar: HTMLElement): void {
     root.hidden = false;
     try {
       // The role decides which forms to offer; the auth panel may not have asked the server yet.
-      whoAsked ??= currentViewer().signed_in ? Promise.resolve() : fetchMe();
-      await whoAsked;
+      await fetchMe();
       if (route.page === 'list') {
         councils = (await fetchCouncils()).councils;
         // A member sees their own council first; others the first local council (where the agendas are).
@@ -263,7 +265,7 @@ export function mountMeetings(topbar: HTMLElement): void {
       event.preventDefault();
       const body: PriorityInput = {
         problem: text('problem') ?? '', place: text('place'), rationale: text('rationale'), owner: text('owner') ?? '', due_date: text('due_date'),
-        ...(data.has('focus_area') ? { focus_area: text('focus_area') } : {}), ...(data.has('status') ? { status: text('status') ?? 'decided' } : {}),
+        ...(data.has('focus_area') ? { focus_area: text('focus_area') } : {}), ...(data.has('status') ? { status: PRIORITY_STATUSES.find((s) => s === text('status')) ?? 'decided' } : {}),
       };
       const editing = form.dataset.id ? Number(form.dataset.id) : null;
       // A PUT replaces the priority: keep what the form does not show (its districts, whether it is published).
@@ -285,7 +287,7 @@ export function mountMeetings(topbar: HTMLElement): void {
       void saveAction(editing, {
         ...(current ? { description: current.description, promise_id: current.promise_id } : {}),
         title: text('title') ?? '', responsible: text('responsible') ?? '', area: { district_ids: ids('district_ids') },
-        start_date: text('start_date') ?? '', end_date: text('end_date'), status: text('status') ?? 'planned',
+        start_date: text('start_date') ?? '', end_date: text('end_date'), status: ACTION_STATUSES.find((s) => s === text('status')) ?? 'planned',
         priority_id: priority === null ? null : Number(priority), indicators: data.getAll('indicators').map((key) => ({ key: String(key) })),
       })
         .then(async () => {

@@ -1,7 +1,11 @@
+import { GI_CLASSES } from '../../../shared/constants.ts';
 import { t, tx, type Lang } from '../../i18n.ts';
 import { heatTable, sparkline } from '../../ui/charts.ts';
 import { escapeHtml, formatChange, formatNumber, formatPeriod } from '../../ui/format.ts';
 import type { Council, DistrictSituation, Meeting, MeetingHead, Priority, Share, Situation } from './meetings.api.ts';
+
+// The hot Gi* classes, strongest first, as the situation counts them per district.
+const HOT_CLASSES = GI_CLASSES.filter((c) => c.startsWith('hot'));
 
 /** The presentation's slides: an overview, one per agenda district, and the decided priorities. */
 export type Slide = { kind: 'overview' } | { kind: 'district'; index: number } | { kind: 'priorities' };
@@ -47,8 +51,8 @@ export function districtSlideHtml(d: DistrictSituation, situation: Situation, la
   const heat = d.time ? heatTable(d.time.weekday_hour.map((row) => row.map((v) => v ?? 0)), t(lang, 'weekdays').split(','), t(lang, 'weekdayHour')) : '';
   const hot = d.hotspots;
   const hotText = !hot ? t(lang, 'notPermitted')
-    : (['hot99', 'hot95', 'hot90'] as const).some((c) => hot.counts[c])
-      ? (['hot99', 'hot95', 'hot90'] as const).filter((c) => hot.counts[c]).map((c) => `${tx(lang, c)}: ${hot.counts[c]} ${t(lang, 'mt_cells')}`).join(' · ')
+    : HOT_CLASSES.some((c) => hot.counts[c])
+      ? HOT_CLASSES.filter((c) => hot.counts[c]).map((c) => `${tx(lang, c)}: ${hot.counts[c]} ${t(lang, 'mt_cells')}`).join(' · ')
       : t(lang, 'mt_noHotspots');
   const survey = d.survey
     ? `<ul class="mt-shares">${shareLine(t(lang, 'group_all'), d.survey.district.otrygg, d.survey.district.n, lang)}

@@ -30,7 +30,7 @@ const fill = (text: string, values: Record<string, string | number>) => text.rep
 
 const countText = (n: number | null, lang: Lang) => (n === null ? '&lt;5' : formatNumber(n, lang));
 
-function surveyRows(groups: ReportSurveyGroup[], key: string, lang: Lang): string {
+function surveyRows(groups: ReportSurveyGroup[], key: 'gender' | 'age_group', lang: Lang): string {
   return groups.map((g) => {
     const share = g.indicators?.otrygg?.share;
     const value = g.key[key];

@@ -1,6 +1,8 @@
+import type { Survey, SurveyList } from '../../../shared/surveys.schema.ts';
 import { getJson } from '../../api/http.ts';
 
-export interface SurveySummary { id: number; name: string; conducted_from?: string | null; conducted_to?: string | null }
+/** A survey as GET /api/surveys lists it (shared/surveys.schema.ts). */
+export type SurveySummary = Survey;
 
 /** One indicator share for a group, with its 95 % interval and n (suppressed when n < 10). */
 export interface ShareRow {
@@ -49,8 +51,7 @@ export function normaliseShares(body: unknown): ShareRow[] {
 
 /** The municipality's surveys, newest first as the API orders them. */
 export async function fetchSurveys(municipality: string, signal?: AbortSignal): Promise<SurveySummary[]> {
-  const body = await getJson<{ surveys?: SurveySummary[] }>('/api/surveys', { municipality }, signal);
-  return body.surveys ?? [];
+  return (await getJson<SurveyList>('/api/surveys', { municipality }, signal)).surveys;
 }
 
 /** Indicator shares of a survey broken down by the given dimensions. */

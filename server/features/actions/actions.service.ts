@@ -1,3 +1,4 @@
+import { SURVEY_SHARE_BASE_KEYS, type ActionInput } from '../../../shared/actions.schema.ts';
 import { CATEGORY_BY_CODE } from '../../../shared/categories.ts';
 import { aggregateAccess } from '../../../shared/roles.ts';
 import { addDays, addYears, daysBetween, isIsoDate, stockholmToday } from '../../../shared/time.ts';
@@ -16,25 +17,8 @@ import {
 } from './actions.queries.ts';
 import { compareCounts, compareShares, MIN_AFTER_DAYS, type FollowUpEntry } from './follow-up.ts';
 
-/** Statuses of an action (insats). */
-export const ACTION_STATUSES = ['planned', 'ongoing', 'done', 'cancelled'] as const;
-
 /** Survey indicators an action may be followed up on (SPEC §4.3), besides incident category codes. */
-export const SURVEY_SHARE_KEYS = ['otrygg', 'gar_aldrig_ut', 'avstar_aktivitet', 'oro_brott', ...PROBLEM_CODES.map((c) => `problem_${c}`)] as const;
-
-export interface ActionInput {
-  municipality?: string;
-  title: string;
-  description?: string | null;
-  area: { district_ids: number[] } | { geometry: unknown };
-  responsible: string;
-  start_date: string;
-  end_date?: string | null;
-  status: (typeof ACTION_STATUSES)[number];
-  priority_id?: number | null;
-  promise_id?: number | null;
-  indicators: { key: string }[];
-}
+export const SURVEY_SHARE_KEYS = [...SURVEY_SHARE_BASE_KEYS, ...PROBLEM_CODES.map((c) => `problem_${c}`)] as const;
 
 /** Actions are read by those who work with councils and changed by analysts and police (SPEC §6). */
 export function mayEditActions(role: string): boolean {
@@ -43,7 +27,7 @@ export function mayEditActions(role: string): boolean {
 
 function shareOf(set: IndicatorSet, key: string): ShareResult {
   if (key.startsWith('problem_')) return set.problems[key.slice('problem_'.length)];
-  return set[key as 'otrygg' | 'gar_aldrig_ut' | 'avstar_aktivitet' | 'oro_brott'];
+  return set[key as (typeof SURVEY_SHARE_BASE_KEYS)[number]];
 }
 
 function checkDate(field: string, value: string, latest: string) {

@@ -1,3 +1,4 @@
+import type { FollowUp } from '../../../shared/actions.schema.ts';
 import { SUPPRESSION_THRESHOLD } from '../../../shared/roles.ts';
 import { roundCount } from '../../../shared/suppression.ts';
 import { twoSidedP } from '../../stats/normal.ts';
@@ -10,20 +11,7 @@ export const MIN_AFTER_DAYS = 28;
 export const MIN_TOTAL_COUNT = 10;
 
 /** One indicator's before/after comparison as `GET /api/actions/{id}` returns it (SPEC §7). */
-export interface FollowUpEntry {
-  key: string;
-  kind: 'category' | 'survey_share';
-  before: number | null;
-  after: number | null;
-  change_pct: number | null;
-  p_value: number | null;
-  significant: boolean;
-  note: string | null;
-  /** Survey shares: after − before with its 95 % interval (percentage points as fractions). */
-  difference?: { value: number; low: number; high: number } | null;
-  before_n?: number | null;
-  after_n?: number | null;
-}
+export type FollowUpEntry = FollowUp;
 
 /**
  * Compares incident counts of equal periods before and after an action's start with the exact

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { MeSchema } from '../../../shared/auth.schema.ts';
 import type { AppInstance } from '../../app.ts';
 import { AppError } from '../../infra/errors.ts';
 import { ProblemSchema } from '../../infra/problem.ts';
@@ -17,18 +18,7 @@ function auditableEmail(email: string): string {
   return /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{1,63}$/.test(trimmed) ? trimmed : '(not an email address)';
 }
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
-
-const Me = Type.Object({
-  role: Type.String(),
-  signed_in: Type.Boolean(),
-  via: Type.Union([Type.Literal('session'), Type.Literal('token'), Type.Null()]),
-  email: Nullable(Type.String()),
-  display_name: Nullable(Type.String()),
-  municipalities: Nullable(Type.Array(Type.String())),
-  csrf_token: Nullable(Type.String()),
-  expires_at: Nullable(Type.String()),
-});
+const Me = MeSchema;
 
 /** POST /api/auth/sign-in, POST /api/auth/sign-out, GET /api/auth/me. */
 export async function authRoutes(app: AppInstance) {

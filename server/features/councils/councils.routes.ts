@@ -1,35 +1,12 @@
 import { Type } from 'typebox';
+import { CouncilBody, CouncilListResponse, CouncilSchema, IdSchema, MemberCandidatesResponse, MunicipalityCodeSchema } from '../../../shared/councils.schema.ts';
 import type { AppInstance } from '../../app.ts';
 import { ProblemSchema } from '../../infra/problem.ts';
 import { requireAccess } from '../auth/guards.ts';
 import { createCouncil, listCouncilsFor, listMemberCandidatesFor, loadCouncil, mayManageCouncils, mayReadCouncils, presentCouncil, replaceCouncil } from './councils.service.ts';
 
-const Id = Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 });
-const IdParams = Type.Object({ id: Id }, { additionalProperties: false });
+const IdParams = Type.Object({ id: IdSchema }, { additionalProperties: false });
 const Errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema };
-
-/** A council on the wire (SPEC §7). */
-export const CouncilSchema = Type.Object({
-  id: Type.Integer(),
-  municipality: Type.String(),
-  name: Type.String(),
-  level: Type.Union([Type.Literal('local'), Type.Literal('coordinating')]),
-  district_ids: Type.Array(Type.Integer()),
-  member_ids: Type.Array(Type.Integer()),
-  created_at: Type.String(),
-  updated_at: Type.String(),
-});
-
-const CouncilBody = Type.Object(
-  {
-    municipality: Type.Optional(Type.String({ pattern: '^[0-9]{4}$' })),
-    name: Type.String({ minLength: 1, maxLength: 200 }),
-    level: Type.Union([Type.Literal('local'), Type.Literal('coordinating')]),
-    district_ids: Type.Array(Id, { maxItems: 500 }),
-    member_ids: Type.Optional(Type.Array(Id, { maxItems: 500 })),
-  },
-  { additionalProperties: false },
-);
 
 /** /api/councils: list, create, read, replace (SPEC §7). */
 export async function councilRoutes(app: AppInstance) {
@@ -41,8 +18,8 @@ export async function councilRoutes(app: AppInstance) {
     ...readGate,
     schema: {
       tags: ['councils'], summary: 'Councils of a municipality',
-      querystring: Type.Object({ municipality: Type.Optional(Type.String({ pattern: '^[0-9]{4}$' })) }, { additionalProperties: false }),
-      response: { 200: Type.Object({ municipality: Type.String(), councils: Type.Array(Type.Object({ ...CouncilSchema.properties, member: Type.Boolean() })) }), ...Errors },
+      querystring: Type.Object({ municipality: Type.Optional(MunicipalityCodeSchema) }, { additionalProperties: false }),
+      response: { 200: CouncilListResponse, ...Errors },
     },
   }, async (request) => listCouncilsFor(db(), request.viewer, request.query.municipality));
 
@@ -58,8 +35,8 @@ export async function councilRoutes(app: AppInstance) {
     ...writeGate,
     schema: {
       tags: ['councils'], summary: 'Users who may be seated on a council (for those who set councils up)',
-      querystring: Type.Object({ municipality: Type.Optional(Type.String({ pattern: '^[0-9]{4}$' })) }, { additionalProperties: false }),
-      response: { 200: Type.Object({ municipality: Type.String(), users: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String(), role: Type.String() })) }), ...Errors },
+      querystring: Type.Object({ municipality: Type.Optional(MunicipalityCodeSchema) }, { additionalProperties: false }),
+      response: { 200: MemberCandidatesResponse, ...Errors },
     },
   }, async (request) => listMemberCandidatesFor(db(), request.viewer, request.query.municipality));
 

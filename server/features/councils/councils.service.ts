@@ -1,3 +1,4 @@
+import type { CouncilInput } from '../../../shared/councils.schema.ts';
 import type { Role } from '../../../shared/roles.ts';
 import type { Db } from '../../infra/db.ts';
 import { AppError, badRequest, notFound } from '../../infra/errors.ts';
@@ -63,14 +64,6 @@ export async function assertDistricts(db: Db, municipality: string, ids: readonl
   const found = await existingDistrictIds(db, municipality, ids);
   const missing = ids.filter((id) => !found.has(id));
   if (missing.length) throw badRequest(field, `not districts of municipality ${municipality}: ${missing.slice(0, 10).join(', ')}`);
-}
-
-export interface CouncilInput {
-  municipality?: string;
-  name: string;
-  level: 'local' | 'coordinating';
-  district_ids: number[];
-  member_ids?: number[];
 }
 
 async function validateCouncil(db: Db, municipality: string, input: CouncilInput, exceptId: number | null) {

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { DISCREPANCY_CLASSES } from '../../../shared/constants.ts';
 import { DistrictKindSchema } from '../../../shared/schema-kit.ts';
 import type { AppInstance } from '../../app.ts';
 import { ProblemSchema } from '../../infra/problem.ts';
@@ -10,8 +11,8 @@ import { getDiscrepancy } from './discrepancy.service.ts';
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const Level = Nullable(Type.Union([Type.Literal('high'), Type.Literal('low')]));
 const Class = Type.Union([
-  Type.Literal('both_high'), Type.Literal('unsafe_few_incidents'), Type.Literal('incidents_felt_safe'),
-  Type.Literal('both_low'), Type.Literal('insufficient_data'),
+  Type.Literal(DISCREPANCY_CLASSES[0]), Type.Literal(DISCREPANCY_CLASSES[1]), Type.Literal(DISCREPANCY_CLASSES[2]),
+  Type.Literal(DISCREPANCY_CLASSES[3]), Type.Literal(DISCREPANCY_CLASSES[4]),
 ]);
 const GiClass = Type.String();
 

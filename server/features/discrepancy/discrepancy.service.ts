@@ -1,3 +1,4 @@
+import type { DiscrepancyClassName } from '../../../shared/constants.ts';
 import type { Db } from '../../infra/db.ts';
 import { badRequest } from '../../infra/errors.ts';
 import type { Viewer } from '../auth/viewer.ts';
@@ -9,7 +10,7 @@ import { districtOtryggForClassification, getSurveyIndicators, listSurveysFor, r
 import { countMarksByDistrict } from './discrepancy.queries.ts';
 
 /** The four säkerhet–trygghet classes, plus districts the data cannot classify. */
-export type DiscrepancyClass = 'both_high' | 'unsafe_few_incidents' | 'incidents_felt_safe' | 'both_low' | 'insufficient_data';
+export type DiscrepancyClass = DiscrepancyClassName;
 
 /** What each class means and the kind of measure it points to. */
 export const CLASS_DESCRIPTIONS: Record<DiscrepancyClass, string> = {

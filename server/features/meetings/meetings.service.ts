@@ -1,4 +1,5 @@
 import { CATEGORY_BY_CODE } from '../../../shared/categories.ts';
+import type { MeetingInput } from '../../../shared/meetings.schema.ts';
 import { addYears, isIsoDate, stockholmToday } from '../../../shared/time.ts';
 import type { Db } from '../../infra/db.ts';
 import { AppError, badRequest, notFound } from '../../infra/errors.ts';
@@ -19,16 +20,6 @@ import { presentPriority } from './priorities.service.ts';
 /** Meeting dates outside this range are typing mistakes, not meetings. */
 const EARLIEST_DATE = '2000-01-01';
 const YEARS_AHEAD = 2;
-
-export interface MeetingInput {
-  municipality?: string;
-  council: number;
-  date: string;
-  district_ids?: number[];
-  title?: string | null;
-  notes?: string | null;
-  filters?: { from?: string; to?: string; categories?: string[] };
-}
 
 /** Throws 401/403 unless the viewer may read council meetings. */
 export function requireMeetingReader(viewer: Viewer): void {

@@ -1,3 +1,4 @@
+import type { PriorityInput } from '../../../shared/meetings.schema.ts';
 import { addYears, isIsoDate, stockholmToday } from '../../../shared/time.ts';
 import type { Db } from '../../infra/db.ts';
 import { AppError, badRequest, notFound } from '../../infra/errors.ts';
@@ -9,21 +10,6 @@ import { findMeeting } from './meetings.queries.ts';
 import {
   deletePriority, findFocusAreaId, findPriority, insertPriority, listPriorities, updatePriority, type PriorityRow, type PriorityValues,
 } from './priorities.queries.ts';
-
-/** Statuses of a decided priority. */
-export const PRIORITY_STATUSES = ['proposed', 'decided', 'done', 'dropped'] as const;
-
-export interface PriorityInput {
-  problem: string;
-  focus_area?: string | null;
-  place?: string | null;
-  district_ids?: number[];
-  rationale?: string | null;
-  owner: string;
-  due_date?: string | null;
-  status?: (typeof PRIORITY_STATUSES)[number];
-  published?: boolean;
-}
 
 /** A priority as the API returns it; the public gets only published ones, without the internal rationale. */
 export function presentPriority(p: PriorityRow, viewer: Viewer) {

@@ -1,33 +1,9 @@
 import { Type } from 'typebox';
+import { MunicipalitiesResponse } from '../../../shared/municipalities.schema.ts';
 import type { AppInstance } from '../../app.ts';
 import { ProblemSchema } from '../../infra/problem.ts';
 import { listCategories, listFocusAreas, listMunicipalities } from './municipalities.queries.ts';
 import { coversMunicipality } from '../auth/access.ts';
-
-const CategorySchema = Type.Object({
-  code: Type.String(),
-  name_sv: Type.String(),
-  name_en: Type.String(),
-  sensitivity: Type.String(),
-  default_focus_area: Type.String(),
-  police_initiated: Type.Boolean(),
-});
-const FocusAreaSchema = Type.Object({
-  code: Type.String(),
-  name_sv: Type.String(),
-  name_en: Type.String(),
-  goal: Type.Union([Type.String(), Type.Null()]),
-  responsible: Type.Union([Type.String(), Type.Null()]),
-  indicators: Type.Array(Type.String()),
-  categories: Type.Array(Type.String()),
-});
-const MunicipalitySchema = Type.Object({
-  code: Type.String(),
-  name: Type.String(),
-  is_demo: Type.Boolean(),
-  focus_areas: Type.Array(FocusAreaSchema),
-  categories: Type.Array(CategorySchema),
-});
 
 /** GET /api/municipalities: codes, names, focus areas and the category list. */
 export async function municipalityRoutes(app: AppInstance) {
@@ -38,7 +14,7 @@ export async function municipalityRoutes(app: AppInstance) {
         tags: ['municipalities'],
         summary: 'Municipalities with their focus areas and the category list',
         querystring: Type.Object({}, { additionalProperties: false }),
-        response: { 200: Type.Object({ municipalities: Type.Array(MunicipalitySchema) }), 400: ProblemSchema },
+        response: { 200: MunicipalitiesResponse, 400: ProblemSchema },
       },
     },
     async (request) => {

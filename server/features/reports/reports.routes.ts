@@ -1,27 +1,14 @@
 import { Type } from 'typebox';
+import { ReportBody, ReportPreviewResponse, ReportSchema as Report, ReportVersionListResponse, ReportYear } from '../../../shared/reports.schema.ts';
 import type { AppInstance } from '../../app.ts';
 import { ProblemSchema } from '../../infra/problem.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { IncidentFilterQuery } from '../incidents/incident-filters.ts';
 import { renderReportHtml, renderReportPdf } from './reports.pdf.ts';
-import { getAnnualReport, listAnnualReports, MAX_TEXT_CHARS, previewAnnualReport, publishAnnualReport } from './reports.service.ts';
+import { getAnnualReport, listAnnualReports, previewAnnualReport, publishAnnualReport } from './reports.service.ts';
 
-const Report = Type.Object({
-  id: Type.Integer(),
-  version: Type.Integer(),
-  year: Type.Integer(),
-  municipality: Type.String(),
-  created_at: Type.String(),
-  // Built only from the role-filtered services (district stats, time patterns, hotspots, surveys).
-  content: Type.Record(Type.String(), Type.Unknown()),
-});
 const Errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 503: ProblemSchema };
-const Year = Type.Integer({ minimum: 2000, maximum: 2200 });
-const Text = (what: string) => Type.Optional(Type.String({ maxLength: MAX_TEXT_CHARS, description: `${what}: plain text, a blank line starts a new paragraph` }));
-const ReportVersion = Type.Object({
-  id: Type.Integer(), year: Type.Integer(), version: Type.Integer(), data_cutoff_at: Type.String(),
-  created_by: Type.Union([Type.String(), Type.Null()]), created_at: Type.String(),
-});
+const Year = ReportYear;
 const Id = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 }) });
 
 /** POST /api/reports, GET /api/reports/:id (JSON, or HTML for printing) and GET /api/reports/:id/pdf (SPEC §7). */
@@ -30,7 +17,7 @@ export async function reportRoutes(app: AppInstance) {
     schema: {
       tags: ['reports'], summary: 'The published versions you may open again (those built for your role), newest first',
       querystring: Type.Object({ municipality: IncidentFilterQuery.municipality, year: Type.Optional(Year) }, { additionalProperties: false }),
-      response: { 200: Type.Object({ municipality: Type.String(), reports: Type.Array(ReportVersion) }), ...Errors },
+      response: { 200: ReportVersionListResponse, ...Errors },
     },
   }, async (request) => listAnnualReports(app.database.db, request.viewer, request.query));
 
@@ -38,7 +25,7 @@ export async function reportRoutes(app: AppInstance) {
     schema: {
       tags: ['reports'], summary: 'The annual situation picture as it would be published now for your role, not stored (the preview)',
       querystring: Type.Object({ municipality: IncidentFilterQuery.municipality, year: Year }, { additionalProperties: false }),
-      response: { 200: Type.Object({ municipality: Type.String(), year: Type.Integer(), content: Type.Record(Type.String(), Type.Unknown()) }), ...Errors },
+      response: { 200: ReportPreviewResponse, ...Errors },
     },
   }, async (request) => {
     const content = await previewAnnualReport(app.database.db, request.viewer, request.query);
@@ -50,10 +37,7 @@ export async function reportRoutes(app: AppInstance) {
     bodyLimit: 48 * 1024,
     schema: {
       tags: ['reports'], summary: 'Publish a new version of the annual situation picture for a municipality and year (built for your role), with its introduction and conclusion',
-      body: Type.Object({
-        municipality: IncidentFilterQuery.municipality, year: Year,
-        introduction: Text('Inledning, printed before the numbers'), conclusion: Text('Slutsatser, printed after the åtgärdsplan'),
-      }, { additionalProperties: false }),
+      body: ReportBody,
       response: { 201: Report, ...Errors },
     },
   }, async (request, reply) => {

@@ -1,4 +1,5 @@
 import { CATEGORY_BY_CODE, SOURCES } from '../../../shared/categories.ts';
+import { MAX_REPORT_TEXT_CHARS, type ReportContent, type ReportTexts } from '../../../shared/reports.schema.ts';
 import { hotspotAccess } from '../../../shared/roles.ts';
 import type { Db } from '../../infra/db.ts';
 import { AppError, badRequest, notFound } from '../../infra/errors.ts';
@@ -27,7 +28,7 @@ function mayProduceReport(role: Viewer['role']): boolean {
  * sources used and left out, the data cut-off, and the åtgärdsplan (decided priorities and actions).
  * Every number comes from the same services as the API, so the role's suppression applies unchanged.
  */
-export async function buildAnnualReport(db: Db, viewer: Viewer, input: { municipality?: string; year: number }) {
+export async function buildAnnualReport(db: Db, viewer: Viewer, input: { municipality?: string; year: number }): Promise<Omit<ReportContent, 'texts'>> {
   requireAccess(viewer, mayProduceReport(viewer.role), 'produce the annual situation picture');
   const municipality = await resolveMunicipality(db, input.municipality, viewer);
   const from = `${input.year}-01-01`, to = `${input.year + 1}-01-01`;
@@ -46,13 +47,13 @@ export async function buildAnnualReport(db: Db, viewer: Viewer, input: { municip
   }
   const surveys = (await listSurveysFor(db, viewer, municipality)).surveys;
   const latest = surveys[0] as { id: number; name: string } | undefined;
-  const survey = latest
-    ? {
-      name: latest.name,
-      by_gender: await getSurveyIndicators(db, viewer, latest.id, { by: ['gender'], municipality }),
-      by_age_group: await getSurveyIndicators(db, viewer, latest.id, { by: ['age_group'], municipality }),
-    }
-    : null;
+  // As GET /api/surveys/{id}/indicators does, the report withholds which hidden group is only a complement: that
+  // would tell which of the hidden groups is the small one.
+  const published = async (by: 'gender' | 'age_group') => {
+    const answer = await getSurveyIndicators(db, viewer, latest!.id, { by: [by], municipality });
+    return { ...answer, groups: answer.groups.map(({ complement: _, ...g }) => g) };
+  };
+  const survey = latest ? { name: latest.name, by_gender: await published('gender'), by_age_group: await published('age_group') } : null;
   const used = await listSourcesWithIncidents(db, municipality, from, to, filters.categories);
   const latestIncident = await findLatestIncidentTime(db, municipality);
   const outlines = await listDistrictOutlines(db, municipality, stats.level);
@@ -79,16 +80,11 @@ export async function buildAnnualReport(db: Db, viewer: Viewer, input: { municip
   };
 }
 
-/** The free-text sections people write around the numbers (Swedish prose, plain text, blank line = new paragraph). */
-export interface ReportTexts {
-  introduction: string;
-  conclusion: string;
-}
-
 /** Longest free-text section, in characters. */
-export const MAX_TEXT_CHARS = 5000;
+export const MAX_TEXT_CHARS = MAX_REPORT_TEXT_CHARS;
 
-export type AnnualReportContent = Awaited<ReturnType<typeof buildAnnualReport>> & { texts?: ReportTexts };
+/** A report's content, as stored with each version and served (the shared schema is its allow-list). */
+export type AnnualReportContent = ReportContent;
 
 function checkYear(year: number): void {
   const now = new Date().getUTCFullYear();

@@ -1,36 +1,9 @@
 import { Type } from 'typebox';
+import { SurveyIndicatorsResponse, SurveyListResponse } from '../../../shared/surveys.schema.ts';
 import type { AppInstance } from '../../app.ts';
 import { ProblemSchema } from '../../infra/problem.ts';
 import { IncidentFilterQuery } from '../incidents/incident-filters.ts';
 import { getSurveyIndicators, listSurveysFor, parseBreakdown } from './surveys.service.ts';
-
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
-
-const Survey = Type.Object({
-  id: Type.Integer(), name: Type.String(), kind: Type.String(),
-  conducted_from: Nullable(Type.String()), conducted_to: Nullable(Type.String()),
-  responses: Type.Integer(), marks: Type.Integer(),
-});
-
-const Share = Type.Object({
-  share: Nullable(Type.Number()), low: Nullable(Type.Number()), high: Nullable(Type.Number()),
-  n: Nullable(Type.Integer()), n_eff: Nullable(Type.Number()), suppressed: Type.Boolean(),
-});
-const Index = Type.Object({
-  value: Nullable(Type.Number()),
-  level: Nullable(Type.Union([Type.Literal('low'), Type.Literal('medium'), Type.Literal('high')])),
-  n: Nullable(Type.Integer()), suppressed: Type.Boolean(),
-});
-const Indicators = Type.Object({
-  otrygg: Share, gar_aldrig_ut: Share, avstar_aktivitet: Share, oro_brott: Share,
-  problems: Type.Record(Type.String(), Share),
-  trygghetsindex: Index, problemindex: Index,
-});
-const Group = {
-  n: Nullable(Type.Integer()),
-  suppressed: Type.Boolean(),
-  indicators: Nullable(Indicators),
-};
 
 /** GET /api/surveys and GET /api/surveys/{id}/indicators. */
 export async function surveyRoutes(app: AppInstance) {
@@ -41,7 +14,7 @@ export async function surveyRoutes(app: AppInstance) {
         tags: ['surveys'],
         summary: 'Safety surveys of a municipality with response and mark counts',
         querystring: Type.Object({ municipality: IncidentFilterQuery.municipality }, { additionalProperties: false }),
-        response: { 200: Type.Object({ municipality: Type.String(), surveys: Type.Array(Survey) }), 400: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema },
+        response: { 200: SurveyListResponse, 400: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema },
       },
     },
     async (request) => listSurveysFor(app.database.db, request.viewer, request.query.municipality),
@@ -63,25 +36,7 @@ export async function surveyRoutes(app: AppInstance) {
           { additionalProperties: false },
         ),
         response: {
-          200: Type.Object({
-            survey: Survey,
-            municipality: Type.String(),
-            by: Type.Array(Type.String()),
-            level: Nullable(Type.String()),
-            min_group_n: Type.Integer(),
-            problem_codes: Type.Array(Type.String()),
-            definitions: Type.Record(Type.String(), Type.String()),
-            overall: Type.Object(Group),
-            groups: Type.Array(Type.Object({
-              key: Type.Object({
-                district_id: Type.Optional(Nullable(Type.Integer())),
-                district_name: Type.Optional(Nullable(Type.String())),
-                gender: Type.Optional(Nullable(Type.String())),
-                age_group: Type.Optional(Nullable(Type.String())),
-              }),
-              ...Group,
-            })),
-          }),
+          200: SurveyIndicatorsResponse,
           400: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema,
         },
       },

@@ -4,7 +4,8 @@ import type { Action, ActionWithFollowUp, Council } from '../../../../client/fea
 
 const action = (over: Partial<Action>): Action => ({
   id: 1, municipality: '0999', title: 'Belysning', description: null, area: { district_ids: [5] }, responsible: 'Gatukontoret',
-  start_date: '2026-01-01', end_date: null, status: 'ongoing', priority_id: null, promise_id: null, indicators: [], ...over,
+  start_date: '2026-01-01', end_date: null, status: 'ongoing', priority_id: null, promise_id: null, indicators: [],
+  created_at: '2026-01-01T08:00:00.000Z', updated_at: '2026-01-01T08:00:00.000Z', ...over,
 });
 
 describe('council work views', () => {
@@ -21,7 +22,8 @@ describe('council work views', () => {
   });
 
   it('fills the council form for editing, ticks its districts and members, and escapes names', () => {
-    const council: Council = { id: 3, municipality: '0999', name: 'Rådet <Norr> & co', level: 'coordinating', district_ids: [2], member_ids: [8] };
+    const council: Council = { id: 3, municipality: '0999', name: 'Rådet <Norr> & co', level: 'coordinating', district_ids: [2], member_ids: [8],
+      created_at: '2026-01-01T08:00:00.000Z', updated_at: '2026-01-01T08:00:00.000Z' };
     const html = councilFormHtml(council, [{ id: 1, name: 'A', kind: 'stadsdel' }, { id: 2, name: 'B', kind: 'stadsdel' }], [{ id: 8, name: 'Eva', role: 'council' }], 'sv');
     expect(html).toContain('value="Rådet &lt;Norr&gt; &amp; co"');
     expect(html).toContain('<option value="coordinating" selected>');
@@ -45,9 +47,10 @@ describe('council work views', () => {
     const a: ActionWithFollowUp = {
       ...action({}),
       follow_up_periods: { before: { from: '2025-01-01', to: '2026-01-01' }, after: { from: '2026-01-01', to: '2027-01-01' }, days: 365, min_after_days: 90 },
+      follow_up_surveys: { before: { id: 1, name: 'Trygghetsmätning 2025' }, after: { id: 2, name: 'Trygghetsmätning 2026' } },
       follow_up: [
         { key: 'stold', kind: 'category', before: 40, after: 20, change_pct: -50, p_value: 0.01, significant: true, note: null },
-        { key: 'otrygg', kind: 'survey', before: 0.3, after: 0.2, change_pct: null, p_value: null, significant: false, note: 'too few answers', difference: { value: -0.1, low: -0.2, high: 0 } },
+        { key: 'otrygg', kind: 'survey_share', before: 0.3, after: 0.2, change_pct: null, p_value: null, significant: false, note: 'too few answers', difference: { value: -0.1, low: -0.2, high: 0 } },
       ],
     };
     const html = followUpHtml([a], 'sv');

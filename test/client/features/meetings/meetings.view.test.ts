@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { asOfText, prioritiesHtml, slidesOf, stepAgenda } from '../../../../client/features/meetings/meetings.view.ts';
 import type { Priority } from '../../../../client/features/meetings/meetings.api.ts';
 
+// What every priority from the server carries besides the fields under test.
+const stamp = { municipality: '0999', published: false, created_at: '2026-01-01T08:00:00.000Z', updated_at: '2026-01-01T08:00:00.000Z' };
+
 describe('meeting presentation', () => {
   it('has an overview, one slide per district and the priorities', () => {
     expect(slidesOf(2).map((s) => s.kind)).toEqual(['overview', 'district', 'district', 'priorities']);
@@ -23,7 +26,7 @@ describe('meeting presentation', () => {
   });
 
   it('escapes what people typed into a priority', () => {
-    const p: Priority = { id: 1, meeting: 1, council: 1, problem: '<script>x</script>', focus_area: null, place: null, district_ids: [], rationale: null, owner: 'A & B', due_date: null, status: 'decided', editable: true };
+    const p: Priority = { ...stamp, id: 1, meeting: 1, council: 1, problem: '<script>x</script>', focus_area: null, place: null, district_ids: [], rationale: null, owner: 'A & B', due_date: null, status: 'decided', editable: true };
     const html = prioritiesHtml([p], 'sv');
     expect(html).not.toContain('<script>');
     expect(html).toContain('A &amp; B');
@@ -33,7 +36,7 @@ describe('meeting presentation', () => {
 
 describe('priorities table', () => {
   it('names the focus area and offers an edit button only on editable rows of an editable meeting', () => {
-    const p: Priority = { id: 4, meeting: 1, council: 1, problem: 'P', focus_area: 'offentliga_miljoer', place: null, district_ids: [], rationale: null, owner: 'O', due_date: null, status: 'proposed', editable: true };
+    const p: Priority = { ...stamp, id: 4, meeting: 1, council: 1, problem: 'P', focus_area: 'offentliga_miljoer', place: null, district_ids: [], rationale: null, owner: 'O', due_date: null, status: 'proposed', editable: true };
     const names = new Map([['offentliga_miljoer', 'Offentliga miljöer']]);
     const html = prioritiesHtml([p, { ...p, id: 5, editable: false }], 'sv', true, names);
     expect(html).toContain('<td>Offentliga miljöer</td>');

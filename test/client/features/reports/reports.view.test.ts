@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { ReportContent } from '../../../../client/features/reports/reports.api.ts';
 import { defaultYear, peakHours, previewSectionsHtml, reportPageHtml, reportRouteOf, versionsHtml, yearChoices } from '../../../../client/features/reports/reports.view.ts';
 
+// What every district row of a report carries besides the numbers under test.
+const district = { kind: 'stadsdel', parent_id: null, population: 2000, p_value: null, suppression: null } as const;
+
 function content(overrides: Partial<ReportContent> = {}): ReportContent {
   const weekdayHour = Array.from({ length: 7 }, () => Array.from({ length: 24 }, () => 0 as number | null));
   weekdayHour[4][22] = 9;
@@ -9,18 +12,20 @@ function content(overrides: Partial<ReportContent> = {}): ReportContent {
   weekdayHour[5][23] = 7;
   weekdayHour[0][8] = null;
   return {
-    municipality: '0999', year: 2025, period: { from: '2025-01-01', to: '2026-01-01' }, comparison: { from: '2024-01-01', to: '2025-01-01' },
-    data_cutoff_at: '2025-12-31T22:00:00.000Z', filters: { categories: ['stold'], role: 'council', level: 'stadsdel' },
+    municipality: '0999', year: 2025, period: { from: '2025-01-01', to: '2026-01-01' }, comparison: { compare: 'previous', from: '2024-01-01', to: '2025-01-01' },
+    data_cutoff_at: '2025-12-31T22:00:00.000Z', filters: { categories: ['stold'], sources: 'alla', role: 'council', level: 'stadsdel' },
     kartlaggning: {
       districts: [
-        { id: 1, name: 'Åby <centrum>', count: 25, rate_per_1000: 12.5, previous_count: 10, change_pct: 150, change_significant: true, suppressed: false },
-        { id: 2, name: 'Örby', count: null, rate_per_1000: null, previous_count: null, change_pct: null, change_significant: null, suppressed: true },
+        { ...district, id: 1, name: 'Åby <centrum>', count: 25, rate_per_1000: 12.5, previous_count: 10, change_pct: 150, change_significant: true, suppressed: false },
+        { ...district, id: 2, name: 'Örby', suppression: 'small', count: null, rate_per_1000: null, previous_count: null, change_pct: null, change_significant: null, suppressed: true },
       ],
       unlocated: 5, monthly: [{ month: '2025-01', count: 10 }, { month: '2025-02', count: null }], weekday_hour: weekdayHour, police_initiated_note: [],
+      arshjul: { months: [1, 2], categories: [{ code: 'stold', name_sv: 'Stöld', counts: [10, null] }] },
     },
     analys: { hotspots: { cell_m: 250, hot: 3, cold: 1, cells: 120 }, survey: null },
     sources: { used: ['police'], left_out: ['housing'] },
-    atgardsplan: { priorities: [{ title: 'Belysning', owner: 'Tekniska nämnden', due_date: '2026-06-30', rationale: null }], actions: [] },
+    atgardsplan: { priorities: [{ title: 'Belysning', owner: 'Tekniska nämnden', due_date: '2026-06-30', rationale: null, status: 'decided' }], actions: [] },
+    map: { level: 'stadsdel', districts: [] }, categories: [{ code: 'stold', sv: 'Stöld' }],
     ...overrides,
   };
 }

@@ -1,5 +1,4 @@
 import { sql } from 'kysely';
-import type { TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DistrictCollection, DistrictStats } from '../../../../shared/districts.schema.ts';
@@ -8,12 +7,9 @@ import { TimePatternsResponse } from '../../../../shared/time-patterns.schema.ts
 import { authHeaders } from '../../../helpers/auth.ts';
 import { createDistrict, createIncidents, createMunicipality, ORIGIN, times } from '../../../helpers/factories.ts';
 import { buildTestApp, type TestApp } from '../../../helpers/test-app.ts';
+import { schemaProblems as problems } from '../../../helpers/schema-check.ts';
 import { testBackends } from '../../../helpers/test-db.ts';
 
-/** Validation errors as readable lines, so a drift names the field. */
-function problems(schema: TSchema, body: unknown): string[] {
-  return [...Value.Errors(schema, body)].slice(0, 5).map((e) => `${(e as { instancePath?: string }).instancePath ?? ''} ${e.message}`);
-}
 
 for (const backend of testBackends()) {
   describe(`shared schemas against real responses (${backend})`, () => {
