@@ -46,7 +46,9 @@ export async function buildAnnualReport(db: Db, viewer: Viewer, input: { municip
     }
   }
   const surveys = (await listSurveysFor(db, viewer, municipality)).surveys;
-  const latest = surveys[0] as { id: number; name: string } | undefined;
+  // The newest survey conducted by the end of the report's year (the list is newest first): a report on 2024
+  // written in 2026 describes the trygghet of 2024, not a survey taken since. An undated survey may be any year's.
+  const latest = surveys.find((s) => (s.conducted_from ?? s.conducted_to ?? '') < to);
   // As GET /api/surveys/{id}/indicators does, the report withholds which hidden group is only a complement: that
   // would tell which of the hidden groups is the small one.
   const published = async (by: 'gender' | 'age_group') => {

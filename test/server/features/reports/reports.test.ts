@@ -100,6 +100,20 @@ for (const backend of testBackends()) {
       expect(await count()).toBe(before);
     });
 
+    it('analyses the newest survey conducted by the end of the report\'s year, not a later one', async () => {
+      const db = t.database.db;
+      const add = async (name: string, from: string, to: string) =>
+        sql`INSERT INTO survey (municipality_code, name, conducted_from, conducted_to) VALUES ('0999', ${name}, ${from}, ${to})`.execute(db);
+      await add('Trygghetsmätning 2023', '2023-04-01', '2023-05-31');
+      await add('Trygghetsmätning 2025', '2025-04-01', '2025-05-31');
+      await add('Trygghetsmätning 2026', '2026-04-01', '2026-05-31');
+      const survey = async (year: number) => (await t.app.inject({ url: `/api/reports/preview?municipality=0999&year=${year}`, headers: analyst })).json().content.analys.survey;
+      expect((await survey(2025)).name).toBe('Trygghetsmätning 2025');
+      expect((await survey(2024)).name).toBe('Trygghetsmätning 2023');
+      expect(await survey(2022)).toBeNull();
+      await sql`DELETE FROM survey WHERE municipality_code = '0999' AND name LIKE 'Trygghetsmätning 20%'`.execute(db);
+    });
+
     it('refuses a preview to the public and a malformed year naming it', async () => {
       expect((await t.app.inject({ url: '/api/reports/preview?municipality=0999&year=2025' })).statusCode).toBe(401);
       const bad = await t.app.inject({ url: '/api/reports/preview?municipality=0999&year=20x5', headers: analyst });
