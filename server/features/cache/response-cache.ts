@@ -86,9 +86,9 @@ function sendEntry(request: FastifyRequest, reply: FastifyReply, entry: CacheEnt
   return entry.body;
 }
 
-/** A map from key to response bodies bounded by their total size, evicting the least recently used. */
-export class ByteLru {
-  private readonly entries = new Map<string, CacheEntry>();
+/** A map from key to entries bounded by their total size in bytes, evicting the least recently used. */
+export class ByteLru<E extends { bytes: number } = CacheEntry> {
+  private readonly entries = new Map<string, E>();
   private total = 0;
 
   constructor(readonly maxBytes: number) {}
@@ -101,7 +101,7 @@ export class ByteLru {
     return this.total;
   }
 
-  get(key: string): CacheEntry | undefined {
+  get(key: string): E | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
     // Re-inserting moves the key to the end of the Map's order, which is the recency order.
@@ -110,7 +110,7 @@ export class ByteLru {
     return entry;
   }
 
-  set(key: string, entry: CacheEntry): void {
+  set(key: string, entry: E): void {
     // An answer bigger than a quarter of the cache would evict most others for one viewer's sake.
     if (entry.bytes > this.maxBytes / 4) return;
     const old = this.entries.get(key);
@@ -125,6 +125,13 @@ export class ByteLru {
       this.entries.delete(k);
       this.total -= e.bytes;
     }
+  }
+
+  delete(key: string): void {
+    const old = this.entries.get(key);
+    if (!old) return;
+    this.total -= old.bytes;
+    this.entries.delete(key);
   }
 
   clear(): void {
@@ -204,13 +211,22 @@ export interface ResponseCacheStats {
   hits: number;
   misses: number;
   notModified: number;
+  /** Point-level requests whose work was shared with an identical earlier one (their handlers still ran). */
+  reused: number;
   entries: number;
   bytes: number;
 }
 
+/**
+ * Runs `compute` for a point-level request (REVALIDATED_ROUTES) only when no identical request (same key: route,
+ * parameters, disclosure tier, day, data version) was computed before or is being computed now. The handler
+ * still runs for every request, so its role gate and audit row do too; only the work is shared.
+ */
+export type Reuse = <T extends { bytes: number }>(compute: () => Promise<T>) => Promise<T>;
+
 declare module 'fastify' {
   interface FastifyInstance {
-    responseCache: { stats(): ResponseCacheStats; clear(): void };
+    responseCache: { stats(): ResponseCacheStats; clear(): void; reuse(request: FastifyRequest): Reuse };
   }
   interface FastifyRequest {
     responseCacheSlot: { key: string; etag: string; hit: boolean; store: boolean; done?: () => void } | null;
@@ -235,13 +251,40 @@ export async function responseCache(app: FastifyInstance, options: ResponseCache
   await versions.start();
   // ETags name this process's answers: a restarted (possibly upgraded) server does not vouch for old ones.
   const boot = randomBytes(8).toString('hex');
-  const counters = { hits: 0, misses: 0, notModified: 0 };
+  const counters = { hits: 0, misses: 0, notModified: 0, reused: 0 };
   // Requests computing a key right now: identical requests wait for the first instead of repeating it
   // (thirty people opening the same meeting link at once compute it once).
   const inflight = new Map<string, Promise<void>>();
+  // Results of point-level requests, reused by identical ones (each still audited by its handler).
+  const reused = new ByteLru<{ bytes: number; value: Promise<{ bytes: number }> }>(options.maxBytes ?? 64 * 1024 * 1024);
+  const reuse = (request: FastifyRequest): Reuse => async (compute) => {
+    const key = request.responseCacheSlot?.key;
+    if (!key) return compute();
+    const held = reused.get(key);
+    if (held) {
+      counters.reused++;
+      return held.value as Promise<never>;
+    }
+    const value = compute();
+    // Held while running, so simultaneous identical requests share it; sized once known, dropped on failure.
+    const entry = { bytes: key.length, value };
+    reused.set(key, entry);
+    try {
+      const result = await value;
+      if (reused.get(key) === entry) reused.set(key, { bytes: key.length + result.bytes, value });
+      return result;
+    } catch (error) {
+      if (reused.get(key) === entry) reused.delete(key);
+      throw error;
+    }
+  };
   app.decorate('responseCache', {
     stats: () => ({ ...counters, entries: lru.size, bytes: lru.bytes }),
-    clear: () => lru.clear(),
+    clear: () => {
+      lru.clear();
+      reused.clear();
+    },
+    reuse,
   });
   app.decorateRequest('responseCacheSlot', null);
 

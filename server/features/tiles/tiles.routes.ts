@@ -28,7 +28,8 @@ function checkTile(z: number, x: number, y: number): void {
  * role-gated as their JSON routes. Cache headers come from the response cache
  * (server/features/cache/response-cache.ts): an ETag over route, tile, filters, disclosure tier,
  * municipality, day and data version, `private, no-cache`, and 304 on If-None-Match. Hotspot tiles
- * (aggregates) are kept in the cache; point tiles are recomputed and audited on every request.
+ * (aggregates) are answered from the cache; an incident tile's handler runs and is audited on every request,
+ * but its encoding is shared by identical requests (same key).
  */
 export async function tileRoutes(app: AppInstance) {
   app.get(
@@ -48,7 +49,7 @@ export async function tileRoutes(app: AppInstance) {
       const filters = await resolveIncidentFilters(app.database.db, request.query, request.viewer, { purpose: 'points' });
       const tile = await getIncidentTile(app.database, request.viewer, filters, {
         z, x, y, categoriesRequested: request.query.category !== undefined, route: '/api/tiles/incidents',
-      });
+      }, { reuse: app.responseCache.reuse(request) });
       reply
         .type('application/vnd.mapbox-vector-tile')
         .header('x-lagesbild-points', String(tile.points))

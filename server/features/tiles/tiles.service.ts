@@ -7,6 +7,7 @@ import { districtExists } from '../districts/districts.queries.ts';
 import { requireAccess } from '../auth/guards.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import type { Reuse } from '../cache/response-cache.ts';
 import type { IncidentFilters } from '../incidents/incident-filters.ts';
 import { getHotspots, type GridOptions } from '../hotspots/hotspots.service.ts';
 import { pointCategoriesFor } from '../incidents/incident-points.service.ts';
@@ -31,7 +32,7 @@ export interface IncidentTile {
 export async function getIncidentTile(
   database: Database, viewer: Viewer, filters: IncidentFilters,
   tile: { z: number; x: number; y: number; categoriesRequested: boolean; route: string },
-  options: { encoder?: 'postgis' | 'js' } = {},
+  options: { encoder?: 'postgis' | 'js'; reuse?: Reuse } = {},
 ): Promise<IncidentTile> {
   requireAccess(viewer, CATEGORIES.some((c) => pointAccess(viewer.role, c.sensitivity) !== null), 'see incident points');
   if (filters.districtId !== null && !(await districtExists(database.db, filters.municipality, filters.districtId))) {
@@ -43,21 +44,23 @@ export async function getIncidentTile(
     exactCategories: exact, snappedCategories: snapped, sources: filters.sources, withinDistrictId: filters.districtId, limit: MAX_TILE_POINTS + 1,
   };
   const encoder = options.encoder ?? (database.kind === 'postgres' ? 'postgis' : 'js');
-  let body: Uint8Array;
-  let found: number;
-  if (encoder === 'postgis') {
-    const { mvt, points } = await encodeTileWithPostgis(database.db, query, MAX_TILE_POINTS);
-    body = mvt;
-    found = points;
-  } else {
-    const rows = await selectTilePoints(database.db, query);
-    body = encodePointLayer('incidents', TILE_EXTENT, rows.slice(0, MAX_TILE_POINTS).map((r) => ({
-      x: r.tx, y: r.ty, properties: { category: r.category, source: r.source, occurred_on: r.occurred_on },
-    })));
-    found = rows.length;
-  }
-  const truncated = found > MAX_TILE_POINTS;
-  const points = Math.min(found, MAX_TILE_POINTS);
+  const compute = async (): Promise<IncidentTile & { bytes: number }> => {
+    let body: Uint8Array;
+    let found: number;
+    if (encoder === 'postgis') {
+      const { mvt, points } = await encodeTileWithPostgis(database.db, query, MAX_TILE_POINTS);
+      body = mvt;
+      found = points;
+    } else {
+      const rows = await selectTilePoints(database.db, query);
+      body = encodePointLayer('incidents', TILE_EXTENT, rows.slice(0, MAX_TILE_POINTS).map((r) => ({
+        x: r.tx, y: r.ty, properties: { category: r.category, source: r.source, occurred_on: r.occurred_on },
+      })));
+      found = rows.length;
+    }
+    return { body, points: Math.min(found, MAX_TILE_POINTS), truncated: found > MAX_TILE_POINTS, bytes: body.length };
+  };
+  const { body, points, truncated } = await (options.reuse ?? ((f) => f()))(compute);
   await recordAudit(database.db, viewer, {
     action: 'incident_tile', route: tile.route, municipality: filters.municipality, resultCount: points,
     filters: { z: tile.z, x: tile.x, y: tile.y, from: filters.from, to: filters.to, categories: [...exact, ...snapped], sources: filters.sources, district: filters.districtId },

@@ -182,6 +182,38 @@ for (const backend of testBackends()) {
       expect(after.hits - before.hits).toBe(4);
     });
 
+    it('shares an incident tile\'s work between identical requests of one tier, audits every request, and never across tiers or data versions', async () => {
+      const { lon, lat } = (await sql<{ lon: number; lat: number }>`
+        SELECT ST_X(w) AS lon, ST_Y(w) AS lat FROM (SELECT ST_Transform(ST_SetSRID(ST_MakePoint(${ORIGIN.e + 2000}::float8, ${ORIGIN.n + 1000}::float8), 3006), 4326) AS w) q`.execute(t.database.db)).rows[0];
+      const z = 12;
+      const tx = Math.floor(((lon + 180) / 360) * 2 ** z);
+      const ty = Math.floor(((1 - Math.log(Math.tan((lat * Math.PI) / 180) + 1 / Math.cos((lat * Math.PI) / 180)) / Math.PI) / 2) * 2 ** z);
+      const url = `/api/tiles/incidents/${z}/${tx}/${ty}.mvt?${PERIOD}`;
+      const audited = async () => (await sql<{ n: number }>`SELECT count(*)::int AS n FROM audit_log WHERE action = 'incident_tile'`.execute(t.database.db)).rows[0].n;
+      t.app.responseCache.clear();
+      const audits = await audited();
+      const reusedBefore = t.app.responseCache.stats().reused;
+      const first = await get(url, headers.get('police')!);
+      const second = await get(url, headers.get('police')!);
+      expect(first.statusCode).toBe(200);
+      expect(Number(first.headers['x-lagesbild-points'])).toBeGreaterThan(20);
+      expect(second.rawPayload.equals(first.rawPayload)).toBe(true);
+      expect(second.headers['x-lagesbild-points']).toBe(first.headers['x-lagesbild-points']);
+      expect(t.app.responseCache.stats().reused - reusedBefore).toBe(1);
+      expect(await audited()).toBe(audits + 2);
+      // A planner sees other categories, snapped: never the police tile.
+      const planner = await get(url, headers.get('planner')!);
+      expect(planner.statusCode).toBe(200);
+      expect(planner.rawPayload.equals(first.rawPayload)).toBe(false);
+      expect(t.app.responseCache.stats().reused - reusedBefore).toBe(1);
+      // A write to the municipality's incidents makes the next tile a new computation that includes it.
+      await createIncidents(t.database.db, '0999', [{ at: '2025-03-03T10:00:00Z', x: 2010, y: 1010 }]);
+      const after = await get(url, headers.get('police')!);
+      expect(Number(after.headers['x-lagesbild-points'])).toBe(Number(first.headers['x-lagesbild-points']) + 1);
+      expect(t.app.responseCache.stats().reused - reusedBefore).toBe(1);
+      expect(await audited()).toBe(audits + 4);
+    });
+
     it('gives an ETag only to answers, never to errors', async () => {
       const r = await get(`/api/stats/hotspots?${PERIOD}`);
       expect(r.statusCode).toBe(403);
