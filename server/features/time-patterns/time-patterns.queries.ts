@@ -11,6 +11,8 @@ export interface TimeCounts {
   how: { how: number; n: number }[];
   /** month as year × 12 + month − 1 (Europe/Stockholm). */
   months: { month: number; category_code: string; n: number }[];
+  /** Municipality-wide only: how many of them have no coordinates. */
+  unlocated?: number;
 }
 
 const rollupFilter = (f: IncidentFilters, first: number, end: number) => sql`municipality_code = ${f.municipality}
@@ -35,21 +37,29 @@ async function countMunicipalityByTime(db: Db, f: IncidentFilters): Promise<Time
   if (split.months) {
     const where = rollupFilter(f, split.months.first, split.months.end);
     howParts.push(sql`SELECT how, sum(n)::int AS n FROM incident_how_rollup WHERE ${where} GROUP BY how`);
-    monthParts.push(sql`SELECT month, category_code, sum(n)::int AS n FROM incident_month_rollup WHERE ${where} GROUP BY month, category_code`);
+    monthParts.push(sql`SELECT month, category_code, sum(n)::int AS n, coalesce(sum(n) FILTER (WHERE NOT located), 0)::int AS unlocated
+      FROM incident_month_rollup WHERE ${where} GROUP BY month, category_code`);
   }
   for (const e of split.edges) {
     const where = dayRollupFilter(f, e.from, e.to);
     howParts.push(sql`SELECT how, sum(n)::int AS n FROM incident_day_how_rollup WHERE ${where} GROUP BY how`);
-    monthParts.push(sql`SELECT ${monthIndexOfDaySql(sql`day`)} AS month, category_code, sum(n)::int AS n FROM incident_day_rollup WHERE ${where} GROUP BY 1, category_code`);
+    monthParts.push(sql`SELECT ${monthIndexOfDaySql(sql`day`)} AS month, category_code, sum(n)::int AS n, coalesce(sum(n) FILTER (WHERE NOT located), 0)::int AS unlocated
+      FROM incident_day_rollup WHERE ${where} GROUP BY 1, category_code`);
   }
   // Two independent sums: on a server they run side by side on two pooled connections.
   const [how, months] = await Promise.all([
     sql<{ how: number; n: number }>`
       SELECT how, sum(n)::int AS n FROM (${sql.join(howParts, sql` UNION ALL `)}) x GROUP BY how`.execute(db),
-    sql<{ month: number; category_code: string; n: number }>`
-      SELECT month, category_code, sum(n)::int AS n FROM (${sql.join(monthParts, sql` UNION ALL `)}) x GROUP BY month, category_code`.execute(db),
+    sql<{ month: number; category_code: string; n: number; unlocated: number }>`
+      SELECT month, category_code, sum(n)::int AS n, sum(unlocated)::int AS unlocated
+        FROM (${sql.join(monthParts, sql` UNION ALL `)}) x GROUP BY month, category_code`.execute(db),
   ]);
-  return { how: how.rows, months: months.rows };
+  // The unlocated count comes with the months (the same rollup rows, one pass).
+  return {
+    how: how.rows,
+    months: months.rows.map(({ month, category_code, n }) => ({ month, category_code, n })),
+    unlocated: months.rows.reduce((a, r) => a + r.unlocated, 0),
+  };
 }
 
 /**
@@ -77,20 +87,6 @@ export async function countIncidentsByTime(db: Db, filters: IncidentFilters, are
     how: rows.rows.filter((r) => r.how !== null).map((r) => ({ how: r.how!, n: r.n })),
     months: rows.rows.filter((r) => r.month !== null).map((r) => ({ month: r.month!, category_code: r.category_code!, n: r.n })),
   };
-}
-
-/** How many of the matching incidents have no coordinates (from the monthly and daily rollups). */
-export async function countUnlocatedMatching(db: Db, f: IncidentFilters): Promise<number> {
-  const split = splitPeriodByMonth(f.from, f.to);
-  const parts: RawBuilder<unknown>[] = [];
-  if (split.months) {
-    parts.push(sql`SELECT coalesce(sum(n), 0)::int AS n FROM incident_month_rollup WHERE ${rollupFilter(f, split.months.first, split.months.end)} AND NOT located`);
-  }
-  for (const e of split.edges) {
-    parts.push(sql`SELECT coalesce(sum(n), 0)::int AS n FROM incident_day_rollup WHERE ${dayRollupFilter(f, e.from, e.to)} AND NOT located`);
-  }
-  const row = await sql<{ n: number }>`SELECT coalesce(sum(n), 0)::int AS n FROM (${sql.join(parts, sql` UNION ALL `)}) x`.execute(db);
-  return row.rows[0].n;
 }
 
 /**

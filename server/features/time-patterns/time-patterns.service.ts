@@ -5,7 +5,7 @@ import { badRequest } from '../../infra/errors.ts';
 import { answerHidden, checkAreaSize, measureDrawnAreaKm2, publishCount, snapsAreas, WIDENED_PERIOD_NOTE, AREA_GRID_M } from '../disclosure/index.ts';
 import { assertDistrictInMunicipality, type DrawnArea } from '../incidents/incident-filter-sql.ts';
 import type { IncidentFilters } from '../incidents/incident-filters.ts';
-import { countIncidentsByTime, countIncidentsByTimePerDistrict, countUnlocatedMatching, type TimeCounts } from './time-patterns.queries.ts';
+import { countIncidentsByTime, countIncidentsByTimePerDistrict, type TimeCounts } from './time-patterns.queries.ts';
 
 /** Row labels of the weekday × hour matrix: Monday first (ISO 8601, as Swedish calendars are). */
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -47,12 +47,8 @@ export async function getTimePatterns(db: Db, filters: IncidentFilters, area: Dr
   if (area && filters.districtId !== null) throw badRequest('area', 'give either a district or a drawn area, not both');
   if (area) checkAreaSize(role, await measureDrawnAreaKm2(db, area));
   await assertDistrictInMunicipality(db, filters);
-  const municipalityWide = !area && filters.districtId === null;
-  const [counts, unlocated] = await Promise.all([
-    countIncidentsByTime(db, filters, area, { snapped: snapsAreas(role) }),
-    municipalityWide ? countUnlocatedMatching(db, filters) : null,
-  ]);
-  return publishTimePatterns(filters, area !== null, role, counts, unlocated);
+  const counts = await countIncidentsByTime(db, filters, area, { snapped: snapsAreas(role) });
+  return publishTimePatterns(filters, area !== null, role, counts, counts.unlocated ?? null);
 }
 
 /**
