@@ -218,7 +218,8 @@ export function buildLandscape(stadsdelar: readonly LandscapeStadsdel[], tiling:
       ...LOCAL_STREETS_U.map((u) => cellLine(s, 'u', u, 0, 1)),
       ...LOCAL_STREETS_V.map((v) => cellLine(s, 'v', v, s.col === riverCol ? 0.03 : 0, s.col === riverCol - 1 ? 0.97 : 1)),
     ];
-    lines.forEach((l, i) => line('street', s.streets[i % s.streets.length], l));
+    // Drawn only where they are on land: a street ends at the lake shore instead of crossing Lindåssjön.
+    lines.forEach((l, i) => dryRuns(l, lake).forEach((run) => line('street', s.streets[i % s.streets.length], run)));
     return lines;
   });
 
@@ -233,4 +234,30 @@ export function buildLandscape(stadsdelar: readonly LandscapeStadsdel[], tiling:
     isForest: (p) => forests.some((f) => pointInRing(p, f)),
     streetsOf: (index) => streets[index],
   };
+}
+
+/** The parts of a line outside a ring (a lake), found in steps of at most 10 m: each keeps its vertices and shore points. */
+export function dryRuns(points: readonly Position[], ring: readonly Position[]): Position[][] {
+  const walked: { p: Position; vertex: boolean }[] = [];
+  points.forEach((p, i) => {
+    if (i > 0) {
+      const [x0, y0] = points[i - 1];
+      const steps = Math.ceil(Math.hypot(p[0] - x0, p[1] - y0) / 10);
+      for (let k = 1; k < steps; k++) walked.push({ p: [x0 + ((p[0] - x0) * k) / steps, y0 + ((p[1] - y0) * k) / steps], vertex: false });
+    }
+    walked.push({ p, vertex: true });
+  });
+  const runs: { p: Position; vertex: boolean }[][] = [];
+  let run: { p: Position; vertex: boolean }[] = [];
+  for (const w of walked) {
+    if (!pointInRing(w.p, ring)) run.push(w);
+    else if (run.length) {
+      runs.push(run);
+      run = [];
+    }
+  }
+  if (run.length) runs.push(run);
+  return runs
+    .filter((r) => r.length > 1)
+    .map((r) => r.filter((w, k) => w.vertex || k === 0 || k === r.length - 1).map((w) => w.p));
 }
