@@ -28,8 +28,8 @@ export function incidentInCellsSql(box: RawBuilder<unknown>): RawBuilder<unknown
 }
 
 /**
- * About how many cells a WGS84 box [west, south, east, north] meets (generously: a metre per 1e-5 degree of
- * latitude and the longitude scale of its southern edge), to choose between the cells and the GiST index.
+ * About how many cells a WGS84 box [west, south, east, north] meets (on the generous side: the longitude scale
+ * of its edge nearest the equator and a cell to spare each way), to choose between the cells and the GiST index.
  */
 export function cellsOfLonLatBox([west, south, east, north]: readonly number[]): number {
   const mPerDegLat = 111_320;
