@@ -1,7 +1,7 @@
 import './styles.css';
 import type { Layer } from '@deck.gl/core';
 import { DISTRICT_KINDS } from '../shared/categories.ts';
-import { availabilityOf, getJson, isAbort } from './api/http.ts';
+import { availabilityOf, getJson, getJsonShared, isAbort } from './api/http.ts';
 import { mountAuth } from './features/auth/auth.panel.ts';
 import { queryOf, type LoadParams, type MapContext, type MapFeature, type QueryParams } from './features/contract.ts';
 import { DistrictPanel, PANEL_DATA } from './features/districts/district-panel.ts';
@@ -185,7 +185,8 @@ function currentLegends(): LegendModel[] {
 }
 
 function render() {
-  if (!municipality || !filterForm) return;
+  // Nothing to show until start() has mounted everything (the district panel comes last).
+  if (!municipality || !panel) return;
   reconcile();
   history.replaceState(null, '', `${location.pathname}${stateToSearch(filters, view)}`);
   document.documentElement.lang = filters.lang;
@@ -256,33 +257,43 @@ async function start() {
   extraPending += 1;
   document.body.dataset.pending = '1';
   try {
-    // The map (its style, basemap and workers) starts as soon as the configuration is in, beside the municipalities.
-    const mapReady = getJson<{ basemap_style_url: string | null; demo: boolean }>('/api/config').then((config) => createMapView($('map'), config.basemap_style_url));
-    mapReady.catch(() => undefined);
-    const { municipalities } = await getJson<{ municipalities: Municipality[] }>('/api/municipalities');
+    // The configuration (which basemap) and the municipalities are asked for at once.
+    const configLoad = getJson<{ basemap_style_url: string | null; demo: boolean }>('/api/config');
+    configLoad.catch(() => undefined);
+    const { municipalities } = await getJsonShared<{ municipalities: Municipality[] }>('/api/municipalities');
     if (!municipalities.length) throw new Error('Ingen kommun är upplagd ännu / no municipality set up yet');
     municipality = municipalities.find((m) => m.code === filters.municipality) ?? municipalities[0];
     filters = updateFilters(filters, { municipality: municipality.code });
     els.name.textContent = `· ${municipality.name}`;
     els.demo.hidden = !municipality.is_demo;
     els.demo.textContent = t(filters.lang, 'demo');
-    // Map, statistics and polygons load in parallel; the polygons are cut to the statistics' level afterwards.
+    // Statistics and polygons load in parallel with the map; the polygons are cut to the statistics' level afterwards.
     // A refused or failed statistics request must not leave a blank map: the outlines still draw, the error shows.
     const districtsFeature = FEATURES.find((f) => f.id === 'districts')!;
-    const [view0, , allDistricts] = await Promise.all([
-      mapReady,
-      startLoad(districtsFeature, districtsFeature.requestKey(loadParams())!),
-      fetchDistricts(municipality.code),
-    ]);
+    const statsLoad = startLoad(districtsFeature, districtsFeature.requestKey(loadParams())!);
+    const districtsLoad = fetchDistricts(municipality.code);
+    // The top bar gets its controls before the map measures its container. Filled after the first district frame, it
+    // wrapped onto more lines, shrank the map, and MapLibre and deck.gl drew everything again at the new size (issue 11).
+    // The districts to search and the permitted categories follow with the statistics.
+    filterForm = new FilterForm(els.form, {
+      categories: municipality.categories, focusAreas: municipality.focus_areas ?? [], permitted: null, districts: [], onChange: setFilters,
+    });
+    filterForm.sync(filters);
+    renderExports();
+    const topbar = document.querySelector<HTMLElement>('.topbar')!;
+    // The map (its style, basemap and workers) starts now and does not wait for the basemap: the districts are drawn
+    // as soon as their data is in, while MapLibre still loads its style (see MapView.loaded).
+    const view0 = createMapView($('map'), (await configLoad).basemap_style_url);
     map = view0;
-    mountSiteChecks({ topbar: document.querySelector<HTMLElement>('.topbar')!, map: map.map, municipality: () => municipality.code, period: () => effectivePeriod(filters), lang: () => filters.lang });
+    mountSiteChecks({ topbar, map: view0.map, municipality: () => municipality.code, period: () => effectivePeriod(filters), lang: () => filters.lang });
     promisesPanel = mountCitizenPromises({
-      topbar: document.querySelector<HTMLElement>('.topbar')!, view: map, municipality: () => municipality.code, period: () => effectivePeriod(filters),
+      topbar, view: view0, municipality: () => municipality.code, period: () => effectivePeriod(filters),
       lang: () => filters.lang, categoryName,
       indicatorOptions: (lang: Lang) => indicatorOptionsOf(municipality.categories, permittedCategories, lang),
       showLayers: (ids) => setView({ layers: LAYER_IDS.filter((l) => view.layers.includes(l) || ids.includes(l)) }),
       redraw: () => render(),
     });
+    const [, allDistricts] = await Promise.all([statsLoad, districtsLoad]);
     performance.mark('lagesbild:data-loaded');
     const first = stats();
     const kinds = [...DISTRICT_KINDS].reverse().filter((k) => allDistricts.features.some((f) => f.properties.kind === k));
@@ -307,10 +318,8 @@ async function start() {
     // Without a category filter the statistics name every category this viewer may see: others are disabled.
     const permitted = first && filters.categories.length === 0 && first.categories ? new Set(first.categories) : null;
     permittedCategories = permitted;
-    filterForm = new FilterForm(els.form, {
-      categories: municipality.categories, focusAreas: municipality.focus_areas ?? [], permitted,
-      districts: districts.features.map((f) => ({ id: f.properties.id, name: f.properties.name })).sort((a, b) => a.name.localeCompare(b.name, 'sv')),
-      onChange: setFilters,
+    filterForm.setChoices({
+      permitted, districts: districts.features.map((f) => ({ id: f.properties.id, name: f.properties.name })).sort((a, b) => a.name.localeCompare(b.name, 'sv')),
     });
     layerControl = new LayerControl(els.layers, CONTROLLED.map((f) => ({ id: f.id, ...f.control! })), setView);
     timeline = new Timeline(els.timeline, setFilters);
@@ -321,10 +330,12 @@ async function start() {
       categoryName, close: () => setFilters({ selectedDistrict: null }),
       pending: (delta) => { extraPending += delta; document.body.dataset.pending = String(pendingCount(data) + extraPending); },
     });
-    renderExports();
     if (first) setStatus('');
     render();
     performance.mark('lagesbild:layers-set');
+    // Until the basemap is in, the initial view is not complete: `pending` stays above zero (tests and the
+    // first-render bench rely on it meaning every request the initial view started is answered).
+    await view0.loaded;
   } catch (error) {
     setStatus(`${t(filters.lang, 'loadError')}: ${(error as Error).message}`, 'error');
     document.body.dataset.ready = 'error';

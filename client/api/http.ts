@@ -62,6 +62,21 @@ export async function getJson<T>(path: string, params: Params = {}, signal?: Abo
   return body as T;
 }
 
+const inFlight = new Map<string, Promise<unknown>>();
+
+/**
+ * GETs JSON like getJson, but callers asking for the same path while a request is under way share its answer.
+ * At start-up several panels ask who the viewer is and which municipalities exist at once; one request each is
+ * enough. Nothing is kept once the answer is in, so a later call asks the server again.
+ */
+export function getJsonShared<T>(path: string): Promise<T> {
+  const pending = inFlight.get(path);
+  if (pending) return pending as Promise<T>;
+  const request = getJson<T>(path).finally(() => inFlight.delete(path));
+  inFlight.set(path, request);
+  return request;
+}
+
 export type WriteMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface SendOptions {

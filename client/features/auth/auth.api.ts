@@ -1,5 +1,5 @@
 import type { Role } from '../../../shared/roles.ts';
-import { getJson, ApiError, sendJson, setCsrfToken } from '../../api/http.ts';
+import { getJsonShared, ApiError, sendJson, setCsrfToken } from '../../api/http.ts';
 
 export { writeHeaders } from '../../api/http.ts';
 
@@ -31,7 +31,7 @@ function remember(me: Me): Me {
  */
 export async function fetchMe(): Promise<Me> {
   try {
-    const me = await getJson<Me>('/api/auth/me');
+    const me = await getJsonShared<Me>('/api/auth/me');
     sessionStorage.removeItem('lagesbild-session-expired');
     return remember(me);
   } catch (error) {

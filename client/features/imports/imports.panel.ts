@@ -1,5 +1,5 @@
 import './imports.css';
-import { getJson } from '../../api/http.ts';
+import { getJsonShared } from '../../api/http.ts';
 import { fetchMe } from '../auth/auth.api.ts';
 import { fetchBatches, rollbackBatch, uploadImport, type ImportKind } from './imports.api.ts';
 import { initialImportState, renderBatches, renderImportForm, renderImportOutput, renderImportPanel, type ImportPanelState } from './imports.view.ts';
@@ -98,7 +98,7 @@ export function mountImports(topbar: HTMLElement): void {
       .finally(() => void refreshBatches());
   });
 
-  void Promise.all([fetchMe(), getJson<{ municipalities: { code: string; name: string }[] } | { code: string; name: string }[]>('/api/municipalities')])
+  void Promise.all([fetchMe(), getJsonShared<{ municipalities: { code: string; name: string }[] } | { code: string; name: string }[]>('/api/municipalities')])
     .then(([me, answer]) => {
       const municipalities = Array.isArray(answer) ? answer : answer.municipalities;
       const visible = me.municipalities ? municipalities.filter((m) => me.municipalities!.includes(m.code)) : municipalities;
