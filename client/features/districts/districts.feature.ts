@@ -32,8 +32,8 @@ export const districtsFeature: MapFeature<DistrictStats> = {
   requestKey: ({ query, filters }) => keyOf(query, filters.compare),
   load: ({ query, filters, level }, signal) => fetchDistrictStats({ ...query, compare: filters.compare, level: level ?? undefined }, signal),
   // The outlines stay pickable (a click opens the panel) even with the fill off or the statistics refused.
-  layers: (data, ctx, version) => [build(data, ctx, version)[0]],
-  overlays: (data, ctx, version) => build(data, ctx, version).slice(1),
+  layers: (data, ctx, version) => build(data, ctx, version).filter((l) => l.id !== 'districts-labels'),
+  overlays: (data, ctx, version) => build(data, ctx, version).filter((l) => l.id === 'districts-labels'),
   legend(data, lang, ctx) {
     if (ctx.covered) return null;
     const values = data.districts.map((d) => metricValue(d, ctx.view.metric)).filter((v): v is number => v !== null);

@@ -1,4 +1,4 @@
-import { GeoJsonLayer, TextLayer } from '@deck.gl/layers';
+import { GeoJsonLayer, LineLayer, TextLayer } from '@deck.gl/layers';
 import type { Layer, PickingInfo } from '@deck.gl/core';
 import type { Metric } from '../../state/view.ts';
 import { changeColor, colorFor, type Rgb } from '../../ui/color-scale.ts';
@@ -79,6 +79,29 @@ export function collectionBounds(districts: DistrictCollection): [number, number
   return Number.isFinite(x0) ? [x0, y0, x1, y1] : null;
 }
 
+/** One straight piece of a district's boundary, in WGS84. */
+export interface OutlineSegment { id: number; from: [number, number]; to: [number, number] }
+
+const segmentsOf = new WeakMap<DistrictCollection, OutlineSegment[]>();
+
+/**
+ * Every ring of every district as straight segments tagged with the district's id. Memoised per collection, so
+ * the descriptors rebuilt on every render hand deck.gl the same data and it recomputes nothing.
+ */
+export function outlineSegments(districts: DistrictCollection): OutlineSegment[] {
+  let segments = segmentsOf.get(districts);
+  if (segments) return segments;
+  segments = [];
+  for (const f of districts.features) {
+    const polygons = f.geometry.type === 'Polygon' ? [f.geometry.coordinates as number[][][]] : (f.geometry.coordinates as number[][][][]);
+    for (const ring of polygons.flat()) {
+      for (let i = 1; i < ring.length; i++) segments.push({ id: f.properties.id, from: [ring[i - 1][0], ring[i - 1][1]], to: [ring[i][0], ring[i][1]] });
+    }
+  }
+  segmentsOf.set(districts, segments);
+  return segments;
+}
+
 /** A districts layer filled by any per-district colour (survey shares, discrepancy classes reuse it). */
 export function districtFillLayer(id: string, districts: DistrictCollection, fill: (f: DistrictFeature) => [number, number, number, number], version: string): Layer {
   return new GeoJsonLayer({
@@ -94,30 +117,46 @@ export function districtFillLayer(id: string, districts: DistrictCollection, fil
   });
 }
 
-/** The district choropleth (rate, count or change), significance outlines, and labels, as cheap deck.gl descriptors. */
+/**
+ * The district choropleth (rate, count or change), its outlines (selection and significance marked), and labels, as
+ * cheap deck.gl descriptors: fill and outline draw with the map, labels above every other feature.
+ *
+ * The outlines are a LineLayer of boundary segments rather than the GeoJsonLayer's own stroke (a PathLayer): without
+ * a GPU (SwiftShader on virtual desktops, headless Chromium) compiling and first drawing the PathLayer took more
+ * CPU than anything else in the first render (~1.6 of ~3.4 s, issue 11). At 1.5–5 px the missing mitre joins do not
+ * show.
+ */
 export function districtLayers(input: DistrictLayerInput, opts: { labels?: boolean; fill?: boolean; zoom?: number } = {}): Layer[] {
   const { metric, breaks, selectedId } = input;
   const alpha = opts.fill === false ? 0 : choroplethAlpha(opts.zoom ?? 0);
   const statOf = (f: unknown) => input.stats.get((f as DistrictFeature).properties.id);
+  const statById = (id: number) => input.stats.get(id);
+  const select = (id: number | undefined) => input.onSelect(id ?? null);
   const layers: Layer[] = [
     new GeoJsonLayer<DistrictFeature['properties']>({
       id: 'districts-fill',
       data: input.districts as never,
       pickable: true,
-      stroked: true,
+      stroked: false,
       filled: opts.fill !== false,
       getFillColor: ((f: unknown) => [...districtColor(statOf(f), metric, breaks), alpha]) as never,
-      getLineColor: (f: unknown) => ((f as DistrictFeature).properties.id === selectedId ? [11, 92, 173, 255] : marksSignificance(statOf(f), metric) ? [20, 20, 20, 255] : [70, 70, 80, 200]),
-      getLineWidth: (f: unknown) => ((f as DistrictFeature).properties.id === selectedId ? 5 : marksSignificance(statOf(f), metric) ? 3.5 : 1.5),
-      lineWidthUnits: 'pixels',
       autoHighlight: true,
       highlightColor: [0, 0, 0, 40],
-      updateTriggers: {
-        getFillColor: `${input.version}|${metric}|${alpha}`,
-        getLineColor: `${input.version}|${metric}|${selectedId}`,
-        getLineWidth: `${input.version}|${metric}|${selectedId}`,
-      },
-      onClick: (info: PickingInfo) => input.onSelect((info.object as DistrictFeature | undefined)?.properties.id ?? null),
+      updateTriggers: { getFillColor: `${input.version}|${metric}|${alpha}` },
+      onClick: (info: PickingInfo) => select((info.object as DistrictFeature | undefined)?.properties.id),
+    }),
+    new LineLayer<OutlineSegment>({
+      id: 'districts-outline',
+      data: outlineSegments(input.districts),
+      // With the fill off (another feature's fill covers the districts) a click on an outline still opens the panel.
+      pickable: opts.fill === false,
+      getSourcePosition: (s) => s.from,
+      getTargetPosition: (s) => s.to,
+      getColor: (s) => (s.id === selectedId ? [11, 92, 173, 255] : marksSignificance(statById(s.id), metric) ? [20, 20, 20, 255] : [70, 70, 80, 200]),
+      getWidth: (s) => (s.id === selectedId ? 5 : marksSignificance(statById(s.id), metric) ? 3.5 : 1.5),
+      widthUnits: 'pixels',
+      updateTriggers: { getColor: `${input.version}|${metric}|${selectedId}`, getWidth: `${input.version}|${metric}|${selectedId}` },
+      onClick: (info: PickingInfo) => select((info.object as OutlineSegment | undefined)?.id),
     }),
   ];
   if (opts.labels !== false) {

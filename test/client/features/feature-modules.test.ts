@@ -76,11 +76,11 @@ describe('districts feature', () => {
     expect(Object.fromEntries(url.searchParams)).toEqual({ municipality: '9999', from: '2026-01-01', to: '2026-02-01', category: 'stold,ran', compare: 'previous', level: 'stadsdel' });
   });
 
-  it('has stable layer ids: fill below, labels above every other feature', () => {
-    expect(ids(districtsFeature, stats)).toEqual(['districts-fill']);
+  it('has stable layer ids: fill and outlines below, labels above every other feature', () => {
+    expect(ids(districtsFeature, stats)).toEqual(['districts-fill', 'districts-outline']);
     expect(districtsFeature.overlays!(stats, ctx(), 'v').map((l) => l.id)).toEqual(['districts-labels']);
     // Without statistics (refused) the outlines still draw.
-    expect(ids(districtsFeature, null)).toEqual(['districts-fill']);
+    expect(ids(districtsFeature, null)).toEqual(['districts-fill', 'districts-outline']);
   });
 
   it('labels each district at the server\'s point on surface', () => {
