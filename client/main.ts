@@ -272,6 +272,8 @@ async function start() {
     const districtsFeature = FEATURES.find((f) => f.id === 'districts')!;
     const statsLoad = startLoad(districtsFeature, districtsFeature.requestKey(loadParams())!);
     const districtsLoad = fetchDistricts(municipality.code);
+    // Handled by the Promise.all below; until then a failure must not surface as an unhandled rejection.
+    districtsLoad.catch(() => undefined);
     // The top bar gets its controls before the map measures its container. Filled after the first district frame, it
     // wrapped onto more lines, shrank the map, and MapLibre and deck.gl drew everything again at the new size (issue 11).
     // The districts to search and the permitted categories follow with the statistics.
