@@ -3,7 +3,7 @@ import type { Layer } from '@deck.gl/core';
 import { DISTRICT_KINDS } from '../shared/categories.ts';
 import { availabilityOf, getJson, getJsonShared, isAbort } from './api/http.ts';
 import { mountAuth } from './features/auth/auth.panel.ts';
-import { queryOf, type LoadParams, type MapContext, type MapFeature, type QueryParams } from './features/contract.ts';
+import { queryOf, type LoadParams, type MapContext, type MapFeature, type MapLabel, type QueryParams } from './features/contract.ts';
 import { DistrictPanel, PANEL_DATA } from './features/districts/district-panel.ts';
 import { fetchDistricts, type DistrictCollection, type DistrictStats } from './features/districts/districts.api.ts';
 import { collectionBounds } from './features/districts/districts.layers.ts';
@@ -162,6 +162,12 @@ function buildLayers(ctx: MapContext): Layer[] {
   return [...below, ...above];
 }
 
+/** The text labels of the active features, drawn as HTML above the map. */
+function buildLabels(ctx: MapContext): MapLabel[] {
+  if (!districts) return [];
+  return DRAW_ORDER.filter((f) => f.labels && isActive(f, view)).flatMap((f) => f.labels!(dataOf(data, dataKeyOf(f)), ctx));
+}
+
 /** Status, note and legend of each switchable layer, from the data slice. */
 function layerStatuses(ctx: MapContext): Record<string, LayerStatus> {
   const out: Record<string, LayerStatus> = {};
@@ -196,6 +202,7 @@ function render() {
   const layers = buildLayers(ctx);
   layerControl.sync(view, layerStatuses(ctx), filters.lang);
   map?.setLayers(layers);
+  map?.setLabels(buildLabels(ctx));
   const s = stats();
   const districtsEntry = entryOf(data, 'districts');
   if (s && districtsEntry.status === 'ready') {
@@ -243,7 +250,7 @@ function mountExports() {
     // server computed (and audited) for the export; the PNG is drawn here, so the client reports it.
     const params = { ...query(), compare: filters.compare, level: current.level ?? undefined };
     const work = kind === 'png'
-      ? recordExport(kind, municipality.code, auditFilters, current.districts.length).then(async () => download(`${base}.png`, await composeMapPng(mapView.canvases(), currentLegends(), meta)))
+      ? recordExport(kind, municipality.code, auditFilters, current.districts.length).then(async () => download(`${base}.png`, await composeMapPng(mapView.canvases(), currentLegends(), meta, mapView.placedLabels())))
       : fetchExportStats(kind, params).then((exported) => {
         if (kind === 'csv') download(`${base}.zip`, new Blob([districtStatsCsvPackage(base, exported, meta, filters.lang) as Uint8Array<ArrayBuffer>], { type: 'application/zip' }));
         else download(`${base}.geojson`, districtStatsGeoJson(shown, exported, meta), 'application/geo+json');

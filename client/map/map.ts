@@ -6,6 +6,7 @@ import type { Layer } from '@deck.gl/core';
 import { startDrawing, type Drawing, type DrawingOptions } from './drawing.ts';
 import { geometryBounds, type GeoJsonLike } from './geometry.ts';
 import { isSoftwareRenderer, rendererOf } from './renderer.ts';
+import type { MapLabel } from '../features/contract.ts';
 
 maplibregl.setWorkerUrl(workerUrl);
 
@@ -23,6 +24,10 @@ export interface MapView {
    */
   loaded: Promise<void>;
   setLayers(layers: Layer[]): void;
+  /** Shows these text labels above the data, following the camera (HTML, no WebGL). */
+  setLabels(labels: MapLabel[]): void;
+  /** The labels on screen now, in canvas pixels, for the PNG export. */
+  placedLabels(): { text: string; x: number; y: number }[];
   fitBounds(bounds: [number, number, number, number]): void;
   /** Fits the view to any GeoJSON (a drawn area, a site check, a promise's districts). */
   fitToGeometry(geojson: GeoJsonLike): void;
@@ -70,6 +75,22 @@ export function createMapView(container: HTMLElement, basemapStyleUrl: string | 
     counter.__lagesbildFrames! += 1;
   } });
   map.addControl(overlay);
+  // Labels are a control added after the overlay in the same corner: the element after deck.gl's canvas holder,
+  // so drawn above it from the same origin; they let the pointer through to the map.
+  const labelRoot = document.createElement('div');
+  labelRoot.className = 'map-labels';
+  labelRoot.setAttribute('aria-hidden', 'true');
+  map.addControl({ onAdd: () => labelRoot, onRemove: () => labelRoot.remove() }, overlay.getDefaultPosition?.() ?? 'top-left');
+  let labels: MapLabel[] = [];
+  let labelKey = '';
+  const placeLabels = () => {
+    labels.forEach((label, i) => {
+      const p = map.project(label.position);
+      (labelRoot.children[i] as HTMLElement).style.transform = `translate(${p.x.toFixed(1)}px, ${p.y.toFixed(1)}px) translate(-50%, -50%)`;
+    });
+  };
+  map.on('move', placeLabels);
+  map.on('resize', placeLabels);
   performance.mark('lagesbild:map-created');
   const loaded = new Promise<void>((resolve) => (map.loaded() ? resolve() : map.once('load', () => resolve()))).then(() => {
     performance.mark('lagesbild:map-loaded');
@@ -85,6 +106,22 @@ export function createMapView(container: HTMLElement, basemapStyleUrl: string | 
     map,
     loaded,
     setLayers: (layers) => { layerCount = layers.length; overlay.setProps({ layers }); },
+    setLabels: (next) => {
+      // Rebuilt only when a label changed: render() runs on every state change.
+      const key = JSON.stringify(next);
+      if (key === labelKey) return;
+      labelKey = key;
+      labels = next;
+      labelRoot.replaceChildren(...next.map((label) => {
+        const el = document.createElement('span');
+        el.className = 'map-label';
+        el.dataset.label = label.id;
+        el.textContent = label.text;
+        return el;
+      }));
+      placeLabels();
+    },
+    placedLabels: () => labels.map((label) => ({ text: label.text, ...map.project(label.position) })),
     fitBounds,
     fitToGeometry: (geojson) => {
       const b = geometryBounds(geojson);

@@ -1,6 +1,7 @@
-import { GeoJsonLayer, LineLayer, TextLayer } from '@deck.gl/layers';
+import { GeoJsonLayer, LineLayer } from '@deck.gl/layers';
 import type { Layer, PickingInfo } from '@deck.gl/core';
 import type { Metric } from '../../state/view.ts';
+import type { MapLabel } from '../contract.ts';
 import { changeColor, colorFor, type Rgb } from '../../ui/color-scale.ts';
 import type { DistrictCollection, DistrictFeature, DistrictStat } from './districts.api.ts';
 
@@ -118,15 +119,15 @@ export function districtFillLayer(id: string, districts: DistrictCollection, fil
 }
 
 /**
- * The district choropleth (rate, count or change), its outlines (selection and significance marked), and labels, as
- * cheap deck.gl descriptors: fill and outline draw with the map, labels above every other feature.
+ * The district choropleth (rate, count or change) and its outlines (selection and significance marked), as cheap
+ * deck.gl descriptors; the names are HTML labels ({@link districtLabels}).
  *
  * The outlines are a LineLayer of boundary segments rather than the GeoJsonLayer's own stroke (a PathLayer): without
  * a GPU (SwiftShader on virtual desktops, headless Chromium) compiling and first drawing the PathLayer took more
  * CPU than anything else in the first render (~1.6 of ~3.4 s, issue 11). At 1.5–5 px the missing mitre joins do not
  * show.
  */
-export function districtLayers(input: DistrictLayerInput, opts: { labels?: boolean; fill?: boolean; zoom?: number } = {}): Layer[] {
+export function districtLayers(input: DistrictLayerInput, opts: { fill?: boolean; zoom?: number } = {}): Layer[] {
   const { metric, breaks, selectedId } = input;
   const alpha = opts.fill === false ? 0 : choroplethAlpha(opts.zoom ?? 0);
   const statOf = (f: unknown) => input.stats.get((f as DistrictFeature).properties.id);
@@ -159,23 +160,14 @@ export function districtLayers(input: DistrictLayerInput, opts: { labels?: boole
       onClick: (info: PickingInfo) => select((info.object as OutlineSegment | undefined)?.id),
     }),
   ];
-  if (opts.labels !== false) {
-    layers.push(new TextLayer<DistrictFeature>({
-      id: 'districts-labels',
-      data: input.districts.features,
-      getPosition: labelPoint,
-      getText: (f) => (marksSignificance(input.stats.get(f.properties.id), metric) ? `${f.properties.name} *` : f.properties.name),
-      getSize: 15,
-      getColor: [20, 20, 30, 255],
-      outlineWidth: 4,
-      outlineColor: [255, 255, 255, 235],
-      // A 40 px SDF atlas is sharp at label sizes and much cheaper to build than the default 64 px.
-      fontSettings: { sdf: true, fontSize: 40, buffer: 4 },
-      fontFamily: 'Liberation Sans, Arial, sans-serif',
-      characterSet: 'auto',
-      fontWeight: 600,
-      updateTriggers: { getText: `${input.version}|${metric}` },
-    }));
-  }
   return layers;
+}
+
+/** Each district's name at its label point, with an asterisk where the change map marks a significant change. */
+export function districtLabels(districts: DistrictCollection, stats: Map<number, DistrictStat>, metric: Metric): MapLabel[] {
+  return districts.features.map((f) => ({
+    id: `districts-label-${f.properties.id}`,
+    text: marksSignificance(stats.get(f.properties.id), metric) ? `${f.properties.name} *` : f.properties.name,
+    position: labelPoint(f),
+  }));
 }
