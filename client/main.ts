@@ -194,7 +194,8 @@ function render() {
   // Nothing to show until start() has mounted everything (the district panel comes last).
   if (!municipality || !panel) return;
   reconcile();
-  history.replaceState(null, '', `${location.pathname}${stateToSearch(filters, view)}`);
+  // The hash is the meetings' and reports' route (#present/…): a map re-render must not drop it.
+  history.replaceState(null, '', `${location.pathname}${stateToSearch(filters, view)}${location.hash}`);
   document.documentElement.lang = filters.lang;
   filterForm.sync(filters);
   timeline.sync(filters);
