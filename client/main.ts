@@ -5,7 +5,7 @@ import type { Municipality } from '../shared/municipalities.schema.ts';
 import { availabilityOf, getJson, isAbort } from './api/http.ts';
 import { fetchMunicipalities } from './api/municipalities.ts';
 import { mountAuth } from './features/auth/auth.panel.ts';
-import { queryOf, type LoadParams, type MapContext, type MapFeature, type QueryParams } from './features/contract.ts';
+import { queryOf, type LoadParams, type MapContext, type MapFeature, type MapLabel, type QueryParams } from './features/contract.ts';
 import { DistrictPanel, PANEL_DATA } from './features/districts/district-panel.ts';
 import { fetchDistricts, type DistrictCollection, type DistrictStats } from './features/districts/districts.api.ts';
 import { collectionBounds } from './features/districts/districts.layers.ts';
@@ -162,6 +162,12 @@ function buildLayers(ctx: MapContext): Layer[] {
   return [...below, ...above];
 }
 
+/** The text labels of the active features, drawn as HTML above the map. */
+function buildLabels(ctx: MapContext): MapLabel[] {
+  if (!districts) return [];
+  return DRAW_ORDER.filter((f) => f.labels && isActive(f, view)).flatMap((f) => f.labels!(dataOf(data, dataKeyOf(f)), ctx));
+}
+
 /** Status, note and legend of each switchable layer, from the data slice. */
 function layerStatuses(ctx: MapContext): Record<string, LayerStatus> {
   const out: Record<string, LayerStatus> = {};
@@ -185,9 +191,11 @@ function currentLegends(): LegendModel[] {
 }
 
 function render() {
-  if (!municipality || !filterForm) return;
+  // Nothing to show until start() has mounted everything (the district panel comes last).
+  if (!municipality || !panel) return;
   reconcile();
-  history.replaceState(null, '', `${location.pathname}${stateToSearch(filters, view)}`);
+  // The hash is the meetings' and reports' route (#present/…): a map re-render must not drop it.
+  history.replaceState(null, '', `${location.pathname}${stateToSearch(filters, view)}${location.hash}`);
   document.documentElement.lang = filters.lang;
   filterForm.sync(filters);
   timeline.sync(filters);
@@ -195,6 +203,7 @@ function render() {
   const layers = buildLayers(ctx);
   layerControl.sync(view, layerStatuses(ctx), filters.lang);
   map?.setLayers(layers);
+  map?.setLabels(buildLabels(ctx));
   const s = stats();
   const districtsEntry = entryOf(data, 'districts');
   if (s && districtsEntry.status === 'ready') {
@@ -242,7 +251,7 @@ function mountExports() {
     // server computed (and audited) for the export; the PNG is drawn here, so the client reports it.
     const params = { ...query(), compare: filters.compare, level: current.level ?? undefined };
     const work = kind === 'png'
-      ? recordExport(kind, municipality.code, auditFilters, current.districts.length).then(async () => download(`${base}.png`, await composeMapPng(mapView.canvases(), currentLegends(), meta)))
+      ? recordExport(kind, municipality.code, auditFilters, current.districts.length).then(async () => download(`${base}.png`, await composeMapPng(mapView.canvases(), currentLegends(), meta, mapView.placedLabels())))
       : fetchExportStats(kind, params).then((exported) => {
         if (kind === 'csv') download(`${base}.zip`, new Blob([districtStatsCsvPackage(base, exported, meta, filters.lang) as Uint8Array<ArrayBuffer>], { type: 'application/zip' }));
         else download(`${base}.geojson`, districtStatsGeoJson(shown, exported, meta), 'application/geo+json');
@@ -256,9 +265,9 @@ async function start() {
   extraPending += 1;
   document.body.dataset.pending = '1';
   try {
-    // The map (its style, basemap and workers) starts as soon as the configuration is in, beside the municipalities.
-    const mapReady = getJson<{ basemap_style_url: string | null; demo: boolean }>('/api/config').then((config) => createMapView($('map'), config.basemap_style_url));
-    mapReady.catch(() => undefined);
+    // The configuration (which basemap) and the municipalities are asked for at once.
+    const configLoad = getJson<{ basemap_style_url: string | null; demo: boolean }>('/api/config');
+    configLoad.catch(() => undefined);
     const { municipalities } = await fetchMunicipalities();
     if (!municipalities.length) throw new Error('Ingen kommun är upplagd ännu / no municipality set up yet');
     municipality = municipalities.find((m) => m.code === filters.municipality) ?? municipalities[0];
@@ -266,23 +275,35 @@ async function start() {
     els.name.textContent = `· ${municipality.name}`;
     els.demo.hidden = !municipality.is_demo;
     els.demo.textContent = t(filters.lang, 'demo');
-    // Map, statistics and polygons load in parallel; the polygons are cut to the statistics' level afterwards.
+    // Statistics and polygons load in parallel with the map; the polygons are cut to the statistics' level afterwards.
     // A refused or failed statistics request must not leave a blank map: the outlines still draw, the error shows.
     const districtsFeature = FEATURES.find((f) => f.id === 'districts')!;
-    const [view0, , allDistricts] = await Promise.all([
-      mapReady,
-      startLoad(districtsFeature, districtsFeature.requestKey(loadParams())!),
-      fetchDistricts(municipality.code),
-    ]);
+    const statsLoad = startLoad(districtsFeature, districtsFeature.requestKey(loadParams())!);
+    const districtsLoad = fetchDistricts(municipality.code);
+    // Handled by the Promise.all below; until then a failure must not surface as an unhandled rejection.
+    districtsLoad.catch(() => undefined);
+    // The top bar gets its controls before the map measures its container. Filled after the first district frame, it
+    // wrapped onto more lines, shrank the map, and MapLibre and deck.gl drew everything again at the new size (issue 11).
+    // The districts to search and the permitted categories follow with the statistics.
+    filterForm = new FilterForm(els.form, {
+      categories: municipality.categories, focusAreas: municipality.focus_areas ?? [], permitted: null, districts: [], onChange: setFilters,
+    });
+    filterForm.sync(filters);
+    renderExports();
+    const topbar = document.querySelector<HTMLElement>('.topbar')!;
+    // The map (its style, basemap and workers) starts now and does not wait for the basemap: the districts are drawn
+    // as soon as their data is in, while MapLibre still loads its style (see MapView.loaded).
+    const view0 = createMapView($('map'), (await configLoad).basemap_style_url);
     map = view0;
-    mountSiteChecks({ topbar: document.querySelector<HTMLElement>('.topbar')!, map: map.map, municipality: () => municipality.code, period: () => effectivePeriod(filters), lang: () => filters.lang });
+    mountSiteChecks({ topbar, map: view0.map, municipality: () => municipality.code, period: () => effectivePeriod(filters), lang: () => filters.lang });
     promisesPanel = mountCitizenPromises({
-      topbar: document.querySelector<HTMLElement>('.topbar')!, view: map, municipality: () => municipality.code, period: () => effectivePeriod(filters),
+      topbar, view: view0, municipality: () => municipality.code, period: () => effectivePeriod(filters),
       lang: () => filters.lang, categoryName,
       indicatorOptions: (lang: Lang) => indicatorOptionsOf(municipality.categories, permittedCategories, lang),
       showLayers: (ids) => setView({ layers: LAYER_IDS.filter((l) => view.layers.includes(l) || ids.includes(l)) }),
       redraw: () => render(),
     });
+    const [, allDistricts] = await Promise.all([statsLoad, districtsLoad]);
     performance.mark('lagesbild:data-loaded');
     const first = stats();
     const kinds = [...DISTRICT_KINDS].reverse().filter((k) => allDistricts.features.some((f) => f.properties.kind === k));
@@ -307,10 +328,8 @@ async function start() {
     // Without a category filter the statistics name every category this viewer may see: others are disabled.
     const permitted = first && filters.categories.length === 0 && first.categories ? new Set(first.categories) : null;
     permittedCategories = permitted;
-    filterForm = new FilterForm(els.form, {
-      categories: municipality.categories, focusAreas: municipality.focus_areas ?? [], permitted,
-      districts: districts.features.map((f) => ({ id: f.properties.id, name: f.properties.name })).sort((a, b) => a.name.localeCompare(b.name, 'sv')),
-      onChange: setFilters,
+    filterForm.setChoices({
+      permitted, districts: districts.features.map((f) => ({ id: f.properties.id, name: f.properties.name })).sort((a, b) => a.name.localeCompare(b.name, 'sv')),
     });
     layerControl = new LayerControl(els.layers, CONTROLLED.map((f) => ({ id: f.id, ...f.control! })), setView);
     timeline = new Timeline(els.timeline, setFilters);
@@ -321,10 +340,12 @@ async function start() {
       categoryName, close: () => setFilters({ selectedDistrict: null }),
       pending: (delta) => { extraPending += delta; document.body.dataset.pending = String(pendingCount(data) + extraPending); },
     });
-    renderExports();
     if (first) setStatus('');
     render();
     performance.mark('lagesbild:layers-set');
+    // Until the basemap is in, the initial view is not complete: `pending` stays above zero (tests and the
+    // first-render bench rely on it meaning every request the initial view started is answered).
+    await view0.loaded;
   } catch (error) {
     setStatus(`${t(filters.lang, 'loadError')}: ${(error as Error).message}`, 'error');
     document.body.dataset.ready = 'error';

@@ -126,8 +126,20 @@ export async function buildApp({ config, database, logger = false, localSecret }
   return app;
 }
 
+/**
+ * Cache-Control of the built client's files: Vite names everything under assets/ by a hash of its content, so a
+ * returning browser may keep those a year without asking again; index.html (which names the current hashes) and
+ * anything else is revalidated on every visit.
+ */
+export function clientCacheControl(relativePath: string): string {
+  return /^assets\/[^/]+-[\w-]{8}\.[a-z0-9]+$/i.test(relativePath.split(path.sep).join('/')) ? 'public, max-age=31536000, immutable' : 'no-cache';
+}
+
 async function serveClient(app: AppInstance, clientDir: string) {
   const indexHtml = path.join(clientDir, 'index.html');
   if (!fs.existsSync(indexHtml)) return;
-  await app.register(fastifyStatic, { root: clientDir, prefix: '/', wildcard: false, index: ['index.html'] });
+  await app.register(fastifyStatic, {
+    root: clientDir, prefix: '/', wildcard: false, index: ['index.html'], cacheControl: false,
+    setHeaders: (res, filePath) => { res.header('cache-control', clientCacheControl(path.relative(clientDir, filePath))); },
+  });
 }

@@ -43,6 +43,9 @@ export interface MapContext {
   select(districtId: number | null): void;
 }
 
+/** A text label on the map at a WGS84 position, drawn as HTML above the data (see MapFeature.labels). */
+export interface MapLabel { id: string; text: string; position: [number, number] }
+
 /** A layer's entry in the layer list: its switch label and any options beneath it. */
 export interface LayerControlSpec {
   label(lang: Lang): string;
@@ -75,8 +78,13 @@ export interface MapFeature<D = unknown> {
   load(params: LoadParams, signal: AbortSignal): Promise<D>;
   /** deck.gl descriptors, rebuilt on every render (cheap); ids are stable and start with the feature id. */
   layers(data: D | null, ctx: MapContext, version: string): Layer[];
-  /** Layers drawn above every feature's layers (labels). */
+  /** Layers drawn above every feature's layers. */
   overlays?(data: D | null, ctx: MapContext, version: string): Layer[];
+  /**
+   * Text labels, drawn as HTML above every layer. Without a GPU (SwiftShader, many virtual desktops) the first draw
+   * of a deck.gl TextLayer cost ~1 s of CPU in the first render (issue 11); a dozen positioned elements cost nothing.
+   */
+  labels?(data: D | null, ctx: MapContext): MapLabel[];
   legend(data: D, lang: Lang, ctx: MapContext): LegendModel | null;
   /** A short status line under the switch when ready. */
   note?(data: D, lang: Lang, ctx: MapContext): string | undefined;

@@ -5,6 +5,8 @@ import { MapLibreOverlay } from '@deck.gl/maplibre';
 import type { Layer } from '@deck.gl/core';
 import { startDrawing, type Drawing, type DrawingOptions } from './drawing.ts';
 import { geometryBounds, type GeoJsonLike } from './geometry.ts';
+import { isSoftwareRenderer, rendererOf } from './renderer.ts';
+import type { MapLabel } from '../features/contract.ts';
 
 maplibregl.setWorkerUrl(workerUrl);
 
@@ -16,7 +18,16 @@ export const OFFLINE_STYLE_URL = '/api/basemap/style.json';
 
 export interface MapView {
   map: maplibregl.Map;
+  /**
+   * Settles once MapLibre has its style and basemap and drew them ('load'). Data layers need not wait for it:
+   * deck.gl draws into its own canvas, so districts can be drawn (and their shaders compiled) while the basemap loads.
+   */
+  loaded: Promise<void>;
   setLayers(layers: Layer[]): void;
+  /** Shows these text labels above the data, following the camera (HTML, no WebGL). */
+  setLabels(labels: MapLabel[]): void;
+  /** The labels on screen now, in canvas pixels, for the PNG export. */
+  placedLabels(): { text: string; x: number; y: number }[];
   fitBounds(bounds: [number, number, number, number]): void;
   /** Fits the view to any GeoJSON (a drawn area, a site check, a promise's districts). */
   fitToGeometry(geojson: GeoJsonLike): void;
@@ -29,8 +40,11 @@ export interface MapView {
   canvases(): HTMLCanvasElement[];
 }
 
-/** Creates the MapLibre map with one deck.gl overlay that draws every data layer (STYLE: deck.gl). */
-export async function createMapView(container: HTMLElement, basemapStyleUrl: string | null): Promise<MapView> {
+/**
+ * Creates the MapLibre map with one deck.gl overlay that draws every data layer (STYLE: deck.gl). Returns at once;
+ * `loaded` says when the basemap is in.
+ */
+export function createMapView(container: HTMLElement, basemapStyleUrl: string | null): MapView {
   const map = new maplibregl.Map({
     container,
     style: basemapStyleUrl ?? new URL(OFFLINE_STYLE_URL, location.href).href,
@@ -44,18 +58,43 @@ export async function createMapView(container: HTMLElement, basemapStyleUrl: str
   map.addControl(navigation, 'bottom-right');
   map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
   let drawing: Drawing | null = null;
-  // Frames drawn by deck.gl, for benchmarks and browser tests that wait for a redraw after a change.
+  // Frames deck.gl drew with data layers in them, for benchmarks and browser tests that wait for a redraw after a
+  // change. Empty frames (before the first data arrives) do not count: "a frame" must mean the districts are drawn.
   const counter = globalThis as { __lagesbildFrames?: number };
   counter.__lagesbildFrames = 0;
-  const overlay = new MapLibreOverlay({ interleaved: false, layers: [], onAfterRender: () => {
-    if (counter.__lagesbildFrames === 1) performance.mark('lagesbild:first-frame');
+  let layerCount = 0;
+  // Without a GPU (SwiftShader on a virtual desktop, headless Chromium) 4× multisampling quadruples the CPU's shading
+  // of deck.gl's full-screen choropleth in every frame and pushed the first district frame past 3 s (issue 11).
+  // MapLibre draws without it already; the SDF labels are smooth either way, only polygon edges lose smoothing.
+  const canvas = map.getCanvas();
+  const software = isSoftwareRenderer(rendererOf(canvas.getContext('webgl2') ?? canvas.getContext('webgl')));
+  const overlay = new MapLibreOverlay({
+    interleaved: false, layers: [], deviceProps: software ? { webgl: { antialias: false } } : undefined, onAfterRender: () => {
+    if (layerCount === 0) return;
+    if (counter.__lagesbildFrames === 0) performance.mark('lagesbild:first-frame');
     counter.__lagesbildFrames! += 1;
   } });
   map.addControl(overlay);
-  performance.mark('lagesbild:overlay-added');
+  // Labels are a control added after the overlay in the same corner: the element after deck.gl's canvas holder,
+  // so drawn above it from the same origin; they let the pointer through to the map.
+  const labelRoot = document.createElement('div');
+  labelRoot.className = 'map-labels';
+  labelRoot.setAttribute('aria-hidden', 'true');
+  map.addControl({ onAdd: () => labelRoot, onRemove: () => labelRoot.remove() }, overlay.getDefaultPosition?.() ?? 'top-left');
+  let labels: MapLabel[] = [];
+  let labelKey = '';
+  const placeLabels = () => {
+    labels.forEach((label, i) => {
+      const p = map.project(label.position);
+      (labelRoot.children[i] as HTMLElement).style.transform = `translate(${p.x.toFixed(1)}px, ${p.y.toFixed(1)}px) translate(-50%, -50%)`;
+    });
+  };
+  map.on('move', placeLabels);
+  map.on('resize', placeLabels);
   performance.mark('lagesbild:map-created');
-  await new Promise<void>((resolve) => (map.loaded() ? resolve() : map.once('load', () => resolve())));
-  performance.mark('lagesbild:map-loaded');
+  const loaded = new Promise<void>((resolve) => (map.loaded() ? resolve() : map.once('load', () => resolve()))).then(() => {
+    performance.mark('lagesbild:map-loaded');
+  });
   // A handle for browser tests and debugging in the console (projecting coordinates to pixels).
   (globalThis as { __lagesbildMap?: maplibregl.Map }).__lagesbildMap = map;
   const fitBounds = (b: [number, number, number, number]) => {
@@ -65,7 +104,24 @@ export async function createMapView(container: HTMLElement, basemapStyleUrl: str
   };
   return {
     map,
-    setLayers: (layers) => overlay.setProps({ layers }),
+    loaded,
+    setLayers: (layers) => { layerCount = layers.length; overlay.setProps({ layers }); },
+    setLabels: (next) => {
+      // Rebuilt only when a label changed: render() runs on every state change.
+      const key = JSON.stringify(next);
+      if (key === labelKey) return;
+      labelKey = key;
+      labels = next;
+      labelRoot.replaceChildren(...next.map((label) => {
+        const el = document.createElement('span');
+        el.className = 'map-label';
+        el.dataset.label = label.id;
+        el.textContent = label.text;
+        return el;
+      }));
+      placeLabels();
+    },
+    placedLabels: () => labels.map((label) => ({ text: label.text, ...map.project(label.position) })),
     fitBounds,
     fitToGeometry: (geojson) => {
       const b = geometryBounds(geojson);

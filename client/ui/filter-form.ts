@@ -47,7 +47,17 @@ export class FilterForm {
     form.addEventListener('submit', (event) => event.preventDefault());
   }
 
-  /** Brings the controls in line with the state (rebuilding only when the language changed). */
+  /**
+   * Sets the districts to search and the permitted categories once the first statistics are in. The form is built
+   * before them, so the top bar has its final height before the map measures its container.
+   */
+  setChoices(choices: { districts: DistrictOption[]; permitted: Set<string> | null }): void {
+    this.options.districts = choices.districts;
+    this.options.permitted = choices.permitted;
+    this.lang = null; // rebuilt at the next sync
+  }
+
+  /** Brings the controls in line with the state (rebuilding only when the language changed or the choices did). */
   sync(state: FilterState): void {
     if (this.lang !== state.lang) this.build(state.lang);
     const f = this.form;

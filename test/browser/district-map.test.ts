@@ -45,6 +45,33 @@ describe('district map in Chromium', () => {
     expect(forest).toBeGreaterThan(5_000);
   });
 
+  it('names each district at its label point, above the choropleth, and moves the names with the map', async () => {
+    const districts = (await (await fetch(`${h.url}/api/districts?kind=stadsdel`)).json()).features as { properties: { name: string; label_point: [number, number] } }[];
+    const names = await page.locator('.map-label').allTextContents();
+    expect(names.sort()).toEqual(districts.map((d) => d.properties.name).sort());
+    const centrum = districts.find((d) => d.properties.name === 'Centrum')!;
+    const at = () => page.evaluate(([lon, lat]) => {
+      const map = (globalThis as unknown as { __lagesbildMap: { project(p: [number, number]): { x: number; y: number } } }).__lagesbildMap;
+      const label = [...document.querySelectorAll<HTMLElement>('.map-label')].find((l) => l.textContent === 'Centrum')!.getBoundingClientRect();
+      const mapBox = document.getElementById('map')!.getBoundingClientRect();
+      const p = map.project([lon, lat]);
+      return { dx: label.left + label.width / 2 - mapBox.left - p.x, dy: label.top + label.height / 2 - mapBox.top - p.y, x: label.left };
+    }, centrum.properties.label_point);
+    const before = await at();
+    expect(Math.abs(before.dx)).toBeLessThan(2);
+    expect(Math.abs(before.dy)).toBeLessThan(2);
+    // Above deck.gl's canvas: the label's dark text shows in the screenshot, not a fill colour over it.
+    const box = (await page.locator('.map-label', { hasText: 'Centrum' }).boundingBox())!;
+    const png = decodePng(await page.screenshot({ clip: box }));
+    expect(countColours(png, [[20, 20, 30]], 30)[0]).toBeGreaterThan(10);
+    await page.evaluate(() => (globalThis as unknown as { __lagesbildMap: { panBy(o: [number, number], opts: object): void } }).__lagesbildMap.panBy([120, 0], { duration: 0 }));
+    const after = await at();
+    expect(Math.abs(after.dx)).toBeLessThan(2);
+    // Panning the view east moves the town (and its names) west on screen.
+    expect(before.x - after.x).toBeGreaterThan(100);
+    await page.evaluate(() => (globalThis as unknown as { __lagesbildMap: { panBy(o: [number, number], opts: object): void } }).__lagesbildMap.panBy([-120, 0], { duration: 0 }));
+  });
+
   it('shows a legend with the classes', async () => {
     await expect(page.locator('#legend h2').textContent()).resolves.toContain('per 1 000 invånare');
     expect(await page.locator('#legend .legend-rows li').count()).toBeGreaterThanOrEqual(4);

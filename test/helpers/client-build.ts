@@ -11,6 +11,8 @@ import { clientNeedsBuild } from '../../server/client-build.ts';
  */
 export async function ensureClientBuild(dir: string, plugins: PluginOption[] = []): Promise<void> {
   const lock = `${dir}.lock`;
+  // On a fresh checkout test/.tmp does not exist yet: without it mkdir(lock) fails forever and looks like a held lock.
+  fs.mkdirSync(path.dirname(lock), { recursive: true });
   for (;;) {
     if (!clientNeedsBuild(dir)) return;
     try {

@@ -3,7 +3,7 @@ import type { Metric } from '../../state/view.ts';
 import { quantileBreaks } from '../../ui/color-scale.ts';
 import { keyOf, type MapContext, type MapFeature } from '../contract.ts';
 import { fetchDistrictStats, type DistrictStats } from './districts.api.ts';
-import { choroplethAlpha, districtLayers, metricValue } from './districts.layers.ts';
+import { choroplethAlpha, districtLabels, districtLayers, metricValue } from './districts.layers.ts';
 import { choroplethLegend } from './districts.legend.ts';
 
 const METRICS: Metric[] = ['rate', 'count', 'change'];
@@ -32,8 +32,8 @@ export const districtsFeature: MapFeature<DistrictStats> = {
   requestKey: ({ query, filters }) => keyOf(query, filters.compare),
   load: ({ query, filters, level }, signal) => fetchDistrictStats({ ...query, compare: filters.compare, level: level ?? undefined }, signal),
   // The outlines stay pickable (a click opens the panel) even with the fill off or the statistics refused.
-  layers: (data, ctx, version) => [build(data, ctx, version)[0]],
-  overlays: (data, ctx, version) => build(data, ctx, version).slice(1),
+  layers: (data, ctx, version) => build(data, ctx, version),
+  labels: (data, ctx) => districtLabels(ctx.districts, new Map((data?.districts ?? []).map((d) => [d.id, d])), ctx.view.metric),
   legend(data, lang, ctx) {
     if (ctx.covered) return null;
     const values = data.districts.map((d) => metricValue(d, ctx.view.metric)).filter((v): v is number => v !== null);

@@ -1,6 +1,7 @@
-import { GeoJsonLayer, TextLayer } from '@deck.gl/layers';
+import { GeoJsonLayer, LineLayer } from '@deck.gl/layers';
 import type { Layer, PickingInfo } from '@deck.gl/core';
 import type { Metric } from '../../state/view.ts';
+import type { MapLabel } from '../contract.ts';
 import { changeColor, colorFor, type Rgb } from '../../ui/color-scale.ts';
 import type { DistrictCollection, DistrictFeature, DistrictStat } from './districts.api.ts';
 
@@ -79,6 +80,29 @@ export function collectionBounds(districts: DistrictCollection): [number, number
   return Number.isFinite(x0) ? [x0, y0, x1, y1] : null;
 }
 
+/** One straight piece of a district's boundary, in WGS84. */
+export interface OutlineSegment { id: number; from: [number, number]; to: [number, number] }
+
+const segmentsOf = new WeakMap<DistrictCollection, OutlineSegment[]>();
+
+/**
+ * Every ring of every district as straight segments tagged with the district's id. Memoised per collection, so
+ * the descriptors rebuilt on every render hand deck.gl the same data and it recomputes nothing.
+ */
+export function outlineSegments(districts: DistrictCollection): OutlineSegment[] {
+  let segments = segmentsOf.get(districts);
+  if (segments) return segments;
+  segments = [];
+  for (const f of districts.features) {
+    const polygons = f.geometry.type === 'Polygon' ? [f.geometry.coordinates as number[][][]] : (f.geometry.coordinates as number[][][][]);
+    for (const ring of polygons.flat()) {
+      for (let i = 1; i < ring.length; i++) segments.push({ id: f.properties.id, from: [ring[i - 1][0], ring[i - 1][1]], to: [ring[i][0], ring[i][1]] });
+    }
+  }
+  segmentsOf.set(districts, segments);
+  return segments;
+}
+
 /** A districts layer filled by any per-district colour (survey shares, discrepancy classes reuse it). */
 export function districtFillLayer(id: string, districts: DistrictCollection, fill: (f: DistrictFeature) => [number, number, number, number], version: string): Layer {
   return new GeoJsonLayer({
@@ -94,49 +118,56 @@ export function districtFillLayer(id: string, districts: DistrictCollection, fil
   });
 }
 
-/** The district choropleth (rate, count or change), significance outlines, and labels, as cheap deck.gl descriptors. */
-export function districtLayers(input: DistrictLayerInput, opts: { labels?: boolean; fill?: boolean; zoom?: number } = {}): Layer[] {
+/**
+ * The district choropleth (rate, count or change) and its outlines (selection and significance marked), as cheap
+ * deck.gl descriptors; the names are HTML labels ({@link districtLabels}).
+ *
+ * The outlines are a LineLayer of boundary segments rather than the GeoJsonLayer's own stroke (a PathLayer): without
+ * a GPU (SwiftShader on virtual desktops, headless Chromium) compiling and first drawing the PathLayer took more
+ * CPU than anything else in the first render (~1.6 of ~3.4 s, issue 11). At 1.5–5 px the missing mitre joins do not
+ * show.
+ */
+export function districtLayers(input: DistrictLayerInput, opts: { fill?: boolean; zoom?: number } = {}): Layer[] {
   const { metric, breaks, selectedId } = input;
   const alpha = opts.fill === false ? 0 : choroplethAlpha(opts.zoom ?? 0);
   const statOf = (f: unknown) => input.stats.get((f as DistrictFeature).properties.id);
+  const statById = (id: number) => input.stats.get(id);
+  const select = (id: number | undefined) => input.onSelect(id ?? null);
   const layers: Layer[] = [
     new GeoJsonLayer<DistrictFeature['properties']>({
       id: 'districts-fill',
       data: input.districts as never,
       pickable: true,
-      stroked: true,
+      stroked: false,
       filled: opts.fill !== false,
       getFillColor: ((f: unknown) => [...districtColor(statOf(f), metric, breaks), alpha]) as never,
-      getLineColor: (f: unknown) => ((f as DistrictFeature).properties.id === selectedId ? [11, 92, 173, 255] : marksSignificance(statOf(f), metric) ? [20, 20, 20, 255] : [70, 70, 80, 200]),
-      getLineWidth: (f: unknown) => ((f as DistrictFeature).properties.id === selectedId ? 5 : marksSignificance(statOf(f), metric) ? 3.5 : 1.5),
-      lineWidthUnits: 'pixels',
       autoHighlight: true,
       highlightColor: [0, 0, 0, 40],
-      updateTriggers: {
-        getFillColor: `${input.version}|${metric}|${alpha}`,
-        getLineColor: `${input.version}|${metric}|${selectedId}`,
-        getLineWidth: `${input.version}|${metric}|${selectedId}`,
-      },
-      onClick: (info: PickingInfo) => input.onSelect((info.object as DistrictFeature | undefined)?.properties.id ?? null),
+      updateTriggers: { getFillColor: `${input.version}|${metric}|${alpha}` },
+      onClick: (info: PickingInfo) => select((info.object as DistrictFeature | undefined)?.properties.id),
+    }),
+    new LineLayer<OutlineSegment>({
+      id: 'districts-outline',
+      data: outlineSegments(input.districts),
+      // With the fill off (another feature's fill covers the districts) a click on an outline still opens the panel.
+      pickable: opts.fill === false,
+      getSourcePosition: (s) => s.from,
+      getTargetPosition: (s) => s.to,
+      getColor: (s) => (s.id === selectedId ? [11, 92, 173, 255] : marksSignificance(statById(s.id), metric) ? [20, 20, 20, 255] : [70, 70, 80, 200]),
+      getWidth: (s) => (s.id === selectedId ? 5 : marksSignificance(statById(s.id), metric) ? 3.5 : 1.5),
+      widthUnits: 'pixels',
+      updateTriggers: { getColor: `${input.version}|${metric}|${selectedId}`, getWidth: `${input.version}|${metric}|${selectedId}` },
+      onClick: (info: PickingInfo) => select((info.object as OutlineSegment | undefined)?.id),
     }),
   ];
-  if (opts.labels !== false) {
-    layers.push(new TextLayer<DistrictFeature>({
-      id: 'districts-labels',
-      data: input.districts.features,
-      getPosition: labelPoint,
-      getText: (f) => (marksSignificance(input.stats.get(f.properties.id), metric) ? `${f.properties.name} *` : f.properties.name),
-      getSize: 15,
-      getColor: [20, 20, 30, 255],
-      outlineWidth: 4,
-      outlineColor: [255, 255, 255, 235],
-      // A 40 px SDF atlas is sharp at label sizes and much cheaper to build than the default 64 px.
-      fontSettings: { sdf: true, fontSize: 40, buffer: 4 },
-      fontFamily: 'Liberation Sans, Arial, sans-serif',
-      characterSet: 'auto',
-      fontWeight: 600,
-      updateTriggers: { getText: `${input.version}|${metric}` },
-    }));
-  }
   return layers;
+}
+
+/** Each district's name at its label point, with an asterisk where the change map marks a significant change. */
+export function districtLabels(districts: DistrictCollection, stats: Map<number, DistrictStat>, metric: Metric): MapLabel[] {
+  return districts.features.map((f) => ({
+    id: `districts-label-${f.properties.id}`,
+    text: marksSignificance(stats.get(f.properties.id), metric) ? `${f.properties.name} *` : f.properties.name,
+    position: labelPoint(f),
+  }));
 }

@@ -79,7 +79,7 @@ export function download(name: string, content: string | Blob, type = 'text/plai
  * Draws the map (basemap and deck.gl canvases) with the legends, title, period, filters, data cut-off and
  * sources burned in, and returns a PNG blob.
  */
-export async function composeMapPng(canvases: HTMLCanvasElement[], legends: LegendModel[], meta: ExportMeta): Promise<Blob> {
+export async function composeMapPng(canvases: HTMLCanvasElement[], legends: LegendModel[], meta: ExportMeta, labels: { text: string; x: number; y: number }[] = []): Promise<Blob> {
   const base = canvases[0];
   const w = base.width, h = base.height;
   const scale = w / base.clientWidth || 1;
@@ -91,6 +91,20 @@ export async function composeMapPng(canvases: HTMLCanvasElement[], legends: Lege
   ctx.fillStyle = '#ffffff';
   ctx.fillRect(0, 0, out.width, out.height);
   for (const c of canvases) ctx.drawImage(c, 0, headerH, w, h);
+  // The map's labels are HTML over the canvases (client/map/map.ts), so they are drawn in here, haloed as on screen.
+  ctx.font = `600 ${Math.round(15 * scale)}px 'Liberation Sans', Arial, sans-serif`;
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'middle';
+  ctx.lineJoin = 'round';
+  ctx.lineWidth = 4 * scale;
+  ctx.strokeStyle = 'rgba(255,255,255,0.92)';
+  ctx.fillStyle = 'rgb(20,20,30)';
+  for (const l of labels) {
+    ctx.strokeText(l.text, l.x * scale, headerH + l.y * scale);
+    ctx.fillText(l.text, l.x * scale, headerH + l.y * scale);
+  }
+  ctx.textAlign = 'start';
+  ctx.textBaseline = 'alphabetic';
   ctx.fillStyle = '#1d2330';
   ctx.font = `bold ${Math.round(22 * scale)}px 'Liberation Sans', Arial, sans-serif`;
   ctx.fillText(meta.title, 12 * scale, 28 * scale);

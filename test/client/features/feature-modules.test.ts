@@ -76,17 +76,16 @@ describe('districts feature', () => {
     expect(Object.fromEntries(url.searchParams)).toEqual({ municipality: '9999', from: '2026-01-01', to: '2026-02-01', category: 'stold,ran', compare: 'previous', level: 'stadsdel' });
   });
 
-  it('has stable layer ids: fill below, labels above every other feature', () => {
-    expect(ids(districtsFeature, stats)).toEqual(['districts-fill']);
-    expect(districtsFeature.overlays!(stats, ctx(), 'v').map((l) => l.id)).toEqual(['districts-labels']);
-    // Without statistics (refused) the outlines still draw.
-    expect(ids(districtsFeature, null)).toEqual(['districts-fill']);
+  it('has stable layer ids (fill and outlines) and labels every district, also without statistics', () => {
+    expect(ids(districtsFeature, stats)).toEqual(['districts-fill', 'districts-outline']);
+    expect(districtsFeature.labels!(stats, ctx()).map((l) => l.id)).toEqual(districts.features.map((f) => `districts-label-${f.properties.id}`));
+    // Without statistics (refused) the outlines and names still draw.
+    expect(ids(districtsFeature, null)).toEqual(['districts-fill', 'districts-outline']);
+    expect(districtsFeature.labels!(null, ctx())).toHaveLength(districts.features.length);
   });
 
   it('labels each district at the server\'s point on surface', () => {
-    const labels = districtsFeature.overlays!(stats, ctx(), 'v')[0];
-    const getPosition = (labels.props as unknown as { getPosition: (f: unknown) => [number, number] }).getPosition;
-    expect(getPosition(districts.features[1])).toEqual([1.5, 0.5]);
+    expect(districtsFeature.labels!(stats, ctx())[1].position).toEqual([1.5, 0.5]);
   });
 
   it('has a choropleth legend, none when another fill covers it', () => {

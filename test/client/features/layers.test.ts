@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CHOROPLETH_ALPHA, choroplethAlpha, districtColor, districtLayers, labelPoint, marksSignificance, metricValue, collectionBounds } from '../../../client/features/districts/districts.layers.ts';
+import { CHOROPLETH_ALPHA, choroplethAlpha, districtColor, districtLayers, labelPoint, marksSignificance, metricValue, collectionBounds, districtLabels, outlineSegments } from '../../../client/features/districts/districts.layers.ts';
 import type { DistrictCollection, DistrictStat } from '../../../client/features/districts/districts.api.ts';
 import { emergingLabelLayers, hotspotFill, hotspotLayers, PATTERN_SYMBOLS } from '../../../client/features/hotspots/hotspots.layers.ts';
 import { markColor, reasonColor } from '../../../client/features/survey-marks/survey-marks.layers.ts';
@@ -36,7 +36,7 @@ describe('district layers', () => {
     const input = { districts, stats: new Map([[1, stat(1)]]), metric: 'rate' as const, breaks: [50], selectedId: null, version: 'v1', onSelect: () => undefined };
     const a = districtLayers(input);
     const b = districtLayers({ ...input, metric: 'change', version: 'v2' });
-    expect(a.map((l) => l.id)).toEqual(['districts-fill', 'districts-labels']);
+    expect(a.map((l) => l.id)).toEqual(['districts-fill', 'districts-outline']);
     expect(b.map((l) => l.id)).toEqual(a.map((l) => l.id));
     expect(a[0].props.updateTriggers.getFillColor).not.toEqual(b[0].props.updateTriggers.getFillColor);
   });
@@ -50,6 +50,32 @@ describe('district layers', () => {
     expect(fillOf(districtLayers(input, { zoom: 15, fill: false })[0])[3]).toBe(0);
     // A changed alpha must reach deck.gl as a changed update trigger.
     expect(districtLayers(input, { zoom: 11 })[0].props.updateTriggers.getFillColor).not.toEqual(districtLayers(input, { zoom: 15 })[0].props.updateTriggers.getFillColor);
+  });
+
+  it('outlines every ring of every district as segments tagged with its id, the same array for the same collection', () => {
+    const segments = outlineSegments(districts);
+    const ring = districts.features[0].geometry.coordinates[0] as number[][];
+    expect(segments.filter((s) => s.id === districts.features[0].properties.id)).toHaveLength(ring.length - 1);
+    expect(segments[0]).toEqual({ id: districts.features[0].properties.id, from: ring[0], to: ring[1] });
+    expect(outlineSegments(districts)).toBe(segments);
+  });
+
+  it('marks the selected district\'s outline and makes outlines pickable only when the fill is off', () => {
+    const input = { districts, stats: new Map([[1, stat(1)]]), metric: 'rate' as const, breaks: [50], selectedId: districts.features[0].properties.id, version: 'v1', onSelect: () => undefined };
+    const outlineOf = (layers: { id: string; props: unknown }[]) => layers.find((l) => l.id === 'districts-outline')!.props as { pickable: boolean; getWidth: (s: unknown) => number; getColor: (s: unknown) => number[] };
+    const outline = outlineOf(districtLayers(input));
+    const [selected] = outlineSegments(districts);
+    const other = outlineSegments(districts).find((s) => s.id !== selected.id)!;
+    expect([outline.getWidth(selected), outline.getWidth(other)]).toEqual([5, 1.5]);
+    expect(outline.getColor(selected)).toEqual([11, 92, 173, 255]);
+    expect([outline.pickable, outlineOf(districtLayers(input, { fill: false })).pickable]).toEqual([false, true]);
+  });
+
+  it('labels each district by name, with an asterisk only where the change map marks a significant change', () => {
+    const stats = new Map([[1, stat(1)], [2, stat(2, { change_significant: false })]]);
+    expect(districtLabels(districts, stats, 'change').map((l) => l.text)).toEqual([`${districts.features[0].properties.name} *`, districts.features[1].properties.name]);
+    expect(districtLabels(districts, stats, 'rate').map((l) => l.text)).toEqual(districts.features.map((f) => f.properties.name));
+    expect(districtLabels(districts, stats, 'rate').map((l) => l.id)).toEqual(['districts-label-1', 'districts-label-2']);
   });
 
   it('labels a square at its centre and bounds the collection', () => {
