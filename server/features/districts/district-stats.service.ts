@@ -48,13 +48,16 @@ export async function getDistrictStats(db: Db, filters: IncidentFilters, options
   }
   const level = options.level ?? kinds.at(-1) ?? null;
   const previous = comparisonPeriod(filters.from, filters.to, options.compare);
-  const rows = await countIncidentsByDistrict(db, {
-    municipality: filters.municipality, from: filters.from, to: filters.to, prevFrom: previous.from, prevTo: previous.to,
-    categories: filters.categories, sources: filters.sources, kind: filters.districtId ? null : level, withinDistrictId: filters.districtId,
-  });
+  // Independent reads: on a server they run side by side on two pooled connections.
+  const [rows, unlocatedCount] = await Promise.all([
+    countIncidentsByDistrict(db, {
+      municipality: filters.municipality, from: filters.from, to: filters.to, prevFrom: previous.from, prevTo: previous.to,
+      categories: filters.categories, sources: filters.sources, kind: filters.districtId ? null : level, withinDistrictId: filters.districtId,
+    }),
+    countUnlocatedIncidents(db, filters),
+  ]);
   // Small counts are protected against difference attacks: siblings under one parent, and the whole answer
   // with the unlocated count, are groups whose totals can be learnt elsewhere (shared/suppression.ts).
-  const unlocatedCount = await countUnlocatedIncidents(db, filters);
   const UNLOCATED = -1;
   const cellsOf = (pick: (r: (typeof rows)[number]) => number) => [
     ...rows.map((r) => ({ key: r.id, count: pick(r), groups: [`parent:${r.parent_id ?? 'root'}:${r.kind}`, `all:${r.kind}`] })),

@@ -117,16 +117,17 @@ export async function countUnlocatedIncidents(
 ): Promise<number> {
   const split = splitPeriodByMonth(p.from, p.to);
   const parts = [];
+  // An unlocated incident has no district (district_key 0): the key's index then reads only those rows.
   if (split.months) {
     parts.push(sql`SELECT coalesce(sum(n), 0)::int AS n FROM incident_month_rollup
        WHERE municipality_code = ${p.municipality} AND month >= ${split.months.first} AND month < ${split.months.end}
-         AND NOT located AND category_code = ANY(${p.categories}::text[])
+         AND district_key = 0 AND NOT located AND category_code = ANY(${p.categories}::text[])
          ${p.sources ? sql`AND source = ANY(${p.sources}::text[])` : sql``}`);
   }
   for (const e of split.edges) {
     parts.push(sql`SELECT coalesce(sum(n), 0)::int AS n FROM incident_day_rollup
        WHERE municipality_code = ${p.municipality} AND day >= ${e.from}::date AND day < ${e.to}::date
-         AND NOT located AND category_code = ANY(${p.categories}::text[])
+         AND district_key = 0 AND NOT located AND category_code = ANY(${p.categories}::text[])
          ${p.sources ? sql`AND source = ANY(${p.sources}::text[])` : sql``}`);
   }
   const row = await sql<{ n: number }>`SELECT coalesce(sum(n), 0)::int AS n FROM (${sql.join(parts, sql` UNION ALL `)}) parts`.execute(db);

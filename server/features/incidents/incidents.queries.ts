@@ -40,13 +40,16 @@ export async function insertIncidents(db: Db, municipalityCode: string, rows: In
 }
 
 /**
- * After a write of incidents (an import, a rollback): marks the table's pages all-visible and refreshes the
- * planner's statistics, so reads by cell (incident_cell_idx) stay index-only. PostgreSQL's autovacuum would get
- * there in time; the embedded backend has no autovacuum at all, and there every tile and drawn area would read
- * the heap in file order until someone did this. Cheap: only pages written since the last run are visited.
- * Outside any transaction only (VACUUM refuses one): inside, it is skipped.
+ * After a write of incidents (an import, a rollback): marks the pages of the incident table and of the daily
+ * rollups all-visible and refreshes the planner's statistics, so reads by cell (incident_cell_idx) and of edge
+ * days (migrations/0014) stay index-only. PostgreSQL's autovacuum would get there in time; the embedded backend
+ * has no autovacuum at all, and there every tile, drawn area and partial month would read the heap in file order
+ * until someone did this. Cheap: only pages written since the last run are visited. Outside any transaction only
+ * (VACUUM refuses one): inside, it is skipped.
  */
 export async function tidyIncidentTable(db: Db): Promise<void> {
   if (db.isTransaction) return;
-  await sql`VACUUM (ANALYZE) incident`.execute(db);
+  for (const table of ['incident', 'incident_day_rollup', 'incident_day_how_rollup']) {
+    await sql`VACUUM (ANALYZE) ${sql.table(table)}`.execute(db);
+  }
 }
