@@ -121,7 +121,8 @@ export default async function run(): Promise<BenchResult[]> {
   const file = path.join(TMP, 'incidents-200k.csv');
   if (!fs.existsSync(file)) writeIncidentCsv(file);
   const results: BenchResult[] = [];
-  const backends: DbKind[] = benchServerUrl() ? ['pglite', 'postgres'] : ['pglite'];
+  const only = process.env.BENCH_BACKENDS?.split(',');
+  const backends = (benchServerUrl() ? ['pglite', 'postgres'] : ['pglite']).filter((b) => !only || only.includes(b)) as DbKind[];
   if (benchServerUrl()) process.env.TEST_DATABASE_URL = benchServerUrl();
   for (const backend of backends) {
     const database = await createTestDatabase(backend);
