@@ -46,9 +46,10 @@ export async function buildAnnualReport(db: Db, viewer: Viewer, input: { municip
     }
   }
   const surveys = (await listSurveysFor(db, viewer, municipality)).surveys;
-  // The newest survey conducted by the end of the report's year (the list is newest first): a report on 2024
-  // written in 2026 describes the trygghet of 2024, not a survey taken since. An undated survey may be any year's.
-  const latest = surveys.find((s) => (s.conducted_from ?? s.conducted_to ?? '') < to);
+  // The survey nearest the report's year (the list is newest first): the newest conducted by the end of the year, so
+  // a report on 2024 written in 2026 describes the trygghet of 2024, not a survey taken since; without one, the
+  // earliest after it (its name says when). An undated survey may be any year's.
+  const latest = surveys.find((s) => (s.conducted_from ?? s.conducted_to ?? '') < to) ?? surveys.at(-1);
   // As GET /api/surveys/{id}/indicators does, the report withholds which hidden group is only a complement: that
   // would tell which of the hidden groups is the small one.
   const published = async (by: 'gender' | 'age_group') => {
