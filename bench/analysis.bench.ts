@@ -6,7 +6,7 @@ import { createToken } from '../server/features/auth/auth.service.ts';
 import type { Database, DbKind } from '../server/infra/db.ts';
 import { BENCH_MUNICIPALITY } from './generate-municipality.ts';
 import { openGeneratedDatabase } from './generated-database.ts';
-import { benchServerUrl, sample, type BenchResult } from './lib.ts';
+import { sample, type BenchResult, benchBackends } from './lib.ts';
 
 const INCIDENTS = Number(process.env.BENCH_INCIDENTS ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
@@ -23,8 +23,7 @@ const openGenerated = (kind: DbKind): Promise<Database> => openGeneratedDatabase
  */
 export default async function run(): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
-  const only = process.env.BENCH_BACKENDS?.split(',');
-  const backends = (benchServerUrl() ? ['pglite', 'postgres'] : ['pglite']).filter((b) => !only || only.includes(b)) as DbKind[];
+  const backends = benchBackends();
   for (const backend of backends) {
     const database = await openGenerated(backend);
     const app = await buildApp({ config: loadConfig({ DEMO: '0', CLIENT_DIR: '/nonexistent' }), database });

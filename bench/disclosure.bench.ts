@@ -7,7 +7,7 @@ import type { Database, DbKind } from '../server/infra/db.ts';
 import { CATEGORIES } from '../shared/categories.ts';
 import { BENCH_MUNICIPALITY } from './generate-municipality.ts';
 import { openGeneratedDatabase } from './generated-database.ts';
-import { benchServerUrl, percentile, type BenchResult } from './lib.ts';
+import { percentile, type BenchResult, benchBackends } from './lib.ts';
 
 // Small by default so it runs in a minute or two; BENCH_DISCLOSURE_INCIDENTS=1000000 for the issue's budget.
 const INCIDENTS = Number(process.env.BENCH_DISCLOSURE_INCIDENTS ?? 100_000);
@@ -27,8 +27,7 @@ const openGenerated = (kind: DbKind): Promise<Database> => openGeneratedDatabase
  */
 export default async function run(): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
-  const only = process.env.BENCH_BACKENDS?.split(',');
-  const backends = (benchServerUrl() ? ['pglite', 'postgres'] : ['pglite']).filter((b) => !only || only.includes(b)) as DbKind[];
+  const backends = benchBackends();
   const categories = CATEGORIES.filter((c) => c.sensitivity !== 'protected').map((c) => c.code).join(',');
   const label = INCIDENTS >= 1_000_000 ? `${INCIDENTS / 1_000_000}M` : `${INCIDENTS / 1000}k`;
   for (const backend of backends) {

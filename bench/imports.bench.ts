@@ -4,9 +4,8 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { PROJECT_ROOT } from '../server/config.ts';
-import type { DbKind } from '../server/infra/db.ts';
 import { createTestDatabase, type TestDatabase } from '../test/helpers/test-db.ts';
-import { benchServerUrl, type BenchResult } from './lib.ts';
+import { benchServerUrl, type BenchResult, benchBackends } from './lib.ts';
 
 const ROWS = 200_000;
 const TMP = path.join(import.meta.dirname, '.tmp');
@@ -121,8 +120,7 @@ export default async function run(): Promise<BenchResult[]> {
   const file = path.join(TMP, 'incidents-200k.csv');
   if (!fs.existsSync(file)) writeIncidentCsv(file);
   const results: BenchResult[] = [];
-  const only = process.env.BENCH_BACKENDS?.split(',');
-  const backends = (benchServerUrl() ? ['pglite', 'postgres'] : ['pglite']).filter((b) => !only || only.includes(b)) as DbKind[];
+  const backends = benchBackends();
   if (benchServerUrl()) process.env.TEST_DATABASE_URL = benchServerUrl();
   for (const backend of backends) {
     const database = await createTestDatabase(backend);

@@ -1,3 +1,5 @@
+import type { DbKind } from '../server/infra/db.ts';
+
 /** One measured scenario: samples in milliseconds and the budget it is held to. */
 export interface BenchResult {
   name: string;
@@ -29,4 +31,10 @@ export async function sample(fn: () => Promise<unknown>, runs: number, warmup = 
 /** The database backends a bench runs on: PGlite, plus a server when BENCH_DATABASE_URL (or TEST_DATABASE_URL) is set. */
 export function benchServerUrl(): string | undefined {
   return process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+}
+
+/** The backends a bench runs on: PGlite, and the PostgreSQL server when one is given; `BENCH_BACKENDS=a,b` narrows it. */
+export function benchBackends(): DbKind[] {
+  const only = process.env.BENCH_BACKENDS?.split(',');
+  return (benchServerUrl() ? ['pglite', 'postgres'] : ['pglite']).filter((b) => !only || only.includes(b)) as DbKind[];
 }

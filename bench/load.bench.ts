@@ -3,9 +3,8 @@ import { buildApp } from '../server/app.ts';
 import { loadConfig } from '../server/config.ts';
 import { createToken } from '../server/features/auth/auth.service.ts';
 import { setStatsRateLimit } from '../server/features/disclosure/index.ts';
-import type { DbKind } from '../server/infra/db.ts';
 import { BENCH_MUNICIPALITY } from './generate-municipality.ts';
-import { benchServerUrl, percentile, type BenchResult } from './lib.ts';
+import { percentile, type BenchResult, benchBackends } from './lib.ts';
 import { centreTile, openShuffled, SHUFFLED_INCIDENTS } from './shuffled-data.ts';
 
 const CONNECTIONS = Number(process.env.BENCH_LOAD_CONNECTIONS ?? 32);
@@ -20,8 +19,7 @@ const SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? (process.env.BENCH_QUIC
  */
 export default async function run(): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
-  const only = process.env.BENCH_BACKENDS?.split(',');
-  const backends = (benchServerUrl() ? ['pglite', 'postgres'] : ['pglite']).filter((b) => !only || only.includes(b)) as DbKind[];
+  const backends = benchBackends();
   for (const backend of backends) {
     const database = await openShuffled(backend);
     const app = await buildApp({ config: loadConfig({ DEMO: '0', CLIENT_DIR: '/nonexistent' }), database });

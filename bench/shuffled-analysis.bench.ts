@@ -2,9 +2,8 @@ import { sql } from 'kysely';
 import { buildApp, type AppInstance } from '../server/app.ts';
 import { loadConfig } from '../server/config.ts';
 import { createToken } from '../server/features/auth/auth.service.ts';
-import type { DbKind } from '../server/infra/db.ts';
 import { BENCH_MUNICIPALITY } from './generate-municipality.ts';
-import { benchServerUrl, sample, type BenchResult } from './lib.ts';
+import { sample, type BenchResult, benchBackends } from './lib.ts';
 import { openShuffled, SHUFFLED_INCIDENTS } from './shuffled-data.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
@@ -25,8 +24,7 @@ async function quarterArea(app: AppInstance): Promise<string> {
  */
 export default async function run(): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
-  const only = process.env.BENCH_BACKENDS?.split(',');
-  const backends = (benchServerUrl() ? ['pglite', 'postgres'] : ['pglite']).filter((b) => !only || only.includes(b)) as DbKind[];
+  const backends = benchBackends();
   const size = `${SHUFFLED_INCIDENTS / 1000}k shuffled`;
   for (const backend of backends) {
     const database = await openShuffled(backend);

@@ -6,7 +6,7 @@ import { createToken } from '../server/features/auth/auth.service.ts';
 import type { Database, DbKind } from '../server/infra/db.ts';
 import { BENCH_MUNICIPALITY } from './generate-municipality.ts';
 import { openGeneratedDatabase } from './generated-database.ts';
-import { benchServerUrl, sample, type BenchResult } from './lib.ts';
+import { sample, type BenchResult, benchBackends } from './lib.ts';
 
 // Small by default so `npm run bench site-checks` is quick; the issue's budgets are for
 // BENCH_INCIDENTS=1000000 (the generated database is cached per size under bench/.tmp or in its own schema).
@@ -31,8 +31,7 @@ async function centre(database: Database): Promise<[number, number]> {
  */
 export default async function run(): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
-  const only = process.env.BENCH_BACKENDS?.split(',');
-  const backends = (benchServerUrl() ? ['pglite', 'postgres'] : ['pglite']).filter((b) => !only || only.includes(b)) as DbKind[];
+  const backends = benchBackends();
   const size = INCIDENTS >= 1_000_000 ? `${INCIDENTS / 1_000_000}M` : `${INCIDENTS / 1000}k`;
   for (const backend of backends) {
     const database = await openGenerated(backend);

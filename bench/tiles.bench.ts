@@ -1,9 +1,8 @@
 import { buildApp } from '../server/app.ts';
 import { loadConfig } from '../server/config.ts';
 import { createToken } from '../server/features/auth/auth.service.ts';
-import type { DbKind } from '../server/infra/db.ts';
 import { BENCH_MUNICIPALITY } from './generate-municipality.ts';
-import { benchServerUrl, percentile, sample, type BenchResult } from './lib.ts';
+import { percentile, sample, type BenchResult, benchBackends } from './lib.ts';
 import { centreTile, openShuffled, SHUFFLED_INCIDENTS } from './shuffled-data.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 40);
@@ -15,8 +14,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 40);
  */
 export default async function run(): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
-  const only = process.env.BENCH_BACKENDS?.split(',');
-  const backends = (benchServerUrl() ? ['pglite', 'postgres'] : ['pglite']).filter((b) => !only || only.includes(b)) as DbKind[];
+  const backends = benchBackends();
   for (const backend of backends) {
     const database = await openShuffled(backend);
     const app = await buildApp({ config: loadConfig({ DEMO: '0', CLIENT_DIR: '/nonexistent' }), database });
