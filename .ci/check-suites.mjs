@@ -15,6 +15,8 @@ const browser = tests.filter((t) => t.file.includes('/test/browser/'));
 if (!browser.length || browser.some((t) => t.status !== 'passed')) problems.push(`browser suite: ${browser.filter((t) => t.status === 'passed').length}/${browser.length} passed`);
 console.log(`PostGIS-server tests passed: ${postgres.filter((t) => t.status === 'passed').length}; browser tests passed: ${browser.filter((t) => t.status === 'passed').length}`);
 console.log(`vitest: ${passed} passed, ${failed} failed`);
+// Name them: a skipped test gives no failure output of its own to search for.
+for (const t of [...postgres, ...browser].filter((t) => t.status !== 'passed')) console.error(`not passed (${t.status}): ${t.file} › ${t.name}`);
 if (problems.length || failed || !passed) {
   console.error(`CI requirement not met: ${problems.join('; ') || 'failures present'}`);
   process.exit(1);

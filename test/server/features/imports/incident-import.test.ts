@@ -53,7 +53,8 @@ for (const backend of testBackends()) {
     });
 
     // The embedded backend has no autovacuum: without this, tiles and drawn areas would read the heap in file order.
-    it.runIf(backend === 'pglite')('leaves every page of the incident table and the daily rollups all-visible after an import and after its rollback', async () => {
+    // Defined only there: a skipped test would count against the PostgreSQL suite CI requires to pass in full.
+    if (backend === 'pglite') it('leaves every page of the incident table and the daily rollups all-visible after an import and after its rollback', async () => {
       const visibility = async () => (await sql<{ pages: number; visible: number }>`
         SELECT sum(relpages)::int AS pages, sum(relallvisible)::int AS visible FROM pg_class
          WHERE oid IN ('incident'::regclass, 'incident_day_rollup'::regclass, 'incident_day_how_rollup'::regclass)`.execute(t.db)).rows[0];
