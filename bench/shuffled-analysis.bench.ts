@@ -15,6 +15,14 @@ async function quarterArea(app: AppInstance): Promise<string> {
   return row.rows[0].g;
 }
 
+/** The bench municipality's centre, WGS84 [lon, lat]. */
+async function centreLonLat(app: AppInstance): Promise<[number, number]> {
+  const { e0, n0, size } = BENCH_MUNICIPALITY;
+  const row = await sql<{ x: number; y: number }>`
+    SELECT ST_X(p)::float8 AS x, ST_Y(p)::float8 AS y FROM (SELECT ST_Transform(ST_SetSRID(ST_MakePoint(${e0 + size / 2}::float8, ${n0 + size / 2}::float8), 3006), 4326) AS p) q`.execute(app.database.db);
+  return [row.rows[0].x, row.rows[0].y];
+}
+
 /**
  * Issue 15: every analysis route on incidents imported in SHUFFLED time order (several sources,
  * skewed places), with the response cache emptied before each sample (cold answers), then the same
@@ -30,19 +38,20 @@ export default async function run(): Promise<BenchResult[]> {
     const database = await openShuffled(backend);
     const app = await buildApp({ config: loadConfig({ DEMO: '0', CLIENT_DIR: '/nonexistent' }), database });
     const { token } = await createToken(database.db, { role: 'police', name: 'bench', allMunicipalities: true });
+    const planner = (await createToken(database.db, { role: 'planner', name: 'bench', allMunicipalities: true })).token;
     const district = (await database.db.selectFrom('district').select('id').where('municipality_code', '=', BENCH_MUNICIPALITY.code).orderBy('id').executeTakeFirstOrThrow()).id;
     const area = encodeURIComponent(await quarterArea(app));
     const m = `municipality=${BENCH_MUNICIPALITY.code}`;
     const year = `${m}&from=2025-01-01&to=2026-01-01`;
     const partial = `${m}&from=2025-01-17&to=2025-12-12`;
-    const scenario = async (name: string, url: string, budgetMs: number | undefined, auth: boolean, cached = false) => {
+    const scenario = async (name: string, url: string, budgetMs: number | undefined, auth: boolean | string, cached = false, payload?: object) => {
       // As every browser and GIS client asks: cached answers are kept gzipped and sent as they are.
-      const headers = { 'accept-encoding': 'gzip, deflate, br', ...(auth ? { authorization: `Bearer ${token}` } : {}) };
+      const headers = { 'accept-encoding': 'gzip, deflate, br', ...(auth ? { authorization: `Bearer ${typeof auth === 'string' ? auth : token}` } : {}) };
       const fn = async () => {
         if (!cached) app.responseCache.clear();
         // Read as the bytes a client receives: inject's default decodes the whole body into a string, which for a
         // gzipped megabyte costs the test harness more than the server's answer.
-        const res = await app.inject({ method: 'GET', url, headers, payloadAsStream: true });
+        const res = await app.inject({ method: payload ? 'POST' : 'GET', url, headers, payload: payload as never, payloadAsStream: true });
         const chunks: Buffer[] = [];
         for await (const chunk of res.stream()) chunks.push(chunk as Buffer);
         if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode} ${Buffer.concat(chunks).toString().slice(0, 300)}`);
@@ -71,6 +80,13 @@ export default async function run(): Promise<BenchResult[]> {
     await scenario('stats/hotspots/emerging 200 m, 6 slices', `/api/stats/hotspots/emerging?${year}&cell=200&slices=6`, undefined, true);
     await scenario('stats/discrepancy', `/api/stats/discrepancy?${year}`, undefined, true);
     await scenario('stats/near-repeat, one district, 3 months', `/api/stats/near-repeat?${m}&from=2025-09-01&to=2025-12-01&category=inbrott_bostad&district=${district}`, undefined, true);
+    // Issue 13's budget for a site check (≤ 500 ms PostgreSQL, ≤ 1.5 s PGlite), here on rows in file order.
+    const siteBudget = backend === 'postgres' ? 500 : 1500;
+    const site = { type: 'Point', coordinates: await centreLonLat(app) };
+    await scenario('site check, point + 500 m, 2025-01-17..12-12, police', '/api/site-checks', siteBudget, true, false,
+      { municipality: BENCH_MUNICIPALITY.code, geometry: site, buffer_m: 500, from: '2025-01-17', to: '2025-12-12' });
+    await scenario('site check, point + 500 m, 2025-01-17..12-12, planner', '/api/site-checks', siteBudget, planner, false,
+      { municipality: BENCH_MUNICIPALITY.code, geometry: site, buffer_m: 500, from: '2025-01-17', to: '2025-12-12' });
     await scenario('stats/districts again, unchanged data (cache)', `/api/stats/districts?${year}&compare=year`, 5, false, true);
     await scenario('stats/time again, unchanged data (cache)', `/api/stats/time?${partial}`, 5, true, true);
     await scenario('stats/hotspots again, unchanged data (cache)', `/api/stats/hotspots?${year}&cell=200`, 5, true, true);

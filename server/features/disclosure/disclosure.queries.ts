@@ -1,7 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../infra/db.ts';
 import { drawnAreaSql, type DrawnArea } from '../incidents/incident-filter-sql.ts';
-import { cellsOfArea, cellsOfLonLatBox, incidentCellKeySql, lonLatBoxOf, MAX_LISTED_CELLS } from '../incidents/incident-cells.ts';
+import { cellsOfArea, cellsOfLonLatBox, incidentInListedCellsSql, lonLatBoxOf, MAX_LISTED_CELLS } from '../incidents/incident-cells.ts';
 import { AREA_GRID_M } from './disclosure.ts';
 
 /** Area of a drawn area in km² (measured in SWEREF 99 TM after repair). */
@@ -37,7 +37,7 @@ export async function incidentInAreaSql(db: Db, area: DrawnArea, snapped: boolea
   // area covers whole need no test of each incident, only those on its edge do.
   if (cellsOfLonLatBox(lonLatBoxOf(area.geojson)) <= MAX_LISTED_CELLS) {
     const cells = await cellsOfArea(db, geom);
-    const inCells = (keys: number[]) => sql`incident.geom IS NOT NULL AND ${incidentCellKeySql} = ANY(${keys}::bigint[])`;
+    const inCells = incidentInListedCellsSql;
     if (snapped) return { inside: inCells(cells.centred), edge: null };
     const whole = new Set(cells.whole);
     return {

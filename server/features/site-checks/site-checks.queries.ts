@@ -1,10 +1,10 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../infra/db.ts';
-import { stockholmMidnight } from '../../infra/postgis.ts';
 import { AREA_GRID_M } from '../disclosure/disclosure.ts';
 import { areaGridCentreSql, coveredCellsAreaSql } from '../disclosure/disclosure.queries.ts';
 import { incidentConditionsSql } from '../incidents/incident-filter-sql.ts';
 import type { IncidentFilters } from '../incidents/incident-filters.ts';
+import { cellsOfBox, incidentInListedCellsSql } from '../incidents/incident-cells.ts';
 import { splitPeriodByMonth } from '../incidents/incident-rollups.ts';
 
 /** A site geometry as hex EWKB (SWEREF 99 TM), passed between queries so PostGIS parses the input once. */
@@ -87,16 +87,26 @@ function incidentPosition(onGrid: boolean): RawBuilder<unknown> {
 /** Half a cell's diagonal: how far a cell centre can be from an incident in it. */
 const CELL_REACH_M = Math.ceil((AREA_GRID_M * Math.SQRT2) / 2);
 
+/**
+ * The condition that an incident lies within `reachM` of the site, read from the 500 m cells of
+ * incident_cell_idx around it (an index-only scan whatever order the rows were imported in), or through the
+ * GiST index for a site too long for a list of cells.
+ */
+async function incidentNearSiteSql(db: Db, ewkb: SiteEwkb, reachM: number): Promise<RawBuilder<unknown>> {
+  const near = sql`incident.geom IS NOT NULL AND ST_DWithin(incident.geom, ${site(ewkb)}, ${reachM}::float8)`;
+  const cells = await cellsOfBox(db, sql`ST_Expand(${site(ewkb)}, ${reachM}::float8)`);
+  return cells ? sql`${incidentInListedCellsSql(cells)} AND ${near}` : near;
+}
+
 /** Located incidents per category within each zone: `zone` is the smallest ring (0, 100, 250, 500 m) holding it. */
 export async function countIncidentsNearSite(db: Db, filters: IncidentFilters, ewkb: SiteEwkb, onGrid = false): Promise<{ category_code: string; zone: number; n: number }[]> {
   const maxM = ZONES_M[ZONES_M.length - 1];
+  const near = await incidentNearSiteSql(db, ewkb, maxM + (onGrid ? CELL_REACH_M : 0));
   const rows = await sql<{ category_code: string; zone: number; n: number }>`
-    WITH s AS (SELECT ${site(ewkb)} AS g),
-    near AS (
-      SELECT incident.category_code, ST_Distance(${incidentPosition(onGrid)}, s.g) AS d
-        FROM incident, s
-       WHERE ${incidentConditionsSql(filters)} AND incident.geom IS NOT NULL
-         AND ST_DWithin(incident.geom, s.g, ${maxM + (onGrid ? CELL_REACH_M : 0)}::float8)
+    WITH near AS (
+      SELECT incident.category_code, ST_Distance(${incidentPosition(onGrid)}, ${site(ewkb)}) AS d
+        FROM incident
+       WHERE ${incidentConditionsSql(filters)} AND ${near}
     )
     SELECT category_code,
            (CASE WHEN d <= 0 THEN 0 WHEN d <= 100 THEN 100 WHEN d <= 250 THEN 250 ELSE 500 END)::int AS zone,
@@ -109,11 +119,11 @@ export async function countIncidentsNearSite(db: Db, filters: IncidentFilters, e
 export async function countIncidentsNearSiteByHour(
   db: Db, filters: IncidentFilters, ewkb: SiteEwkb, distanceM: number, onGrid = false,
 ): Promise<{ how: number; n: number }[]> {
+  const near = await incidentNearSiteSql(db, ewkb, distanceM + (onGrid ? CELL_REACH_M : 0));
   const rows = await sql<{ how: number; n: number }>`
     SELECT incident.local_how::int AS how, count(*)::int AS n
       FROM incident
-     WHERE ${incidentConditionsSql(filters)} AND incident.geom IS NOT NULL
-       AND ST_DWithin(incident.geom, ${site(ewkb)}, ${distanceM + (onGrid ? CELL_REACH_M : 0)}::float8)
+     WHERE ${incidentConditionsSql(filters)} AND ${near}
        ${onGrid ? sql`AND ST_DWithin(${incidentPosition(true)}, ${site(ewkb)}, ${distanceM}::float8)` : sql``}
      GROUP BY 1`.execute(db);
   return rows.rows;
@@ -121,7 +131,8 @@ export async function countIncidentsNearSiteByHour(
 
 /**
  * Located incidents of the whole municipality per category in [from, to): the denominator of the
- * area-share comparison. Whole local months come from the rollup (migrations/0004), the days around them from the raw rows.
+ * area-share comparison. Whole local months come from the rollup (migrations/0004), the days around them from the
+ * daily rollup (0011): never the raw rows, whose order on disk is that of the import files.
  */
 export async function countLocatedByCategory(db: Db, f: IncidentFilters): Promise<Map<string, number>> {
   const split = splitPeriodByMonth(f.from, f.to);
@@ -133,12 +144,10 @@ export async function countLocatedByCategory(db: Db, f: IncidentFilters): Promis
          ${f.sources ? sql`AND source = ANY(${f.sources}::text[])` : sql``}`);
   }
   for (const e of split.edges) {
-    parts.push(sql`SELECT category_code, count(*)::int AS n FROM incident
-       WHERE municipality_code = ${f.municipality} AND geom IS NOT NULL
-         AND category_code = ANY(${f.categories}::text[])
-         ${f.sources ? sql`AND source = ANY(${f.sources}::text[])` : sql``}
-         AND occurred_at >= ${stockholmMidnight(e.from)} AND occurred_at < ${stockholmMidnight(e.to)}
-       GROUP BY category_code`);
+    parts.push(sql`SELECT category_code, n FROM incident_day_rollup
+       WHERE municipality_code = ${f.municipality} AND day >= ${e.from}::date AND day < ${e.to}::date
+         AND located AND n <> 0 AND category_code = ANY(${f.categories}::text[])
+         ${f.sources ? sql`AND source = ANY(${f.sources}::text[])` : sql``}`);
   }
   const rows = await sql<{ category_code: string; n: number }>`
     SELECT category_code, sum(n)::int AS n FROM (${sql.join(parts, sql` UNION ALL `)}) x GROUP BY category_code`.execute(db);
