@@ -1,8 +1,8 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../infra/db.ts';
 import { stockholmMidnight } from '../../infra/postgis.ts';
-import { AREA_GRID_M } from '../disclosure/disclosure.ts';
-import { areaGridCentreSql, coveredCellsAreaSql } from '../disclosure/disclosure.queries.ts';
+import { coveredCellsAreaSql, incidentInGeometrySql } from '../disclosure/disclosure.queries.ts';
+import { splitPeriodByMonth } from '../incidents/incident-rollups.ts';
 
 /**
  * A promise's area as SQL: the subtree of the named districts, or a drawn SWEREF 99 TM multipolygon
@@ -21,13 +21,10 @@ function subtreeIds(municipality: string, ids: number[]): RawBuilder<unknown> {
     ) SELECT id FROM subtree)`;
 }
 
-/** Condition on table alias `t` (with `district_id` and `geom`) selecting rows inside the area. */
-function insideAreaSql(area: AreaRef, alias: string, cells = false): RawBuilder<unknown> {
+/** Condition on table alias `t` (with `district_id` and `geom`) selecting rows inside the area (survey responses: exact). */
+function insideAreaSql(area: AreaRef, alias: string): RawBuilder<unknown> {
   const t = sql.ref(alias);
   if (area.kind === 'districts') return sql`${t}.district_id = ANY(${subtreeIds(area.municipality, area.districtIds)})`;
-  if (cells && area.onGrid) {
-    return sql`${t}.geom && ST_Expand(${area.ewkb}::geometry, ${AREA_GRID_M}::float8) AND ST_Covers(${area.ewkb}::geometry, ${areaGridCentreSql(sql`${t}.geom`)})`;
-  }
   return sql`ST_Covers(${area.ewkb}::geometry, ${t}.geom)`;
 }
 
@@ -43,21 +40,61 @@ export async function measureArea(db: Db, area: AreaRef): Promise<{ area_m2: num
   return { area_m2: rows.rows[0]?.area_m2 ?? 0, municipality_m2: rows.rows[0]?.municipality_m2 ?? 0 };
 }
 
-/** Located incidents inside the area per category in each half-open Stockholm-day period. */
+/**
+ * Located incidents inside the area per category in each half-open Stockholm-day period, in a cost that does
+ * not depend on the order the rows were imported in: districts from the monthly and daily rollups (whole
+ * months and the days around them, keyed by the incident's finest district), a drawn area from the 500 m cells
+ * of incident_cell_idx (server/features/disclosure, counted at cell centres when `onGrid`).
+ */
 export async function countAreaIncidents(
   db: Db, area: AreaRef, categories: string[], periods: { from: string; to: string }[],
 ): Promise<{ period: number; category_code: string; n: number }[]> {
   if (!categories.length || !periods.length) return [];
+  return area.kind === 'districts' ? countDistrictsFromRollups(db, area, categories, periods) : countDrawnAreaByCell(db, area, categories, periods);
+}
+
+async function countDistrictsFromRollups(
+  db: Db, area: Extract<AreaRef, { kind: 'districts' }>, categories: string[], periods: { from: string; to: string }[],
+): Promise<{ period: number; category_code: string; n: number }[]> {
+  const parts: RawBuilder<unknown>[] = [];
+  const common = sql`municipality_code = ${area.municipality} AND located AND n <> 0
+    AND category_code = ANY(${categories}::text[]) AND district_key = ANY(${subtreeIds(area.municipality, area.districtIds)})`;
+  periods.forEach((p, k) => {
+    const split = splitPeriodByMonth(p.from, p.to);
+    if (split.months) {
+      parts.push(sql`SELECT ${k}::int AS period, category_code, n FROM incident_month_rollup
+        WHERE ${common} AND month >= ${split.months.first} AND month < ${split.months.end}`);
+    }
+    for (const e of split.edges) {
+      parts.push(sql`SELECT ${k}::int AS period, category_code, n FROM incident_day_rollup
+        WHERE ${common} AND day >= ${e.from}::date AND day < ${e.to}::date`);
+    }
+  });
+  const rows = await sql<{ period: number; category_code: string; n: number }>`
+    SELECT period, category_code, sum(n)::int AS n FROM (${sql.join(parts, sql` UNION ALL `)}) x GROUP BY 1, 2`.execute(db);
+  return rows.rows;
+}
+
+async function countDrawnAreaByCell(
+  db: Db, area: Extract<AreaRef, { kind: 'geometry' }>, categories: string[], periods: { from: string; to: string }[],
+): Promise<{ period: number; category_code: string; n: number }[]> {
   const lo = periods.reduce((m, p) => (p.from < m ? p.from : m), periods[0].from);
   const hi = periods.reduce((m, p) => (p.to > m ? p.to : m), periods[0].to);
-  const cases = periods.map((p, k) => sql`WHEN i.occurred_at >= ${stockholmMidnight(p.from)} AND i.occurred_at < ${stockholmMidnight(p.to)} THEN ${k}::int`);
+  const inArea = await incidentInGeometrySql(db, sql`${area.ewkb}::geometry`, area.onGrid ?? false);
+  const matching = (condition: RawBuilder<unknown>, geom = false) => sql`
+      SELECT incident.occurred_at, incident.category_code${geom ? sql`, incident.geom` : sql``}
+        FROM incident
+       WHERE incident.municipality_code = ${area.municipality}
+         AND incident.category_code = ANY(${categories}::text[])
+         AND incident.occurred_at >= ${stockholmMidnight(lo)} AND incident.occurred_at < ${stockholmMidnight(hi)}
+         AND ${condition}`;
+  const cases = periods.map((p, k) => sql`WHEN occurred_at >= ${stockholmMidnight(p.from)} AND occurred_at < ${stockholmMidnight(p.to)} THEN ${k}::int`);
+  const edge = inArea.edge;
   const rows = await sql<{ period: number | null; category_code: string; n: number }>`
-    SELECT CASE ${sql.join(cases, sql` `)} END AS period, i.category_code, count(*)::int AS n
-      FROM incident i
-     WHERE i.municipality_code = ${area.municipality} AND i.geom IS NOT NULL
-       AND i.category_code = ANY(${categories}::text[])
-       AND i.occurred_at >= ${stockholmMidnight(lo)} AND i.occurred_at < ${stockholmMidnight(hi)}
-       AND ${insideAreaSql(area, 'i', true)}
+    SELECT CASE ${sql.join(cases, sql` `)} END AS period, category_code, count(*)::int AS n FROM (
+      ${matching(sql`incident.geom IS NOT NULL AND ${inArea.inside}`)}
+      ${edge ? sql`UNION ALL SELECT occurred_at, category_code FROM (${matching(edge.read, true)} OFFSET 0) incident WHERE ${edge.refine}` : sql``}
+    ) x
      GROUP BY 1, 2`.execute(db);
   return rows.rows.filter((r) => r.period !== null) as { period: number; category_code: string; n: number }[];
 }

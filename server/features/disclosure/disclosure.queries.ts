@@ -1,7 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../infra/db.ts';
 import { drawnAreaSql, type DrawnArea } from '../incidents/incident-filter-sql.ts';
-import { cellsOfArea, cellsOfLonLatBox, incidentInListedCellsSql, lonLatBoxOf, MAX_LISTED_CELLS } from '../incidents/incident-cells.ts';
+import { cellsOfArea, incidentInListedCellsSql } from '../incidents/incident-cells.ts';
 import { AREA_GRID_M } from './disclosure.ts';
 
 /** Area of a drawn area in km² (measured in SWEREF 99 TM after repair). */
@@ -31,12 +31,16 @@ export interface AreaCondition {
 }
 
 export async function incidentInAreaSql(db: Db, area: DrawnArea, snapped: boolean): Promise<AreaCondition> {
-  const geom = sql`(SELECT ${drawnAreaSql(area)})`;
+  return incidentInGeometrySql(db, sql`(SELECT ${drawnAreaSql(area)})`, snapped);
+}
+
+/** As incidentInAreaSql, for an area given as SQL for a SWEREF 99 TM geometry (a stored promise area, say). */
+export async function incidentInGeometrySql(db: Db, geom: RawBuilder<unknown>, snapped: boolean): Promise<AreaCondition> {
   // An area of a town's size is read from the 500 m cells of incident_cell_idx, whose grid is this one
   // (AREA_GRID_M = INCIDENT_CELL_M, asserted by a test), whatever order the rows were imported in: cells the
   // area covers whole need no test of each incident, only those on its edge do.
-  if (cellsOfLonLatBox(lonLatBoxOf(area.geojson)) <= MAX_LISTED_CELLS) {
-    const cells = await cellsOfArea(db, geom);
+  const cells = await cellsOfArea(db, geom);
+  if (cells) {
     const inCells = incidentInListedCellsSql;
     if (snapped) return { inside: inCells(cells.centred), edge: null };
     const whole = new Set(cells.whole);

@@ -53,19 +53,27 @@ export interface AreaCells {
  * The cells of an area (SQL for a SWEREF 99 TM geometry), listed by the database before the incidents are
  * read: as a list of values the planner can count, the incidents are then read index-only from exactly these
  * cells (an array computed inside the same query is estimated blindly and read through the heap instead).
+ * Null when the area's bounding box holds more than MAX_LISTED_CELLS cells (read those through GiST).
  */
-export async function cellsOfArea(db: Db, area: RawBuilder<unknown>): Promise<AreaCells> {
+export async function cellsOfArea(db: Db, area: RawBuilder<unknown>): Promise<AreaCells | null> {
   const g = sql.lit(INCIDENT_CELL_M);
   const half = sql.lit(INCIDENT_CELL_M / 2);
-  const row = await sql<AreaCells>`
-    SELECT coalesce(array_agg(k) FILTER (WHERE ST_Covers(a, ST_SetSRID(ST_MakePoint(x0 + ${half}, y0 + ${half}), 3006))), '{}') AS centred,
+  const row = await sql<AreaCells & { listed: boolean }>`
+    WITH q AS (
+      SELECT a, floor(ST_XMin(a) / ${g})::bigint AS x0, floor(ST_XMax(a) / ${g})::bigint AS x1,
+                floor(ST_YMin(a) / ${g})::bigint AS y0, floor(ST_YMax(a) / ${g})::bigint AS y1
+        FROM (SELECT ${area} AS a) s
+    ),
+    listed AS (SELECT * FROM q WHERE (x1 - x0 + 1) * (y1 - y0 + 1) <= ${sql.lit(MAX_LISTED_CELLS)})
+    SELECT EXISTS (SELECT 1 FROM listed) AS listed,
+           coalesce(array_agg(k) FILTER (WHERE ST_Covers(a, ST_SetSRID(ST_MakePoint(x0 + ${half}, y0 + ${half}), 3006))), '{}') AS centred,
            coalesce(array_agg(k) FILTER (WHERE ST_Covers(a, ST_MakeEnvelope(x0, y0, x0 + ${g}, y0 + ${g}, 3006))), '{}') AS whole,
            coalesce(array_agg(k) FILTER (WHERE ST_Intersects(a, ST_MakeEnvelope(x0, y0, x0 + ${g}, y0 + ${g}, 3006))), '{}') AS meeting
-      FROM (SELECT ${area} AS a) q,
-           generate_series(floor(ST_XMin(q.a) / ${g})::bigint, floor(ST_XMax(q.a) / ${g})::bigint) gx,
-           generate_series(floor(ST_YMin(q.a) / ${g})::bigint, floor(ST_YMax(q.a) / ${g})::bigint) gy,
+      FROM (SELECT a, x0 AS gx0, x1 AS gx1, y0 AS gy0, y1 AS gy1 FROM listed) b,
+           generate_series(gx0, gx1) gx, generate_series(gy0, gy1) gy,
            LATERAL (SELECT gx * 1048576 + gy AS k, gx * ${g}::float8 AS x0, gy * ${g}::float8 AS y0) c`.execute(db);
-  return row.rows[0];
+  const { listed, ...cells } = row.rows[0];
+  return listed ? cells : null;
 }
 
 /**
@@ -89,17 +97,4 @@ export async function cellsOfBox(db: Db, geom: RawBuilder<unknown>): Promise<num
 /** The condition that an incident is located in one of the cells `keys`, readable from incident_cell_idx alone. */
 export function incidentInListedCellsSql(keys: number[]): RawBuilder<unknown> {
   return sql`incident.geom IS NOT NULL AND ${incidentCellKeySql} = ANY(${keys}::bigint[])`;
-}
-
-/** [west, south, east, north] of a GeoJSON geometry's coordinates. */
-export function lonLatBoxOf(geojson: string): number[] {
-  const box = [Infinity, Infinity, -Infinity, -Infinity];
-  const visit = (c: unknown): void => {
-    if (Array.isArray(c) && typeof c[0] === 'number') {
-      box[0] = Math.min(box[0], c[0]); box[1] = Math.min(box[1], c[1] as number);
-      box[2] = Math.max(box[2], c[0]); box[3] = Math.max(box[3], c[1] as number);
-    } else if (Array.isArray(c)) c.forEach(visit);
-  };
-  visit((JSON.parse(geojson) as { coordinates?: unknown }).coordinates);
-  return box;
 }
