@@ -87,6 +87,10 @@ export default async function run(): Promise<BenchResult[]> {
       { municipality: BENCH_MUNICIPALITY.code, geometry: site, buffer_m: 500, from: '2025-01-17', to: '2025-12-12' });
     await scenario('site check, point + 500 m, 2025-01-17..12-12, planner', '/api/site-checks', siteBudget, planner, false,
       { municipality: BENCH_MUNICIPALITY.code, geometry: site, buffer_m: 500, from: '2025-01-17', to: '2025-12-12' });
+    // Issue 13's budget for a promise draft (evidence and baselines) ≤ 1 s, here on rows in file order.
+    const draft = { municipality: BENCH_MUNICIPALITY.code, from: '2025-01-17', to: '2025-12-12', period_start: '2026-01-01', period_end: '2027-01-01' };
+    await scenario('promise draft from a district', '/api/citizen-promises/draft', 1000, true, false, { ...draft, area: { district_ids: [district] } });
+    await scenario('promise draft from a drawn area (quarter)', '/api/citizen-promises/draft', 1000, true, false, { ...draft, area: { geometry: JSON.parse(decodeURIComponent(area)) } });
     await scenario('stats/districts again, unchanged data (cache)', `/api/stats/districts?${year}&compare=year`, 5, false, true);
     await scenario('stats/time again, unchanged data (cache)', `/api/stats/time?${partial}`, 5, true, true);
     await scenario('stats/hotspots again, unchanged data (cache)', `/api/stats/hotspots?${year}&cell=200`, 5, true, true);

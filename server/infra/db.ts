@@ -129,7 +129,10 @@ async function openPostgres(url: string, schema: string | undefined): Promise<Da
     types,
     // No JIT: PostGIS declares its functions costly, which lifts plans of short queries over the JIT
     // thresholds, and compiling then took 100–280 ms of queries that run in 30 (measured on 1M incidents).
-    options: `-c jit=off${schema ? ` -c search_path=${schema},public` : ''}`,
+    // Parallel workers only for scans of a large part of the table (hotspots over a year): starting two
+    // workers took 30–40 ms on the 2-core machine, and the default setup cost (1,000) had queries of the
+    // rollups that run in 15 ms start them: district statistics took 172 ms instead of 42 (docs/performance.md).
+    options: `-c jit=off -c parallel_setup_cost=10000${schema ? ` -c search_path=${schema},public` : ''}`,
   });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {
