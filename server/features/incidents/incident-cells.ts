@@ -76,24 +76,6 @@ export async function cellsOfArea(db: Db, area: RawBuilder<unknown>): Promise<Ar
   return listed ? cells : null;
 }
 
-/**
- * The keys of every cell meeting the bounding box of `geom` (SQL for a SWEREF 99 TM geometry), or null when
- * there are more than MAX_LISTED_CELLS of them. Listed before the incidents are read, for the reason given
- * at cellsOfArea.
- */
-export async function cellsOfBox(db: Db, geom: RawBuilder<unknown>): Promise<number[] | null> {
-  const g = sql.lit(INCIDENT_CELL_M);
-  const box = await sql<{ x0: number; x1: number; y0: number; y1: number }>`
-    SELECT floor(ST_XMin(b) / ${g})::float8 AS x0, floor(ST_XMax(b) / ${g})::float8 AS x1,
-           floor(ST_YMin(b) / ${g})::float8 AS y0, floor(ST_YMax(b) / ${g})::float8 AS y1
-      FROM (SELECT ${geom} AS b) q`.execute(db);
-  const { x0, x1, y0, y1 } = box.rows[0];
-  if ((x1 - x0 + 1) * (y1 - y0 + 1) > MAX_LISTED_CELLS) return null;
-  const keys: number[] = [];
-  for (let gx = x0; gx <= x1; gx++) for (let gy = y0; gy <= y1; gy++) keys.push(gx * 1048576 + gy);
-  return keys;
-}
-
 /** The condition that an incident is located in one of the cells `keys`, readable from incident_cell_idx alone. */
 export function incidentInListedCellsSql(keys: number[]): RawBuilder<unknown> {
   return sql`incident.geom IS NOT NULL AND ${incidentCellKeySql} = ANY(${keys}::bigint[])`;

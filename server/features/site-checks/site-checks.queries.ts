@@ -4,7 +4,7 @@ import { AREA_GRID_M } from '../disclosure/disclosure.ts';
 import { areaGridCentreSql, coveredCellsAreaSql } from '../disclosure/disclosure.queries.ts';
 import { incidentConditionsSql } from '../incidents/incident-filter-sql.ts';
 import type { IncidentFilters } from '../incidents/incident-filters.ts';
-import { cellsOfBox, incidentInListedCellsSql } from '../incidents/incident-cells.ts';
+import { cellsOfArea, incidentInListedCellsSql } from '../incidents/incident-cells.ts';
 import { splitPeriodByMonth } from '../incidents/incident-rollups.ts';
 
 /** A site geometry as hex EWKB (SWEREF 99 TM), passed between queries so PostGIS parses the input once. */
@@ -94,8 +94,8 @@ const CELL_REACH_M = Math.ceil((AREA_GRID_M * Math.SQRT2) / 2);
  */
 async function incidentNearSiteSql(db: Db, ewkb: SiteEwkb, reachM: number): Promise<RawBuilder<unknown>> {
   const near = sql`incident.geom IS NOT NULL AND ST_DWithin(incident.geom, ${site(ewkb)}, ${reachM}::float8)`;
-  const cells = await cellsOfBox(db, sql`ST_Expand(${site(ewkb)}, ${reachM}::float8)`);
-  return cells ? sql`${incidentInListedCellsSql(cells)} AND ${near}` : near;
+  const cells = await cellsOfArea(db, sql`ST_Expand(${site(ewkb)}, ${reachM}::float8)`);
+  return cells ? sql`${incidentInListedCellsSql(cells.meeting)} AND ${near}` : near;
 }
 
 /** Located incidents per category within each zone: `zone` is the smallest ring (0, 100, 250, 500 m) holding it. */
