@@ -28,6 +28,7 @@ async function centreLonLat(app: AppInstance): Promise<[number, number]> {
  * skewed places), with the response cache emptied before each sample (cold answers), then the same
  * request again with unchanged data (cached). Budgets: district statistics and time patterns for
  * any period ≤ 100 ms (PostgreSQL) / 300 ms (PGlite), hotspots 200 m ≤ 1 s / 1.5 s, repeated ≤ 5 ms.
+ * Site checks and promise drafts (issue 13's budgets) run here too, as they read incidents of a place.
  * `BENCH_QUICK=1` for 50,000 incidents; alone with `npx tsx bench/shuffled-analysis.bench.ts`.
  */
 export default async function run(): Promise<BenchResult[]> {
