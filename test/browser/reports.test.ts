@@ -7,7 +7,11 @@ import { DEMO_ACCOUNTS, ensureDemoAccounts } from '../../server/features/auth/de
 import { TEST_TMP } from '../helpers/test-db.ts';
 import { saveArtifact, startHarness, type Harness } from './harness.ts';
 
-const run = promisify(execFile);
+const exec = promisify(execFile);
+/** The PDF tools with a deadline: a stuck step fails with its name instead of the whole test's time-out. */
+const run = (file: string, args: string[]) => exec(file, args, { timeout: 60_000 });
+const within = <T>(ms: number, what: string, promise: Promise<T>): Promise<T> =>
+  Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what}: no answer in ${ms} ms`)), ms))]);
 const ready = (page: import('playwright-core').Page) => page.waitForSelector('body[data-report-ready="true"]', { timeout: 120_000 });
 
 describe('the annual report written and published as an analyst would, in Chromium', () => {
@@ -69,7 +73,8 @@ describe('the annual report written and published as an analyst would, in Chromi
     const download = await downloading;
     expect(download.suggestedFilename()).toBe(`lagesbild-0999-${year}-v1.pdf`.replace('0999', preview.municipality));
     const pdf = path.join(dir, 'report.pdf');
-    await download.saveAs(pdf);
+    expect(await within(120_000, 'download.failure()', download.failure())).toBeNull();
+    await within(60_000, 'download.saveAs', download.saveAs(pdf));
     expect(fs.readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-');
     const text = (await run('pdftotext', [pdf, '-'])).stdout;
     expect(text).toContain('Brottsförebyggande rådet har gått igenom läget i Demokommun.');

@@ -123,8 +123,13 @@ export function chromiumPath(): string | null {
   return fs.existsSync(p) ? p : null;
 }
 
+/** How long a PDF may take to render before Chromium is stopped (the demo's report takes a few seconds). */
+const PDF_DEADLINE_MS = 90_000;
+
 /** Renders the report to PDF in headless Chromium, with the statement (date, cut-off, filters) in every page's footer. */
-export async function renderReportPdf(content: AnnualReportContent, meta: { version: number; created_at: string }): Promise<Buffer> {
+export async function renderReportPdf(
+  content: AnnualReportContent, meta: { version: number; created_at: string }, deadlineMs = PDF_DEADLINE_MS,
+): Promise<Buffer> {
   const executablePath = chromiumPath();
   if (!executablePath) throw new AppError(503, 'PDF_UNAVAILABLE', 'PDF needs Chromium on the server; open the report as HTML (?format=html) and print it from the browser');
   const { chromium } = await import('playwright-core');
@@ -132,8 +137,13 @@ export async function renderReportPdf(content: AnnualReportContent, meta: { vers
     executablePath,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+  // A Chromium that stops answering must not hold the request for ever: the rendering gets a deadline, after
+  // which the browser is closed (its pending calls fail) and the caller gets a clear 503.
+  let late = false;
+  const deadline = setTimeout(() => { late = true; void browser.close().catch(() => undefined); }, deadlineMs);
   try {
     const page = await browser.newPage();
+    page.setDefaultTimeout(deadlineMs);
     // Nothing outside the document: the report is self-contained (inline SVG and CSS).
     await page.route('**/*', (route) => (route.request().url().startsWith('data:') ? route.continue() : route.abort()));
     await page.setContent(renderReportHtml(content, meta), { waitUntil: 'load' });
@@ -145,7 +155,11 @@ export async function renderReportPdf(content: AnnualReportContent, meta: { vers
       margin: { top: '22mm', bottom: '22mm', left: '16mm', right: '16mm' },
     });
     return Buffer.from(pdf);
+  } catch (error) {
+    if (late) throw new AppError(503, 'PDF_TIMEOUT', `PDF rendering took longer than ${deadlineMs / 1000} s; open the report as HTML (?format=html) and print it from the browser`);
+    throw error;
   } finally {
-    await browser.close();
+    clearTimeout(deadline);
+    await Promise.race([browser.close().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 10_000))]);
   }
 }

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { PNG } from 'pngjs';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAP_COLOURS } from '../../../../server/features/reports/reports.pdf.ts';
+import { MAP_COLOURS, renderReportPdf } from '../../../../server/features/reports/reports.pdf.ts';
 import { authHeaders } from '../../../helpers/auth.ts';
 import { createDistrict, createIncidents, createMunicipality, times } from '../../../helpers/factories.ts';
 import { buildTestApp, type TestApp } from '../../../helpers/test-app.ts';
@@ -209,5 +209,15 @@ describe('annual situation picture as PDF (pglite, headless Chromium)', () => {
     expect(text).toContain('Inledande text från rådet.');
     const all = (await run('pdftotext', [pdf, '-'])).stdout;
     expect(all).toContain('Slutsatsen: belysning först.');
+  });
+
+  it('stops a rendering that outlives its deadline with a 503 that names the HTML fallback, leaving no browser behind', async () => {
+    const report = (await t.app.inject({ url: '/api/reports/preview?municipality=0999&year=2025', headers: analyst })).json();
+    const error = await renderReportPdf(report.content, { version: 1, created_at: new Date().toISOString() }, 1).then(() => null, (e: unknown) => e);
+    expect(error).toMatchObject({ status: 503, code: 'PDF_TIMEOUT' });
+    expect((error as Error).message).toContain('?format=html');
+    // The browser was closed: a normal rendering right after still works.
+    const pdf = await renderReportPdf(report.content, { version: 1, created_at: new Date().toISOString() });
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
   });
 });
