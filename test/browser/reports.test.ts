@@ -10,8 +10,11 @@ import { saveArtifact, startHarness, type Harness } from './harness.ts';
 const exec = promisify(execFile);
 /** The PDF tools with a deadline: a stuck step fails with its name instead of the whole test's time-out. */
 const run = (file: string, args: string[]) => exec(file, args, { timeout: 60_000 });
-const within = <T>(ms: number, what: string, promise: Promise<T>): Promise<T> =>
-  Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what}: no answer in ${ms} ms`)), ms))]);
+const within = <T>(ms: number, what: string, promise: Promise<T>): Promise<T> => {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what}: no answer in ${ms} ms`)), ms); });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+};
 const ready = (page: import('playwright-core').Page) => page.waitForSelector('body[data-report-ready="true"]', { timeout: 120_000 });
 
 describe('the annual report written and published as an analyst would, in Chromium', () => {
